@@ -1,0 +1,22 @@
+#pragma once
+// The two kinds of failure the featpipe command tells apart (DESIGN.md exit codes).
+#include <stdexcept>
+#include <string>
+
+namespace featpipe {
+
+/// Bad input: a file, spec or option the user can fix. what() reads "<file or option>: <what is wrong
+/// and what to do>". The command exits 2.
+class InputError : public std::runtime_error {
+ public:
+  InputError(const std::string& subject, const std::string& problem)
+      : std::runtime_error(subject + ": " + problem) {}
+};
+
+/// A run that started on good input and failed (e.g. training diverged). The command exits 3.
+class RunError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace featpipe

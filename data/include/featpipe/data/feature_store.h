@@ -1,0 +1,58 @@
+#pragma once
+// Feature stores: /features float32 [N, D] chunked by rows, /labels int32 [N], /index int64 [N] (row in the
+// source split), /class_names, kind "features". Built on store.h.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "featpipe/data/store.h"
+
+namespace featpipe::data {
+
+/// Appends row blocks; never needs the whole matrix in memory.
+class FeatureStoreWriter {
+ public:
+  FeatureStoreWriter(const std::string& path, uint64_t dim, const std::vector<std::string>& class_names,
+                     const nlohmann::json& provenance, const std::string& kind = "features");
+  /// rows: count x dim row-major.
+  void append(const float* rows, const int32_t* labels, const int64_t* index, uint64_t count);
+  uint64_t rows_written() const { return rows_; }
+  void commit() { writer_.commit(); }
+  StoreWriter& store() { return writer_; }  // extra datasets (e.g. /frames for descriptors)
+
+ private:
+  StoreWriter writer_;
+  uint64_t dim_;
+  uint64_t rows_ = 0;
+};
+
+/// Reads a feature store whole or by row blocks.
+class FeatureStoreReader {
+ public:
+  /// InputError unless the file is a featpipe store holding /features, /labels, /index, /class_names of
+  /// consistent lengths.
+  explicit FeatureStoreReader(const std::string& path);
+
+  uint64_t rows() const { return rows_; }
+  uint64_t dim() const { return dim_; }
+  const std::vector<std::string>& class_names() const { return class_names_; }
+  const std::vector<int32_t>& labels() const { return labels_; }
+  const std::vector<int64_t>& index() const { return index_; }
+  nlohmann::json provenance() const { return reader_.provenance(); }
+  const StoreReader& store() const { return reader_; }
+
+  /// Rows [begin, begin + count) into out (count * dim floats).
+  void read_rows(uint64_t begin, uint64_t count, float* out) const;
+  std::vector<float> read_all() const;
+
+ private:
+  StoreReader reader_;
+  uint64_t rows_ = 0, dim_ = 0;
+  std::vector<std::string> class_names_;
+  std::vector<int32_t> labels_;
+  std::vector<int64_t> index_;
+};
+
+}  // namespace featpipe::data

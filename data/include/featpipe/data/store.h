@@ -1,0 +1,103 @@
+#pragma once
+// HDF5 stores (DESIGN.md): the only interface to HDF5 in featpipe. Every file has root attributes
+// featpipe_kind (features | descriptors | vocab | model), featpipe_version, created and provenance (a JSON
+// object: dataset spec, split, feature spec, parameters, seed and the provenance of its inputs).
+//
+// Writers create "<path>.tmp-<pid>" and rename it to <path> in commit(); a writer destroyed before
+// commit() removes its temporary file, so an interrupted stage never leaves a file that looks finished.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace featpipe::data {
+
+/// Format version written to featpipe_version; readers refuse any other.
+inline constexpr int kStoreVersion = 1;
+
+enum class DType { float32, float64, int32, int64, uint8 };
+std::string to_string(DType t);
+
+struct DatasetInfo {
+  std::string name;             // full path inside the file, e.g. "/features", "/history/loss"
+  DType dtype;
+  std::vector<uint64_t> shape;
+  std::vector<uint64_t> chunk;  // empty when contiguous
+};
+
+/// A store opened for writing. All methods throw InputError (path + problem) on failure.
+class StoreWriter {
+ public:
+  /// Creates the temporary file. InputError when the directory does not exist or is not writable.
+  StoreWriter(const std::string& path, const std::string& kind, const nlohmann::json& provenance);
+  ~StoreWriter();  // removes the temporary file unless committed
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  /// Whole arrays, written at once (intermediate groups created as needed). shape.size() in 1..2.
+  void write(const std::string& name, const float* data, const std::vector<uint64_t>& shape);
+  void write(const std::string& name, const double* data, const std::vector<uint64_t>& shape);
+  void write(const std::string& name, const int32_t* data, const std::vector<uint64_t>& shape);
+  void write(const std::string& name, const int64_t* data, const std::vector<uint64_t>& shape);
+  void write_strings(const std::string& name, const std::vector<std::string>& values);
+  /// A string attribute on the root group.
+  void set_attribute(const std::string& key, const std::string& value);
+
+  /// Extendible 2-D float32 dataset [0, cols] grown by append_rows (chunked by rows).
+  void create_rows(const std::string& name, uint64_t cols, uint64_t chunk_rows = 0);
+  void append_rows(const std::string& name, const float* rows, uint64_t count);
+  /// Extendible 1-D int32 / int64 datasets grown in step with the rows.
+  void create_column(const std::string& name, DType dtype);
+  void append_column(const std::string& name, const int32_t* values, uint64_t count);
+  void append_column(const std::string& name, const int64_t* values, uint64_t count);
+
+  /// Flushes, closes and renames the temporary file to the final path.
+  void commit();
+  const std::string& path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// A store opened for reading. The constructor throws InputError when the file is missing, is not HDF5,
+/// is not a featpipe store (no featpipe_kind), or has another featpipe_version.
+class StoreReader {
+ public:
+  explicit StoreReader(const std::string& path);
+  ~StoreReader();
+  StoreReader(const StoreReader&) = delete;
+  StoreReader& operator=(const StoreReader&) = delete;
+
+  const std::string& path() const;
+  std::string kind() const;
+  std::string created() const;
+  int version() const;
+  nlohmann::json provenance() const;
+  std::vector<std::pair<std::string, std::string>> attributes() const;  // every root string attribute
+  std::string attribute(const std::string& key) const;                 // InputError when absent
+
+  bool has(const std::string& name) const;
+  DatasetInfo info(const std::string& name) const;  // InputError when absent
+  std::vector<DatasetInfo> list() const;            // every dataset, depth first, in name order
+
+  /// Whole datasets converted to the requested type (HDF5 converts numeric types).
+  std::vector<float> read_floats(const std::string& name) const;
+  std::vector<double> read_doubles(const std::string& name) const;
+  std::vector<int32_t> read_int32(const std::string& name) const;
+  std::vector<int64_t> read_int64(const std::string& name) const;
+  std::vector<std::string> read_strings(const std::string& name) const;
+  /// Rows [begin, begin + count) of a 2-D dataset as float32, row-major, into out (count * cols).
+  void read_rows(const std::string& name, uint64_t begin, uint64_t count, float* out) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The current UTC time as ISO 8601, for the `created` attribute.
+std::string utc_now();
+
+}  // namespace featpipe::data

@@ -1,0 +1,38 @@
+#pragma once
+// Shared command-line plumbing: every command takes --help, --quiet, --threads and --seed.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace featpipe::pipelines {
+
+namespace po = boost::program_options;
+
+struct CommonOptions {
+  int threads = 0;    // 0: all cores
+  uint64_t seed = 0;  // same seed + inputs -> same outputs
+  bool quiet = false; // no progress output
+};
+
+/// Parses args against `options` (plus the common ones) and positional names. Returns std::nullopt after
+/// printing help for --help (exit 0). Throws InputError naming the option on unknown or malformed options.
+/// Applies --threads to OpenMP and OpenCV.
+std::optional<po::variables_map> parse_command_line(const std::string& command, const std::string& usage,
+                                                    const std::vector<std::string>& args,
+                                                    po::options_description options,
+                                                    const po::positional_options_description& positional,
+                                                    CommonOptions& common);
+
+/// InputError("--name", "is required ...") when absent.
+void require(const po::variables_map& vm, const std::string& name);
+
+/// InputError when the directory of an output path does not exist.
+void check_output_path(const std::string& path, const std::string& option);
+
+/// Prints a line to stderr unless quiet.
+void log_line(const CommonOptions& common, const std::string& line);
+
+}  // namespace featpipe::pipelines

@@ -1,0 +1,3 @@
+#include "featpipe/pipelines/command.h"
+
+int main(int argc, char** argv) { return featpipe::pipelines::run_command(argc, argv); }

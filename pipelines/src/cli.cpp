@@ -1,0 +1,60 @@
+#include "featpipe/pipelines/cli.h"
+
+#include <omp.h>
+
+#include <filesystem>
+#include <iostream>
+#include <opencv2/core.hpp>
+
+#include "featpipe/data/errors.h"
+
+namespace featpipe::pipelines {
+
+std::optional<po::variables_map> parse_command_line(const std::string& command, const std::string& usage,
+                                                    const std::vector<std::string>& args,
+                                                    po::options_description options,
+                                                    const po::positional_options_description& positional,
+                                                    CommonOptions& common) {
+  po::options_description general("common options");
+  general.add_options()("help,h", "print this help and exit")                                   //
+      ("quiet,q", po::bool_switch(&common.quiet), "no progress output")                        //
+      ("threads", po::value<int>(&common.threads)->default_value(0), "threads (0: all cores)")  //
+      ("seed", po::value<uint64_t>(&common.seed)->default_value(0), "random seed");
+  options.add(general);
+
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << "usage: featpipe " << command << " " << usage << "\n\n" << options << "\n";
+    return std::nullopt;
+  }
+  po::notify(vm);
+  if (common.threads < 0) throw InputError("--threads", "must be >= 0 (0 uses all cores)");
+  if (common.threads > 0) {
+    omp_set_num_threads(common.threads);
+    cv::setNumThreads(common.threads);
+  }
+  return vm;
+}
+
+void require(const po::variables_map& vm, const std::string& name) {
+  if (!vm.count(name)) throw InputError("--" + name, "is required (see --help)");
+}
+
+void check_output_path(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  if (path.empty()) throw InputError(option, "is empty; give an output file name");
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw InputError(path, "directory " + dir.string() + " does not exist; create it first");
+  }
+  if (fs::is_directory(path, ec)) throw InputError(path, "is a directory; give a file name");
+}
+
+void log_line(const CommonOptions& common, const std::string& line) {
+  if (!common.quiet) std::cerr << line << "\n";
+}
+
+}  // namespace featpipe::pipelines

@@ -1,0 +1,66 @@
+#include "featpipe/pipelines/command.h"
+
+#include <boost/program_options/errors.hpp>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <iostream>
+
+#include "featpipe/data/errors.h"
+
+namespace featpipe::pipelines {
+namespace {
+
+void print_usage(std::ostream& out) {
+  out << "usage: featpipe <command> [options]   (featpipe <command> --help for its options)\n\n"
+         "The classic image-classification pipeline: features, vocabularies, encodings and linear\n"
+         "classifiers, every stage stored in HDF5.\n\ncommands:\n";
+  for (const Command& c : commands()) {
+    out << "  " << c.name << std::string(12 - std::min<size_t>(11, std::strlen(c.name)), ' ') << c.summary
+        << "\n";
+  }
+  out << "\nexit codes: 0 success, 2 bad input or usage, 3 the run failed (e.g. training diverged)\n";
+}
+
+int error(const std::string& message, int code) {
+  std::cerr << "featpipe: error: " << message << "\n";
+  return code;
+}
+
+}  // namespace
+
+int run_command(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return kExitBadInput;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout);
+    return kExitOk;
+  }
+  if (name == "--version") {
+    std::cout << "featpipe 0.1.0\n";
+    return kExitOk;
+  }
+  for (const Command& c : commands()) {
+    if (name != c.name) continue;
+    std::vector<std::string> args(argv + 2, argv + argc);
+    try {
+      return c.run(args);
+    } catch (const InputError& e) {
+      return error(e.what(), kExitBadInput);
+    } catch (const std::invalid_argument& e) {
+      return error(e.what(), kExitBadInput);
+    } catch (const boost::program_options::error& e) {
+      return error(std::string(e.what()) + " (see featpipe " + name + " --help)", kExitBadInput);
+    } catch (const RunError& e) {
+      return error(e.what(), kExitRunFailed);
+    } catch (const std::exception& e) {
+      return error(std::string("internal error: ") + e.what(), kExitRunFailed);
+    }
+  }
+  return error(name + ": unknown command; `featpipe --help` lists the commands", kExitBadInput);
+}
+
+}  // namespace featpipe::pipelines

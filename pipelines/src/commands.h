@@ -1,0 +1,12 @@
+#pragma once
+// Private: the entry point of each subcommand, one cmd_<name>.cpp each.
+#include <string>
+#include <vector>
+
+namespace featpipe::pipelines {
+
+int run_datasets(const std::vector<std::string>& args);
+int run_extract(const std::vector<std::string>& args);
+int run_inspect(const std::vector<std::string>& args);
+
+}  // namespace featpipe::pipelines

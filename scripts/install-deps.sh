@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs every Debian package featpipe, its tests, benchmarks and default data need.
+# Idempotent: packages already present are skipped, and nothing runs when all are there.
+# Works as root, or through sudo for other users.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config
+  # libraries
+  libopencv-dev libvlfeat-dev libboost-program-options-dev libhdf5-dev libeigen3-dev nlohmann-json3-dev
+  # tests and benchmarks
+  googletest libgtest-dev libgmock-dev libbenchmark-dev hdf5-tools
+  # default data
+  dataset-fashion-mnist
+  # anchors and plots (Debian's interpreter: /usr/bin/python3)
+  python3 python3-numpy python3-h5py python3-sklearn python3-skimage python3-opencv python3-matplotlib
+)
+
+if [[ ${FEATPIPE_DEPS_EXTRA:-} != "" ]]; then
+  read -r -a extra <<<"$FEATPIPE_DEPS_EXTRA"
+  packages+=("${extra[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null; then
+    sudo_cmd=(sudo)
+  else
+    echo "install-deps: error: not root and no sudo; install these packages: ${missing[*]}" >&2
+    exit 2
+  fi
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
