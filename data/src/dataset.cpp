@@ -1,0 +1,86 @@
+// open_dataset: the spec dispatch. Each reader lives in its own file (readers.h).
+#include <cstdlib>
+#include <filesystem>
+
+#include "featpipe/data/dataset.h"
+#include "featpipe/data/errors.h"
+#include "readers.h"
+
+namespace featpipe::data {
+namespace {
+
+const char* const kKnownKinds =
+    "fashion-mnist, fashion-mnist:DIR, mnist:DIR, idx:DIR, cifar10:DIR, folder:DIR, synthetic:shapes";
+
+void check_options(const OpenOptions& options) {
+  if (options.resize && (options.resize->width <= 0 || options.resize->height <= 0)) {
+    throw InputError("--resize", std::to_string(options.resize->width) + "x" +
+                                     std::to_string(options.resize->height) +
+                                     " is not a size; give positive WxH, e.g. 32x32");
+  }
+}
+
+}  // namespace
+
+std::vector<int32_t> Dataset::labels(Source s) const {
+  std::vector<int32_t> out(size(s));
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = label(s, i);
+  return out;
+}
+
+std::string fashion_mnist_dir() {
+  const char* env = std::getenv("FEATPIPE_FASHION_MNIST");
+  return env != nullptr && *env != '\0' ? env : "/usr/share/datasets/fashion-mnist";
+}
+
+std::vector<std::string> known_dataset_specs() { return {"fashion-mnist", "synthetic:shapes"}; }
+
+const std::vector<std::string>& fashion_mnist_class_names() {
+  static const std::vector<std::string> names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                                 "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  return names;
+}
+
+void require_directory(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) {
+    throw InputError(path, "no such directory; it should hold " + what);
+  }
+  if (!std::filesystem::is_directory(status)) {
+    throw InputError(path, "is not a directory; it should hold " + what);
+  }
+}
+
+std::unique_ptr<Dataset> open_dataset(const std::string& spec, const OpenOptions& options) {
+  check_options(options);
+  const std::size_t colon = spec.find(':');
+  const std::string kind = spec.substr(0, colon);
+  const std::string rest = colon == std::string::npos ? "" : spec.substr(colon + 1);
+
+  if (kind == "fashion-mnist") {
+    const std::string dir = colon == std::string::npos ? fashion_mnist_dir() : rest;
+    if (dir.empty()) throw InputError(spec, "missing directory after ':'; e.g. fashion-mnist:/data/fmnist");
+    if (colon == std::string::npos && !std::filesystem::exists(dir)) {
+      throw InputError(dir, "no such directory; install the Debian package dataset-fashion-mnist, or set "
+                            "FEATPIPE_FASHION_MNIST to a folder holding the four Fashion-MNIST .gz files");
+    }
+    return open_idx(spec, dir, fashion_mnist_class_names(), options);
+  }
+  if (kind == "mnist" || kind == "idx" || kind == "cifar10" || kind == "folder" || kind == "synthetic") {
+    if (rest.empty()) {
+      const std::string example = kind == "synthetic" ? "synthetic:shapes" : kind + ":/path/to/dir";
+      throw InputError(spec, "missing " + std::string(kind == "synthetic" ? "generator" : "directory") +
+                                 " after '" + kind + ":'; e.g. " + example);
+    }
+    if (kind == "mnist" || kind == "idx") return open_idx(spec, rest, {}, options);
+    if (kind == "cifar10") return open_cifar10(spec, rest, options);
+    if (kind == "folder") return open_folder(spec, rest, options);
+    return open_synthetic(spec, rest, options);
+  }
+  throw InputError(spec.empty() ? "--data" : spec,
+                   (spec.empty() ? std::string("empty dataset spec") : "unknown dataset kind '" + kind + "'") +
+                       "; known: " + kKnownKinds);
+}
+
+}  // namespace featpipe::data

@@ -1,0 +1,36 @@
+#pragma once
+// The dataset options shared by every command that reads images: --data, --split, --val-size, --resize.
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "featpipe/data/dataset.h"
+#include "featpipe/data/split.h"
+#include "featpipe/pipelines/cli.h"
+
+namespace featpipe::pipelines {
+
+struct DatasetArgs {
+  std::string spec = "fashion-mnist";
+  std::string split = "train";
+  std::string val_size;  // empty: no val split
+  std::string resize;    // "WxH" or empty
+};
+
+void add_dataset_options(po::options_description& options, DatasetArgs& args);
+
+/// An opened dataset and the selected split (the view refers to the dataset it owns).
+struct OpenedSplit {
+  std::unique_ptr<data::Dataset> dataset;
+  std::unique_ptr<data::SplitView> view;
+  nlohmann::json provenance;  // dataset spec, split, val_size, resize, seed
+};
+
+/// Opens the dataset and selects the split; InputError naming the option on bad values.
+OpenedSplit open_split(const DatasetArgs& args, uint64_t seed);
+
+/// "WxH" -> cv::Size; InputError naming `option` otherwise.
+cv::Size parse_size_option(const std::string& text, const std::string& option);
+
+}  // namespace featpipe::pipelines

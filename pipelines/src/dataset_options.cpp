@@ -1,0 +1,45 @@
+#include "featpipe/pipelines/dataset_options.h"
+
+#include <cstdio>
+
+#include "featpipe/data/errors.h"
+
+namespace featpipe::pipelines {
+
+void add_dataset_options(po::options_description& options, DatasetArgs& args) {
+  options.add_options()                                                                               //
+      ("data", po::value<std::string>(&args.spec)->default_value(args.spec),                          //
+       "dataset spec: fashion-mnist, mnist:DIR, idx:DIR, cifar10:DIR, folder:DIR, synthetic:shapes")  //
+      ("split", po::value<std::string>(&args.split)->default_value(args.split), "train | val | test")  //
+      ("val-size", po::value<std::string>(&args.val_size),
+       "hold out a stratified, seeded val split of this many images (or this fraction) of train")  //
+      ("resize", po::value<std::string>(&args.resize), "resize every image to WxH first");
+}
+
+cv::Size parse_size_option(const std::string& text, const std::string& option) {
+  int w = 0, h = 0;
+  char x = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x' || w <= 0 || h <= 0) {
+    throw InputError(option, "'" + text + "' is not WxH with positive integers (e.g. 64x64)");
+  }
+  return {w, h};
+}
+
+OpenedSplit open_split(const DatasetArgs& args, uint64_t seed) {
+  OpenedSplit out;
+  const data::Split split = data::parse_split(args.split);
+  data::OpenOptions open;
+  open.seed = seed;
+  if (!args.resize.empty()) open.resize = parse_size_option(args.resize, "--resize");
+  data::SplitOptions split_options;
+  split_options.seed = seed;
+  if (!args.val_size.empty()) split_options.val_size = data::parse_val_size(args.val_size);
+  out.dataset = data::open_dataset(args.spec, open);
+  out.view = std::make_unique<data::SplitView>(data::select_split(*out.dataset, split, split_options));
+  out.provenance = {{"dataset", args.spec}, {"split", data::to_string(split)}, {"seed", seed}};
+  if (!args.val_size.empty()) out.provenance["val_size"] = split_options.val_size;
+  if (!args.resize.empty()) out.provenance["resize"] = args.resize;
+  return out;
+}
+
+}  // namespace featpipe::pipelines

@@ -1,0 +1,78 @@
+#include "featpipe/pipelines/extract_job.h"
+
+#include <exception>
+#include <mutex>
+#include <vector>
+
+#include "featpipe/data/errors.h"
+
+namespace featpipe::pipelines {
+namespace {
+
+/// Keeps the first exception thrown by any worker so it can be rethrown on the calling thread.
+class FirstError {
+ public:
+  void capture() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) error_ = std::current_exception();
+  }
+  bool failed() const { return static_cast<bool>(error_); }
+  void rethrow() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::exception_ptr error_;
+};
+
+std::string describe_image(const data::SplitView& view, std::size_t i) {
+  return view.dataset().spec() + " image " + std::to_string(view.source_index(i)) + " of " +
+         (view.source() == data::Source::train ? "train" : "test");
+}
+
+}  // namespace
+
+void extract_to_store(const data::SplitView& view, const features::FeatureExtractor& extractor, std::size_t dim,
+                      const ExtractRange& range, data::FeatureStoreWriter& writer, Progress& progress) {
+  const std::size_t block_rows = std::max<std::size_t>(1, range.block_rows);
+  std::vector<float> rows(block_rows * dim);
+  std::vector<int32_t> labels(block_rows);
+  std::vector<int64_t> index(block_rows);
+  FirstError error;
+
+  for (std::size_t begin = range.begin; begin < range.end; begin += block_rows) {
+    const std::size_t count = std::min(block_rows, range.end - begin);
+#pragma omp parallel for schedule(dynamic, 16)
+    for (std::size_t k = 0; k < count; ++k) {
+      if (error.failed()) continue;
+      const std::size_t i = begin + k;
+      try {
+        const cv::Mat image = view.image(i);
+        const std::size_t d = extractor.dim(image.size(), image.channels());
+        if (d != dim) {
+          throw InputError(describe_image(view, i),
+                           "is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+                               " and gives " + std::to_string(d) + " features where the first image gave " +
+                               std::to_string(dim) + "; use --resize WxH to make images uniform");
+        }
+        extractor.extract(image, rows.data() + k * dim);
+        labels[k] = view.label(i);
+        index[k] = view.source_index(i);
+      } catch (const std::invalid_argument& e) {
+        try {
+          throw InputError(describe_image(view, i), e.what());
+        } catch (...) {
+          error.capture();
+        }
+      } catch (...) {
+        error.capture();
+      }
+      progress.advance();
+    }
+    error.rethrow();
+    writer.append(rows.data(), labels.data(), index.data(), count);
+  }
+}
+
+}  // namespace featpipe::pipelines
