@@ -25,7 +25,8 @@ std::string join(const std::string& dir, const std::string& name) {
 std::string require_file(const std::string& dir, const std::string& name) {
   const std::string path = join(dir, name);
   if (!std::filesystem::is_regular_file(path)) {
-    throw InputError(path, std::string("not found; a cifar10 folder (cifar-10-batches-bin) holds ") + kExpected);
+    throw InputError(path,
+                     std::string("not found; a cifar10 folder (cifar-10-batches-bin) holds ") + kExpected);
   }
   return path;
 }
@@ -90,7 +91,8 @@ std::unique_ptr<Dataset> open_cifar10(const std::string& spec, const std::string
   }
   const std::vector<std::string> names = read_class_names(require_file(dir, "batches.meta.txt"));
   std::vector<std::string> train_files;
-  for (int b = 1; b <= 5; ++b) train_files.push_back(require_file(dir, "data_batch_" + std::to_string(b) + ".bin"));
+  for (int b = 1; b <= 5; ++b)
+    train_files.push_back(require_file(dir, "data_batch_" + std::to_string(b) + ".bin"));
   const std::string test_file = require_file(dir, "test_batch.bin");
 
   ImageSet train, test;
@@ -100,7 +102,8 @@ std::unique_ptr<Dataset> open_cifar10(const std::string& spec, const std::string
   train.labels.reserve(train_records);
   for (const std::string& f : train_files) append_batch(f, names.size(), train);
   append_batch(test_file, names.size(), test);
-  return make_memory_dataset(spec, names, cv::Size(kSide, kSide), 3, std::move(train), std::move(test), options);
+  return make_memory_dataset(spec, names, cv::Size(kSide, kSide), 3, std::move(train), std::move(test),
+                             options);
 }
 
 }  // namespace featpipe::data

@@ -1,8 +1,9 @@
 // open_dataset: the spec dispatch. Each reader lives in its own file (readers.h).
+#include "featpipe/data/dataset.h"
+
 #include <cstdlib>
 #include <filesystem>
 
-#include "featpipe/data/dataset.h"
 #include "featpipe/data/errors.h"
 #include "readers.h"
 
@@ -62,8 +63,9 @@ std::unique_ptr<Dataset> open_dataset(const std::string& spec, const OpenOptions
     const std::string dir = colon == std::string::npos ? fashion_mnist_dir() : rest;
     if (dir.empty()) throw InputError(spec, "missing directory after ':'; e.g. fashion-mnist:/data/fmnist");
     if (colon == std::string::npos && !std::filesystem::exists(dir)) {
-      throw InputError(dir, "no such directory; install the Debian package dataset-fashion-mnist, or set "
-                            "FEATPIPE_FASHION_MNIST to a folder holding the four Fashion-MNIST .gz files");
+      throw InputError(dir,
+                       "no such directory; install the Debian package dataset-fashion-mnist, or set "
+                       "FEATPIPE_FASHION_MNIST to a folder holding the four Fashion-MNIST .gz files");
     }
     return open_idx(spec, dir, fashion_mnist_class_names(), options);
   }
@@ -78,9 +80,9 @@ std::unique_ptr<Dataset> open_dataset(const std::string& spec, const OpenOptions
     if (kind == "folder") return open_folder(spec, rest, options);
     return open_synthetic(spec, rest, options);
   }
-  throw InputError(spec.empty() ? "--data" : spec,
-                   (spec.empty() ? std::string("empty dataset spec") : "unknown dataset kind '" + kind + "'") +
-                       "; known: " + kKnownKinds);
+  throw InputError(spec.empty() ? "--data" : spec, (spec.empty() ? std::string("empty dataset spec")
+                                                                 : "unknown dataset kind '" + kind + "'") +
+                                                       "; known: " + kKnownKinds);
 }
 
 }  // namespace featpipe::data

@@ -40,8 +40,9 @@ std::vector<std::string> class_folders(const fs::path& train_dir) {
     names.push_back(p.filename().string());
   }
   if (names.empty()) {
-    throw InputError(train_dir.string(), "holds no class folders; put the images of each class in "
-                                         "train/<class>/ (e.g. train/cat/0001.png)");
+    throw InputError(train_dir.string(),
+                     "holds no class folders; put the images of each class in "
+                     "train/<class>/ (e.g. train/cat/0001.png)");
   }
   return names;
 }
@@ -56,9 +57,10 @@ FileSet list_files(const fs::path& set_dir, const std::vector<std::string>& clas
     }
     const auto it = std::find(class_names.begin(), class_names.end(), name);
     if (it == class_names.end()) {
-      throw InputError(class_dir.string(), "is a class the training set does not have; the classes are the "
-                                           "folders of train/, so add train/" +
-                                               name + "/ or remove this folder");
+      throw InputError(class_dir.string(),
+                       "is a class the training set does not have; the classes are the "
+                       "folders of train/, so add train/" +
+                           name + "/ or remove this folder");
     }
     const int32_t label = int32_t(it - class_names.begin());
     const std::size_t before = set.paths.size();
@@ -67,8 +69,9 @@ FileSet list_files(const fs::path& set_dir, const std::vector<std::string>& clas
         throw InputError(file.string(), "is not a file; class folders hold image files only");
       }
       if (!cv::haveImageReader(file.string())) {
-        throw InputError(file.string(), "is not an image OpenCV can read; class folders hold image files "
-                                        "only, so move or delete it");
+        throw InputError(file.string(),
+                         "is not an image OpenCV can read; class folders hold image files "
+                         "only, so move or delete it");
       }
       set.paths.push_back(file.string());
       set.labels.push_back(label);
@@ -141,11 +144,9 @@ int channels_of(const std::string& path) {
   return first.channels() == 1 ? 1 : 3;
 }
 
-}  // namespace
-
-std::unique_ptr<Dataset> open_folder(const std::string& spec, const std::string& dir, const OpenOptions& options) {
-  const char* layout = "train/<class>/ and test/<class>/ folders of images";
-  require_directory(dir, layout);
+std::unique_ptr<Dataset> open_folder_checked(const std::string& spec, const std::string& dir,
+                                             const OpenOptions& options) {
+  require_directory(dir, "train/<class>/ and test/<class>/ folders of images");
   const fs::path train_dir = fs::path(dir) / "train";
   const fs::path test_dir = fs::path(dir) / "test";
   require_directory(train_dir.string(), "one folder of training images per class (train/<class>/*)");
@@ -157,6 +158,18 @@ std::unique_ptr<Dataset> open_folder(const std::string& spec, const std::string&
   const int channels = channels_of(train.paths.front());
   return std::make_unique<FolderDataset>(spec, std::move(class_names), std::move(train), std::move(test),
                                          channels, options.resize);
+}
+
+}  // namespace
+
+std::unique_ptr<Dataset> open_folder(const std::string& spec, const std::string& dir,
+                                     const OpenOptions& options) {
+  try {
+    return open_folder_checked(spec, dir, options);
+  } catch (const fs::filesystem_error& e) {
+    throw InputError(e.path1().string(),
+                     std::string("cannot be listed (") + e.code().message() + "); check its permissions");
+  }
 }
 
 }  // namespace featpipe::data

@@ -28,8 +28,8 @@ std::vector<uint8_t> read_file_bytes(const std::string& path) {
   std::vector<uint8_t> bytes(static_cast<std::size_t>(size));
   in.seekg(0);
   if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
-    throw InputError(path, "read failed after " + std::to_string(in.gcount()) + " of " + std::to_string(size) +
-                               " bytes");
+    throw InputError(
+        path, "read failed after " + std::to_string(in.gcount()) + " of " + std::to_string(size) + " bytes");
   }
   return bytes;
 }

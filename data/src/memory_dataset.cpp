@@ -55,8 +55,8 @@ class MemoryDataset final : public Dataset {
   ImageSet sets_[2];
 };
 
-std::vector<uint8_t> resize_all(const std::vector<uint8_t>& pixels, std::size_t count, cv::Size from, cv::Size to,
-                                int channels) {
+std::vector<uint8_t> resize_all(const std::vector<uint8_t>& pixels, std::size_t count, cv::Size from,
+                                cv::Size to, int channels) {
   const std::size_t in_bytes = std::size_t(from.area()) * channels;
   const std::size_t out_bytes = std::size_t(to.area()) * channels;
   std::vector<uint8_t> out(count * out_bytes);

@@ -3,10 +3,9 @@
 // per source set, image() a header over it (no copy, so concurrent readers need no locking).
 #include <cstdint>
 #include <memory>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "featpipe/data/dataset.h"
 

@@ -19,10 +19,12 @@ std::unique_ptr<Dataset> open_idx(const std::string& spec, const std::string& di
 
 /// DIR/data_batch_{1..5}.bin, DIR/test_batch.bin and DIR/batches.meta.txt (the official binary version;
 /// DIR may also be the folder holding cifar-10-batches-bin).
-std::unique_ptr<Dataset> open_cifar10(const std::string& spec, const std::string& dir, const OpenOptions& options);
+std::unique_ptr<Dataset> open_cifar10(const std::string& spec, const std::string& dir,
+                                      const OpenOptions& options);
 
 /// DIR/train/<class>/* and DIR/test/<class>/*, decoded on demand.
-std::unique_ptr<Dataset> open_folder(const std::string& spec, const std::string& dir, const OpenOptions& options);
+std::unique_ptr<Dataset> open_folder(const std::string& spec, const std::string& dir,
+                                     const OpenOptions& options);
 
 /// `shapes` or `shapes(classes=K,size=S,train=N,test=M)`: generated in memory from options.seed.
 std::unique_ptr<Dataset> open_synthetic(const std::string& spec, const std::string& generator,
