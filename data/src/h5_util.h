@@ -52,10 +52,10 @@ void check(herr_t status, const std::string& path, const std::string& problem);
 /// "/a/b" for "a/b" or "/a/b": every name inside a store is absolute.
 std::string absolute_name(const std::string& name);
 
-hid_t native_type(DType t);          // the in-memory type (H5T_NATIVE_*); not for strings
-hid_t file_type(DType t);            // the little-endian standard type stored on disk
-DType dtype_of(hid_t type);          // DType::other for types featpipe does not write
-Handle utf8_string_type();           // variable-length UTF-8 string, the type of all featpipe strings
+hid_t native_type(DType t);  // the in-memory type (H5T_NATIVE_*); not for strings
+hid_t file_type(DType t);    // the little-endian standard type stored on disk
+DType dtype_of(hid_t type);  // DType::other for types featpipe does not write
+Handle utf8_string_type();   // variable-length UTF-8 string, the type of all featpipe strings
 
 /// Link creation property list that creates missing intermediate groups.
 Handle intermediate_groups_lcpl(const std::string& path);

@@ -17,7 +17,9 @@ namespace featpipe::data {
 /// Format version written to featpipe_version; readers refuse any other.
 inline constexpr int kStoreVersion = 1;
 
-enum class DType { float32, float64, int32, int64, uint8 };
+/// The element types featpipe writes; string (variable- or fixed-length text) and other (any type featpipe does
+/// not write, e.g. in a file made by h5py) are only reported by StoreReader::info / list.
+enum class DType { float32, float64, int32, int64, uint8, string, other };
 std::string to_string(DType t);
 
 struct DatasetInfo {
@@ -41,6 +43,7 @@ class StoreWriter {
   void write(const std::string& name, const double* data, const std::vector<uint64_t>& shape);
   void write(const std::string& name, const int32_t* data, const std::vector<uint64_t>& shape);
   void write(const std::string& name, const int64_t* data, const std::vector<uint64_t>& shape);
+  void write(const std::string& name, const uint8_t* data, const std::vector<uint64_t>& shape);
   void write_strings(const std::string& name, const std::vector<std::string>& values);
   /// A string attribute on the root group.
   void set_attribute(const std::string& key, const std::string& value);
@@ -76,8 +79,9 @@ class StoreReader {
   std::string created() const;
   int version() const;
   nlohmann::json provenance() const;
-  std::vector<std::pair<std::string, std::string>> attributes() const;  // every root string attribute
-  std::string attribute(const std::string& key) const;                 // InputError when absent
+  /// Every root attribute in name order as text: strings as stored, numeric scalars formatted.
+  std::vector<std::pair<std::string, std::string>> attributes() const;
+  std::string attribute(const std::string& key) const;  // InputError when absent
 
   bool has(const std::string& name) const;
   DatasetInfo info(const std::string& name) const;  // InputError when absent

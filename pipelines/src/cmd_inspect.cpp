@@ -1,0 +1,293 @@
+// featpipe inspect: what an HDF5 store holds — kind, datasets, provenance, and for feature stores the class
+// counts and feature statistics, computed by row blocks so a store of any size is summarised in bounded
+// memory.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <sstream>
+
+#include "commands.h"
+#include "featpipe/data/errors.h"
+#include "featpipe/data/feature_store.h"
+#include "featpipe/data/store.h"
+#include "featpipe/pipelines/cli.h"
+#include "featpipe/pipelines/command.h"
+#include "featpipe/pipelines/progress.h"
+
+namespace featpipe::pipelines {
+namespace {
+
+constexpr uint64_t kBlockBytes = 8 << 20;  // features read per block
+constexpr uint64_t kProgressBytes = 256ull
+                                    << 20;  // smaller stores are summarised too fast for a progress bar
+constexpr uint64_t kAllDimsUpTo = 16;       // narrower features list every dimension ...
+constexpr uint64_t kFirstDims = 8;          // ... wider ones the first few and a summary across all
+constexpr uint64_t kRowValues = 10;         // values shown per row by --rows
+
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
+std::string shape_text(const std::vector<uint64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::string pad(const std::string& s, size_t width) {
+  return s + std::string(width - std::min(width, s.size()), ' ');
+}
+
+// Count, mean, sum of squared deviations (m2), min and max of the finite values; NaN and Inf are counted
+// apart.
+struct Moments {
+  uint64_t n = 0;
+  double mean = 0, m2 = 0;
+  double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+  uint64_t nan = 0, inf = 0;
+
+  double std_dev() const { return n > 0 ? std::sqrt(m2 / n) : 0.0; }
+
+  // Chan, Golub & LeVeque's pairwise update: exact merging of two partial results, so sums of squares never
+  // cancel catastrophically however large the mean.
+  void merge(const Moments& o) {
+    if (o.n > 0) {
+      const double total = static_cast<double>(n + o.n);
+      const double delta = o.mean - mean;
+      mean += delta * o.n / total;
+      m2 += o.m2 + delta * delta * (static_cast<double>(n) * o.n / total);
+      n += o.n;
+      min = std::min(min, o.min);
+      max = std::max(max, o.max);
+    }
+    nan += o.nan;
+    inf += o.inf;
+  }
+};
+
+// Per-dimension moments of a feature matrix fed by row blocks.
+class FeatureSummary {
+ public:
+  explicit FeatureSummary(uint64_t dim) : dims_(dim), sum_(dim), block_(dim) {}
+
+  void add_block(const float* rows, uint64_t count) {
+    const uint64_t dim = dims_.size();
+    std::fill(sum_.begin(), sum_.end(), 0.0);
+    std::fill(block_.begin(), block_.end(), Moments{});
+    for (uint64_t r = 0; r < count; ++r) {
+      const float* row = rows + r * dim;
+      for (uint64_t d = 0; d < dim; ++d) {
+        const float v = row[d];
+        Moments& m = block_[d];
+        if (std::isfinite(v)) {
+          sum_[d] += v;
+          ++m.n;
+          m.min = std::min<double>(m.min, v);
+          m.max = std::max<double>(m.max, v);
+        } else if (std::isnan(v)) {
+          ++m.nan;
+        } else {
+          ++m.inf;
+        }
+      }
+    }
+    for (uint64_t d = 0; d < dim; ++d) block_[d].mean = block_[d].n > 0 ? sum_[d] / block_[d].n : 0.0;
+    for (uint64_t r = 0; r < count; ++r) {
+      const float* row = rows + r * dim;
+      for (uint64_t d = 0; d < dim; ++d) {
+        if (std::isfinite(row[d])) block_[d].m2 += (row[d] - block_[d].mean) * (row[d] - block_[d].mean);
+      }
+    }
+    for (uint64_t d = 0; d < dim; ++d) dims_[d].merge(block_[d]);
+  }
+
+  const std::vector<Moments>& dims() const { return dims_; }
+  Moments overall() const {
+    Moments all;
+    for (const Moments& m : dims_) all.merge(m);
+    return all;
+  }
+
+ private:
+  std::vector<Moments> dims_;
+  std::vector<double> sum_;
+  std::vector<Moments> block_;
+};
+
+void print_header(const data::StoreReader& store) {
+  std::cout << "store:    " << store.path() << "\n"
+            << "kind:     " << store.kind() << "\n"
+            << "version:  " << store.version() << "\n"
+            << "created:  " << (store.created().empty() ? "(not recorded)" : store.created()) << "\n";
+  std::vector<std::pair<std::string, std::string>> extra;
+  for (auto& [key, value] : store.attributes()) {
+    if (key != "featpipe_kind" && key != "featpipe_version" && key != "created" && key != "provenance") {
+      extra.emplace_back(key, value);
+    }
+  }
+  if (!extra.empty()) {
+    std::cout << "attributes:\n";
+    for (const auto& [key, value] : extra) std::cout << "  " << key << ": " << value << "\n";
+  }
+}
+
+void print_datasets(const std::vector<data::DatasetInfo>& datasets) {
+  std::cout << "datasets: " << datasets.size() << "\n";
+  size_t name_width = 0, shape_width = 0;
+  for (const auto& d : datasets) {
+    name_width = std::max(name_width, d.name.size());
+    shape_width = std::max(shape_width, shape_text(d.shape).size());
+  }
+  for (const auto& d : datasets) {
+    std::cout << "  " << pad(d.name, name_width) << "  " << pad(data::to_string(d.dtype), 8) << "  "
+              << pad(shape_text(d.shape), shape_width) << "  "
+              << (d.chunk.empty() ? "contiguous" : "chunks " + shape_text(d.chunk)) << "\n";
+  }
+}
+
+void print_provenance(const nlohmann::json& provenance) {
+  std::cout << "provenance:\n";
+  std::istringstream lines(provenance.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  for (std::string line; std::getline(lines, line);) std::cout << "  " << line << "\n";
+}
+
+void print_class_counts(const data::FeatureStoreReader& store) {
+  const auto& names = store.class_names();
+  std::vector<uint64_t> counts(names.size());
+  for (int32_t label : store.labels()) ++counts[label];  // the reader has checked 0 <= label < names.size()
+  size_t width = 0;
+  for (const auto& name : names) width = std::max(width, name.size());
+  std::cout << "classes: " << names.size() << " (" << store.rows() << " rows)\n";
+  for (size_t c = 0; c < names.size(); ++c) {
+    std::cout << "  " << pad(names[c] + ":", width + 1) << " " << counts[c] << "\n";
+  }
+}
+
+FeatureSummary summarise(const data::FeatureStoreReader& store, const CommonOptions& common) {
+  const uint64_t dim = store.dim(), rows = store.rows();
+  const uint64_t block_rows = std::max<uint64_t>(1, kBlockBytes / (dim * sizeof(float)));
+  const bool quiet = common.quiet || rows * dim * sizeof(float) < kProgressBytes;
+  Progress progress("inspect " + store.store().path(), rows, quiet, "rows");
+  FeatureSummary summary(dim);
+  std::vector<float> block(std::min(block_rows, rows) * dim);
+  for (uint64_t begin = 0; begin < rows; begin += block_rows) {
+    const uint64_t count = std::min(block_rows, rows - begin);
+    store.read_rows(begin, count, block.data());
+    summary.add_block(block.data(), count);
+    progress.advance(count);
+  }
+  progress.finish();
+  return summary;
+}
+
+std::string right(const std::string& s, size_t width) {
+  return std::string(width - std::min(width, s.size()), ' ') + s;
+}
+
+void print_moments_row(const std::string& label, const Moments& m) {
+  std::cout << "  " << right(label, 8) << right(number(m.mean), 13) << right(number(m.std_dev()), 13)
+            << right(m.n ? number(m.min) : "-", 13) << right(m.n ? number(m.max) : "-", 13);
+  if (m.nan + m.inf > 0) std::cout << "   " << m.nan << " NaN, " << m.inf << " Inf";
+  std::cout << "\n";
+}
+
+void print_summary(const FeatureSummary& summary, uint64_t rows) {
+  const auto& dims = summary.dims();
+  const Moments all = summary.overall();
+  std::cout << "features: " << rows << " rows x " << dims.size() << " dims (float32)\n"
+            << "  " << right("dim", 8) << right("mean", 13) << right("std", 13) << right("min", 13)
+            << right("max", 13) << "\n";
+  print_moments_row("all", all);
+  const uint64_t shown = dims.size() <= kAllDimsUpTo ? dims.size() : kFirstDims;
+  for (uint64_t d = 0; d < shown; ++d) print_moments_row(std::to_string(d), dims[d]);
+  if (shown < dims.size())
+    std::cout << "  " << right("...", 8) << " (" << dims.size() - shown << " more dims)\n";
+
+  if (dims.size() > 1) {
+    // The spread of the per-dimension statistics: what a table of every dimension would show, in four lines.
+    double mean_lo = INFINITY, mean_hi = -INFINITY, mean_sum = 0, std_lo = INFINITY, std_hi = -INFINITY,
+           std_sum = 0;
+    uint64_t with_values = 0, constant = 0, with_non_finite = 0;
+    for (const Moments& m : dims) {
+      if (m.nan + m.inf > 0) ++with_non_finite;
+      if (m.n == 0) continue;
+      ++with_values;
+      mean_lo = std::min(mean_lo, m.mean);
+      mean_hi = std::max(mean_hi, m.mean);
+      mean_sum += m.mean;
+      std_lo = std::min(std_lo, m.std_dev());
+      std_hi = std::max(std_hi, m.std_dev());
+      std_sum += m.std_dev();
+      if (m.min == m.max) ++constant;
+    }
+    std::cout << "  across the " << dims.size() << " dims:\n";
+    if (with_values > 0) {
+      std::cout << "    per-dim mean in [" << number(mean_lo) << ", " << number(mean_hi) << "], average "
+                << number(mean_sum / with_values) << "\n"
+                << "    per-dim std  in [" << number(std_lo) << ", " << number(std_hi) << "], average "
+                << number(std_sum / with_values) << "\n";
+    }
+    std::cout << "    constant dims: " << constant << "\n"
+              << "    dims with NaN or Inf: " << with_non_finite << "\n";
+  }
+  std::cout << "  non-finite values: " << all.nan << " NaN, " << all.inf << " Inf\n";
+}
+
+void print_rows(const data::FeatureStoreReader& store, uint64_t requested) {
+  const uint64_t count = std::min(requested, store.rows());
+  const uint64_t dim = store.dim();
+  std::cout << "rows: first " << count << " of " << store.rows() << "\n";
+  std::vector<float> row(dim);
+  for (uint64_t r = 0; r < count; ++r) {
+    store.read_rows(r, 1, row.data());
+    const int32_t label = store.labels()[r];
+    std::cout << "  row " << r << ": label " << label << " (" << store.class_names()[label] << "), index "
+              << store.index()[r] << ":";
+    for (uint64_t d = 0; d < std::min(dim, kRowValues); ++d) std::cout << " " << number(row[d]);
+    if (dim > kRowValues) std::cout << " ... (" << dim << " values)";
+    std::cout << "\n";
+  }
+}
+
+}  // namespace
+
+int run_inspect(const std::vector<std::string>& args) {
+  po::options_description options("inspect options");
+  std::string path;
+  uint64_t rows = 0;
+  options.add_options()                                                       //
+      ("store", po::value<std::string>(&path), "the HDF5 store to describe")  //
+      ("rows", po::value<uint64_t>(&rows)->default_value(0), "print the first N rows of a feature store");
+  po::positional_options_description positional;
+  positional.add("store", 1);
+  CommonOptions common;
+  auto vm = parse_command_line("inspect", "F.h5 [--rows N]", args, options, positional, common);
+  if (!vm) return kExitOk;
+  if (!vm->count("store")) throw InputError("inspect", "give the store to describe: featpipe inspect F.h5");
+
+  // Open and validate everything before printing, so a bad file gives an error and no partial listing.
+  data::StoreReader store(path);
+  const std::vector<data::DatasetInfo> datasets = store.list();
+  const nlohmann::json provenance = store.provenance();
+  std::unique_ptr<data::FeatureStoreReader> features;
+  if (store.has("/features")) features = std::make_unique<data::FeatureStoreReader>(path);
+  if (rows > 0 && !features) throw InputError("--rows", path + " has no /features to print rows of");
+
+  print_header(store);
+  print_datasets(datasets);
+  print_provenance(provenance);
+  if (features) {
+    print_class_counts(*features);
+    if (features->rows() > 0) print_summary(summarise(*features, common), features->rows());
+    if (rows > 0) print_rows(*features, rows);
+  }
+  std::cout << std::flush;
+  return kExitOk;
+}
+
+}  // namespace featpipe::pipelines
