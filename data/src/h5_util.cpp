@@ -8,15 +8,16 @@
 namespace featpipe::data::h5 {
 namespace {
 
-// HDF5's innermost message for a failed open() reads "unable to open file: name = '...', errno = 2,
-// error message = 'No such file or directory', ..."; the quoted system message is the useful part.
+// HDF5's innermost message for a failed system call reads "unable to lock the file, errno = 11, error message
+// = 'Resource temporarily unavailable', ..."; keep what HDF5 was doing and the quoted system message.
 std::string concise(const std::string& description) {
   const std::string marker = "error message = '";
   const auto begin = description.find(marker);
   if (begin == std::string::npos) return description;
   const auto start = begin + marker.size();
   const auto end = description.find('\'', start);
-  return description.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const std::string doing = description.substr(0, description.find_first_of(":,"));
+  return doing + ": " + description.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 herr_t first_error(unsigned n, const H5E_error2_t* err, void* out) {

@@ -153,8 +153,19 @@ StoreReader::StoreReader(const std::string& path) : impl_(std::make_unique<Impl>
   if (is_hdf5 < 0 && !std::ifstream(path)) throw InputError(path, "cannot be read; check its permissions");
   H5Eclear2(H5E_DEFAULT);
   if (is_hdf5 <= 0) throw InputError(path, "is not an HDF5 file; give a store written by featpipe");
-  impl_->file = h5::check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path,
-                          "cannot be opened as an HDF5 file");
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) {
+    const std::string reason = h5::last_error();
+    H5Eclear2(H5E_DEFAULT);
+    std::string problem = "cannot be opened as an HDF5 file (HDF5: " + reason + ")";
+    if (reason.find("unable to lock") != std::string::npos) {
+      problem += "; another program has it open for writing (HDF5_USE_FILE_LOCKING=FALSE skips this check)";
+    } else if (reason.find("truncated file") != std::string::npos) {
+      problem += "; the file is incomplete, e.g. a copy that was cut short";
+    }
+    throw InputError(path, problem);
+  }
+  impl_->file = h5::Handle(file, H5Fclose);
 
   const hid_t root = impl_->file.get();
   const auto kind = h5::read_attribute_text(root, "featpipe_kind", path);

@@ -166,7 +166,9 @@ StoreWriter::StoreWriter(const std::string& path, const std::string& kind, const
   if (dir.empty()) dir = ".";
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw InputError(path, "directory " + dir.string() + " does not exist; create it first");
+    throw InputError(path, fs::exists(dir, ec)
+                               ? dir.string() + " is not a directory"
+                               : "directory " + dir.string() + " does not exist; create it first");
   }
   if (fs::is_directory(path, ec)) throw InputError(path, "is a directory; give a file name");
 

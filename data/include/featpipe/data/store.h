@@ -5,6 +5,9 @@
 //
 // Writers create "<path>.tmp-<pid>" and rename it to <path> in commit(); a writer destroyed before
 // commit() removes its temporary file, so an interrupted stage never leaves a file that looks finished.
+//
+// Debian's HDF5 is the serial build, which is not thread-safe: call stores from one thread at a time (e.g.
+// compute a block in parallel, then append it from the calling thread).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,8 +20,8 @@ namespace featpipe::data {
 /// Format version written to featpipe_version; readers refuse any other.
 inline constexpr int kStoreVersion = 1;
 
-/// The element types featpipe writes; string (variable- or fixed-length text) and other (any type featpipe does
-/// not write, e.g. in a file made by h5py) are only reported by StoreReader::info / list.
+/// The element types featpipe writes. string (variable- or fixed-length text) and other (a type featpipe
+/// does not write, e.g. int16 in a file made by h5py) are only reported by StoreReader::info / list.
 enum class DType { float32, float64, int32, int64, uint8, string, other };
 std::string to_string(DType t);
 
