@@ -16,7 +16,8 @@ struct NamedFactory {
 };
 
 const NamedFactory kFactories[] = {
-    {"raw", make_raw},
+    {"raw", make_raw}, {"huehist", make_huehist}, {"colorhist", make_colorhist},
+    {"hog", make_hog}, {"lbp", make_lbp},
 };
 
 std::unique_ptr<FeatureExtractor> make_term(const SpecTerm& term) {
@@ -59,7 +60,8 @@ class ConcatExtractor final : public FeatureExtractor {
 void check_image(const cv::Mat& image, const std::string& who) {
   if (image.empty()) throw std::invalid_argument(who + ": empty image");
   if (image.depth() != CV_8U) {
-    throw std::invalid_argument(who + ": image must be 8-bit (CV_8U), got depth " + std::to_string(image.depth()));
+    throw std::invalid_argument(who + ": image must be 8-bit (CV_8U), got depth " +
+                                std::to_string(image.depth()));
   }
   if (image.channels() != 1 && image.channels() != 3) {
     throw std::invalid_argument(who + ": image must have 1 or 3 channels, got " +

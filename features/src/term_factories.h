@@ -8,5 +8,9 @@
 namespace featpipe::features {
 
 std::unique_ptr<FeatureExtractor> make_raw(const SpecTerm& term);
+std::unique_ptr<FeatureExtractor> make_huehist(const SpecTerm& term);
+std::unique_ptr<FeatureExtractor> make_colorhist(const SpecTerm& term);
+std::unique_ptr<FeatureExtractor> make_hog(const SpecTerm& term);
+std::unique_ptr<FeatureExtractor> make_lbp(const SpecTerm& term);
 
 }  // namespace featpipe::features

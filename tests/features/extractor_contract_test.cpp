@@ -1,5 +1,5 @@
 // Every extractor through the same contract (STYLE.md): width == dim(), deterministic, clear errors on
-// empty / wrong-type images.
+// empty / wrong-type / too-small images.
 #include <gtest/gtest.h>
 
 #include <opencv2/core.hpp>
@@ -48,8 +48,35 @@ TEST_P(ExtractorContract, RejectsEmptyAndWrongTypeImages) {
   EXPECT_THROW(ex->extract(cv::Mat(32, 32, CV_8UC4, cv::Scalar(0)), out.data()), std::invalid_argument);
 }
 
+TEST_P(ExtractorContract, TooSmallImagesGiveAClearErrorOrAFullVector) {
+  const auto ex = make_extractor(GetParam());
+  for (cv::Size size : {cv::Size(1, 1), cv::Size(2, 3), cv::Size(5, 4), cv::Size(9, 9)}) {
+    const cv::Mat image = test_image(size, 3, 11);
+    std::size_t d = 0;
+    try {
+      d = ex->dim(size, 3);
+    } catch (const std::invalid_argument& e) {
+      // The message says what would work, and extract() refuses the same way instead of aborting.
+      EXPECT_NE(std::string(e.what()).find("needs at least"), std::string::npos) << e.what();
+      std::vector<float> out(1 << 16);
+      EXPECT_THROW(ex->extract(image, out.data()), std::invalid_argument);
+      continue;
+    }
+    std::vector<float> out(d + 1, -12345.f);
+    ex->extract(image, out.data());
+    EXPECT_EQ(out[d], -12345.f) << "wrote past dim() at " << size;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllExtractors, ExtractorContract,
-                         ::testing::Values("raw", "raw(gray=1)", "raw(size=16x8)", "raw(gray=1,size=20x20)+raw"));
+                         ::testing::Values("raw", "raw(gray=1)", "raw(size=16x8)",
+                                           "raw(gray=1,size=20x20)+raw", "huehist",
+                                           "huehist(bins=8,weight=sat,pyramid=1:2:4,lazebnik=1)", "colorhist",
+                                           "colorhist(space=hsv,bins=4,joint=1,pyramid=1:3)", "hog",
+                                           "hog(cell=4,bins=9,variant=uoctti)",
+                                           "hog(variant=dalaltriggs,cell=4)",
+                                           "hog(variant=dalaltriggs,sigma=0,bins=6)", "lbp", "lbp(cell=5)",
+                                           "hog(cell=4)+huehist(pyramid=1:2)+lbp"));
 
 }  // namespace
 

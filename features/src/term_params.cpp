@@ -1,0 +1,36 @@
+#include "term_params.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace featpipe::features {
+
+std::string format_number(double value) {
+  char text[32];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(text, sizeof text, "%.*g", precision, value);
+    if (std::strtod(text, nullptr) == value) break;
+  }
+  return text;
+}
+
+PyramidParams parse_pyramid_params(const SpecTerm& term) {
+  PyramidParams p;
+  if (term.params.count("pyramid")) {
+    try {
+      p.levels = parse_pyramid_levels(term.params.at("pyramid"));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(term.name + ": " + e.what());
+    }
+  }
+  p.lazebnik = term.get_bool("lazebnik", p.lazebnik);
+  return p;
+}
+
+void put_pyramid_params(const PyramidParams& params, SpecTerm& term) {
+  term.params["pyramid"] = format_pyramid_levels(params.levels);
+  term.params["lazebnik"] = params.lazebnik ? "1" : "0";
+}
+
+}  // namespace featpipe::features
