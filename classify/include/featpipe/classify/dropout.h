@@ -1,0 +1,14 @@
+#pragma once
+// Input dropout (Srivastava et al. 2014), inverted: kept entries are scaled by 1 / (1 - p) in training so
+// that nothing changes at test time.
+#include <cstdint>
+
+#include "featpipe/classify/matrix.h"
+
+namespace featpipe::classify {
+
+/// Zeroes each entry of rows with probability p and scales the rest by 1 / (1 - p). The mask is a
+/// function of (seed, entry position) only, so it does not depend on threads. Requires 0 <= p < 1.
+void inverted_dropout(MatrixView<float> rows, double p, uint64_t seed);
+
+}  // namespace featpipe::classify

@@ -1,0 +1,29 @@
+#pragma once
+// A trained linear classifier: scores = standardise(x) W + b, class = argmax.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "featpipe/classify/matrix.h"
+#include "featpipe/classify/row_source.h"
+#include "featpipe/classify/standardizer.h"
+
+namespace featpipe::classify {
+
+struct LinearModel {
+  RowMatrix<float> W;                    // [D, C], on standardised features
+  RowVector<float> b;                    // [C], not regularised
+  Standardizer preprocess;               // applied to raw features first
+  std::vector<std::string> class_names;  // [C]
+
+  uint64_t dim() const { return W.rows(); }
+  int classes() const { return static_cast<int>(W.cols()); }
+};
+
+/// Scores [n, C] of raw feature rows [n, D] (standardised inside). Parallel over fixed row blocks.
+RowMatrix<float> predict_scores(const LinearModel& model, ConstMatrixView<float> rows);
+
+/// argmax of the scores of every row of source (ties: the lower class), read block_rows at a time.
+std::vector<int32_t> predict(const LinearModel& model, const RowSource& source, uint64_t block_rows = 8192);
+
+}  // namespace featpipe::classify

@@ -1,0 +1,48 @@
+#pragma once
+// First-order optimisers. They see only the parameter vector and the gradient of the objective at it
+// (liblinear / mlpack style): the trainer flattens W [D, C] and b [C] into one vector.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "featpipe/classify/matrix.h"
+
+namespace featpipe::classify {
+
+enum class OptimizerKind { sgd, momentum, nesterov, adagrad, rmsprop, adam };
+
+struct OptimizerParams {
+  OptimizerKind kind = OptimizerKind::sgd;
+  double momentum = 0.9;  // mu of momentum and nesterov
+  double decay = 0.99;    // rmsprop: decay of the squared-gradient average
+  double beta1 = 0.9;     // adam: decay of the first moment
+  double beta2 = 0.999;   // adam: decay of the second moment
+  double eps = 1e-8;      // adagrad, rmsprop, adam: added to the denominator
+};
+
+std::optional<std::string> validate(const OptimizerParams& p);
+
+/// "sgd" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam"; std::invalid_argument otherwise.
+OptimizerKind parse_optimizer(const std::string& name);
+std::string to_string(OptimizerKind kind);
+std::vector<OptimizerKind> all_optimizers();
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  /// One update of params with learning rate lr, given grad = dObjective/dparams at params.
+  /// Allocates nothing (state is sized at construction).
+  virtual void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) = 0;
+};
+
+/// Throws std::invalid_argument with validate()'s message. size: length of the parameter vector.
+///   sgd       x -= lr g
+///   momentum  v = mu v - lr g; x += v
+///   nesterov  v' = mu v - lr g; x += -mu v + (1 + mu) v' (Sutskever et al. 2013, CS231n's form)
+///   adagrad   c += g^2; x -= lr g / (sqrt(c) + eps)
+///   rmsprop   c = decay c + (1 - decay) g^2; x -= lr g / (sqrt(c) + eps)
+///   adam      m, v with bias correction (Kingma & Ba 2015); x -= lr m^ / (sqrt(v^) + eps)
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerParams& p, Eigen::Index size);
+
+}  // namespace featpipe::classify

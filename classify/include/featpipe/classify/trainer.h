@@ -1,0 +1,93 @@
+#pragma once
+// Minibatch training of a linear classifier: objective = mean data loss + penalty on W, one update per
+// minibatch. Each minibatch is cut into fixed blocks of rows; blocks compute scores, dL/dS and their
+// share of dW = X^T dS in parallel, and the shares are summed in block order, so the result depends on
+// (params, data, seed) only, never on the number of threads.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "featpipe/classify/linear_model.h"
+#include "featpipe/classify/loss.h"
+#include "featpipe/classify/optimizer.h"
+#include "featpipe/classify/regularizer.h"
+#include "featpipe/classify/row_source.h"
+#include "featpipe/classify/schedule.h"
+
+namespace featpipe::classify {
+
+struct TrainParams {
+  LossParams loss;
+  RegParams reg;
+  OptimizerParams optimizer;
+  ScheduleParams schedule;
+  double lr = 1e-3;               // base learning rate (the schedule scales it per epoch)
+  int epochs = 10;                // passes over the training rows
+  int64_t iterations = 0;         // > 0: stop after this many updates instead; epochs = ceil(iterations /
+                                  // minibatches per epoch) then, the last one partial
+  int batch = 256;                // rows per minibatch, one update each
+  bool with_replacement = false;  // draw minibatch rows uniformly with replacement instead of shuffling
+  double dropout = 0;             // input dropout probability, in [0, 1)
+  int early_stop = 0;             // > 0 (needs val): stop after this many epochs without a better val
+                                  // accuracy and keep the best epoch's weights
+  double init_scale = 0.001;      // W ~ init_scale * N(0, 1), b = 0
+  uint64_t max_memory = 0;        // bytes of rows held in memory; 0: no limit. When train (+ val) do not
+                                  // fit, rows are streamed in chunks: each epoch visits the chunks in a
+                                  // seeded random order and shuffles rows within each chunk
+  uint64_t seed = 0;              // initial weights, shuffling, dropout
+};
+
+std::optional<std::string> validate(const TrainParams& p);
+
+/// Feature rows (raw; the trainer standardises them) with one label per row.
+struct LabelledRows {
+  const RowSource* features = nullptr;
+  Labels labels;
+};
+
+struct EpochStats {
+  int epoch = 0;          // 1-based
+  int64_t iteration = 0;  // updates so far
+  double loss = 0;        // mean objective over the epoch's minibatches
+  double train_acc = 0;   // accuracy of the minibatch scores seen during the epoch (before each update)
+  double val_acc = -1;    // after the epoch; -1 without val
+  double lr = 0;
+  double seconds = 0;  // wall time of the epoch
+};
+
+struct TrainHistory {
+  std::vector<float> loss;       // objective per iteration
+  std::vector<float> train_acc;  // per epoch (EpochStats::train_acc)
+  std::vector<float> val_acc;    // per epoch; empty without val
+  std::vector<float> lr;         // per epoch
+  double initial_loss = 0;       // data loss of the first minibatch at the initial weights
+  double expected_initial_loss = 0;
+  int best_epoch = 0;  // the epoch whose weights the model holds
+  bool stopped_early = false;
+};
+
+struct TrainObserver {
+  std::function<void(double loss, double expected)> initial_loss;  // before the first update
+  std::function<void(uint64_t rows)> progress;                     // rows consumed by each update
+  std::function<void(const EpochStats&)> epoch_end;
+};
+
+struct TrainResult {
+  LinearModel model;  // class_names left empty for the caller
+  TrainHistory history;
+};
+
+/// Trains on train (and reports / early-stops on val when given). Throws std::invalid_argument on
+/// invalid params, empty or mismatched inputs, or a label outside [0, classes); RunError (the command
+/// exits 3) when the loss or the weights stop being finite, naming the epoch and iteration and advising
+/// a lower --lr.
+TrainResult train(const TrainParams& p, const LabelledRows& train, const LabelledRows* val, int classes,
+                  const TrainObserver& observer = {});
+
+/// A warning when the initial loss is more than 10% away from the expected one (weights not small,
+/// features not standardised, or a loss bug); nullopt otherwise.
+std::optional<std::string> initial_loss_warning(double loss, double expected);
+
+}  // namespace featpipe::classify

@@ -1,0 +1,41 @@
+#include "chunked_rows.h"
+
+#include <algorithm>
+
+namespace featpipe::classify {
+
+ChunkedRows::ChunkedRows(const RowSource& source, uint64_t chunk_rows)
+    : source_(source),
+      chunk_rows_(std::max<uint64_t>(1, chunk_rows)),
+      buffer_(std::min(chunk_rows_, source.rows()), source.dim()) {}
+
+uint64_t ChunkedRows::count(uint64_t chunk) const {
+  return std::min(chunk_rows_, source_.rows() - begin(chunk));
+}
+
+void ChunkedRows::read(uint64_t chunk) {
+  if (loaded_ == static_cast<int64_t>(chunk)) return;
+  source_.read_rows(begin(chunk), count(chunk), buffer_.data());
+  loaded_ = static_cast<int64_t>(chunk);
+  is_standardised_ = false;
+}
+
+ConstMatrixView<float> ChunkedRows::raw(uint64_t chunk) {
+  read(chunk);
+  if (is_standardised_) {
+    loaded_ = -1;
+    read(chunk);
+  }
+  return buffer_.topRows(count(chunk));
+}
+
+ConstMatrixView<float> ChunkedRows::standardised(uint64_t chunk, const Standardizer& s) {
+  read(chunk);
+  if (!is_standardised_) {
+    s.apply(buffer_.topRows(count(chunk)));
+    is_standardised_ = true;
+  }
+  return buffer_.topRows(count(chunk));
+}
+
+}  // namespace featpipe::classify

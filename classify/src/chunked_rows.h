@@ -1,0 +1,36 @@
+#pragma once
+// Private: the rows of a source held in memory one chunk at a time, standardised on load. With a single
+// chunk (the data fits in memory) the rows are read and standardised once for the whole run.
+#include <cstdint>
+
+#include "featpipe/classify/matrix.h"
+#include "featpipe/classify/row_source.h"
+#include "featpipe/classify/standardizer.h"
+
+namespace featpipe::classify {
+
+class ChunkedRows {
+ public:
+  /// chunk_rows >= 1; the buffer holds min(chunk_rows, rows) rows.
+  ChunkedRows(const RowSource& source, uint64_t chunk_rows);
+
+  uint64_t chunks() const { return (source_.rows() + chunk_rows_ - 1) / chunk_rows_; }
+  uint64_t begin(uint64_t chunk) const { return chunk * chunk_rows_; }
+  uint64_t count(uint64_t chunk) const;
+
+  /// The raw rows of chunk (read unless already loaded).
+  ConstMatrixView<float> raw(uint64_t chunk);
+  /// The rows of chunk standardised with s (read and standardised only when not already).
+  ConstMatrixView<float> standardised(uint64_t chunk, const Standardizer& s);
+
+ private:
+  void read(uint64_t chunk);
+
+  const RowSource& source_;
+  uint64_t chunk_rows_;
+  RowMatrix<float> buffer_;
+  int64_t loaded_ = -1;
+  bool is_standardised_ = false;
+};
+
+}  // namespace featpipe::classify

@@ -1,0 +1,70 @@
+#include "featpipe/classify/model_io.h"
+
+#include "featpipe/data/errors.h"
+#include "featpipe/data/store.h"
+
+namespace featpipe::classify {
+namespace {
+
+constexpr const char* kModelKind = "model";
+
+std::vector<float> read_or_empty(const data::StoreReader& r, const std::string& name) {
+  return r.has(name) ? r.read_floats(name) : std::vector<float>{};
+}
+
+}  // namespace
+
+void save_model(const std::string& path, const LinearModel& model, const TrainHistory& history,
+                const nlohmann::json& provenance) {
+  const uint64_t dim = model.dim(), classes = model.classes();
+  data::StoreWriter w(path, kModelKind, provenance);
+  w.write("/W", model.W.data(), {dim, classes});
+  w.write("/b", model.b.data(), {classes});
+  w.write("/preprocess/mean", model.preprocess.mean.data(), {dim});
+  w.write("/preprocess/std", model.preprocess.std.data(), {dim});
+  const auto write_series = [&](const std::string& name, const std::vector<float>& v) {
+    if (!v.empty()) w.write(name, v.data(), {v.size()});  // no val_acc without a validation set
+  };
+  write_series("/history/loss", history.loss);
+  write_series("/history/train_acc", history.train_acc);
+  write_series("/history/val_acc", history.val_acc);
+  write_series("/history/lr", history.lr);
+  w.write_strings("/class_names", model.class_names);
+  w.commit();
+}
+
+ModelFile load_model(const std::string& path) {
+  const data::StoreReader r(path);
+  if (r.kind() != kModelKind) {
+    throw InputError(path, "is a '" + r.kind() + "' store, not a model; train one with `featpipe train`");
+  }
+  for (const char* name : {"/W", "/b", "/preprocess/mean", "/preprocess/std", "/class_names"}) {
+    if (!r.has(name)) throw InputError(path, std::string("model has no ") + name);
+  }
+  const data::DatasetInfo w_info = r.info("/W");
+  if (w_info.shape.size() != 2) throw InputError(path, "/W is not a matrix");
+  const uint64_t dim = w_info.shape[0], classes = w_info.shape[1];
+
+  ModelFile f;
+  LinearModel& m = f.model;
+  m.W = Eigen::Map<const RowMatrix<float>>(r.read_floats("/W").data(), dim, classes);
+  const std::vector<float> b = r.read_floats("/b");
+  m.preprocess.mean = r.read_floats("/preprocess/mean");
+  m.preprocess.std = r.read_floats("/preprocess/std");
+  m.class_names = r.read_strings("/class_names");
+  if (b.size() != classes || m.preprocess.mean.size() != dim || m.preprocess.std.size() != dim ||
+      m.class_names.size() != classes) {
+    throw InputError(path, "model shapes disagree: /W is " + std::to_string(dim) + " x " +
+                               std::to_string(classes) +
+                               " but /b, /preprocess or /class_names do not match it");
+  }
+  m.b = Eigen::Map<const RowVector<float>>(b.data(), classes);
+  f.history.loss = read_or_empty(r, "/history/loss");
+  f.history.train_acc = read_or_empty(r, "/history/train_acc");
+  f.history.val_acc = read_or_empty(r, "/history/val_acc");
+  f.history.lr = read_or_empty(r, "/history/lr");
+  f.provenance = r.provenance();
+  return f;
+}
+
+}  // namespace featpipe::classify

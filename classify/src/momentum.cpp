@@ -1,0 +1,28 @@
+// Momentum (Polyak's heavy ball): a velocity integrates the gradient, damping oscillation across narrow
+// valleys and speeding progress along them.
+#include "optimizer_factories.h"
+
+namespace featpipe::classify {
+namespace {
+
+class Momentum final : public Optimizer {
+ public:
+  Momentum(float mu, Eigen::Index size) : mu_(mu), velocity_(Eigen::VectorXf::Zero(size)) {}
+
+  void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) override {
+    velocity_ = mu_ * velocity_ - lr * grad;
+    params += velocity_;
+  }
+
+ private:
+  float mu_;
+  Eigen::VectorXf velocity_;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_momentum(const OptimizerParams& p, Eigen::Index size) {
+  return std::make_unique<Momentum>(static_cast<float>(p.momentum), size);
+}
+
+}  // namespace featpipe::classify

@@ -1,0 +1,31 @@
+// Nesterov momentum in the form that needs the gradient at the current parameters only: the stored
+// parameters are the look-ahead point x + mu v, and the update corrects for it (Sutskever et al. 2013;
+// CS231n's "x += -mu v_prev + (1 + mu) v").
+#include "optimizer_factories.h"
+
+namespace featpipe::classify {
+namespace {
+
+class Nesterov final : public Optimizer {
+ public:
+  Nesterov(float mu, Eigen::Index size) : mu_(mu), velocity_(Eigen::VectorXf::Zero(size)) {}
+
+  void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) override {
+    // x += -mu v_prev + (1 + mu) v_new, with v_new = mu v_prev - lr g, written without a copy of v_prev
+    params -= mu_ * velocity_;
+    velocity_ = mu_ * velocity_ - lr * grad;
+    params += (1 + mu_) * velocity_;
+  }
+
+ private:
+  float mu_;
+  Eigen::VectorXf velocity_;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_nesterov(const OptimizerParams& p, Eigen::Index size) {
+  return std::make_unique<Nesterov>(static_cast<float>(p.momentum), size);
+}
+
+}  // namespace featpipe::classify

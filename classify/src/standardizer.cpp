@@ -1,0 +1,82 @@
+#include "featpipe/classify/standardizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "parallel_blocks.h"
+
+namespace featpipe::classify {
+namespace {
+
+constexpr int64_t kColumnsPerTask = 64;
+
+}  // namespace
+
+void Standardizer::apply(MatrixView<float> rows) const {
+  if (static_cast<std::size_t>(rows.cols()) != mean.size()) {
+    throw std::invalid_argument("standardize: rows have " + std::to_string(rows.cols()) +
+                                " dimensions, statistics " + std::to_string(mean.size()));
+  }
+  const Eigen::Map<const RowVector<float>> m(mean.data(), rows.cols());
+  const RowVector<float> inv = Eigen::Map<const RowVector<float>>(std.data(), rows.cols()).cwiseInverse();
+  constexpr int64_t kRowsPerTask = 1024;
+  const int64_t tasks = (rows.rows() + kRowsPerTask - 1) / kRowsPerTask;
+  for_each_block(tasks, [&](int64_t t) {
+    const int64_t begin = t * kRowsPerTask, count = std::min<int64_t>(kRowsPerTask, rows.rows() - begin);
+    auto block = rows.middleRows(begin, count);
+    block.array().rowwise() -= m.array();
+    block.array().rowwise() *= inv.array();
+  });
+}
+
+Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows) {
+  const uint64_t n = source.rows(), dim = source.dim();
+  if (n == 0) throw std::invalid_argument("standardize: no rows");
+  block_rows = std::max<uint64_t>(1, std::min(block_rows, n));
+  std::vector<float> buffer(block_rows * dim);
+  // Per column: rows seen, mean and sum of squared deviations, merged block by block (Chan et al. 1979).
+  std::vector<double> mean(dim, 0.0), m2(dim, 0.0);
+  const int64_t tasks = (static_cast<int64_t>(dim) + kColumnsPerTask - 1) / kColumnsPerTask;
+  for (uint64_t begin = 0; begin < n; begin += block_rows) {
+    const uint64_t count = std::min(block_rows, n - begin);
+    source.read_rows(begin, count, buffer.data());
+    const double seen = static_cast<double>(begin), total = static_cast<double>(begin + count);
+    for_each_block(tasks, [&](int64_t t) {
+      const uint64_t c0 = t * kColumnsPerTask, c1 = std::min<uint64_t>(dim, c0 + kColumnsPerTask);
+      double sum[kColumnsPerTask] = {}, dev[kColumnsPerTask] = {};
+      for (uint64_t r = 0; r < count; ++r) {
+        const float* row = buffer.data() + r * dim;
+        for (uint64_t c = c0; c < c1; ++c) sum[c - c0] += row[c];
+      }
+      for (uint64_t c = c0; c < c1; ++c) sum[c - c0] /= static_cast<double>(count);
+      for (uint64_t r = 0; r < count; ++r) {
+        const float* row = buffer.data() + r * dim;
+        for (uint64_t c = c0; c < c1; ++c) {
+          const double d = row[c] - sum[c - c0];
+          dev[c - c0] += d * d;
+        }
+      }
+      for (uint64_t c = c0; c < c1; ++c) {
+        const double delta = sum[c - c0] - mean[c];
+        mean[c] += delta * static_cast<double>(count) / total;
+        m2[c] += dev[c - c0] + delta * delta * seen * static_cast<double>(count) / total;
+      }
+    });
+  }
+  Standardizer s;
+  s.mean.resize(dim);
+  s.std.resize(dim);
+  for (uint64_t c = 0; c < dim; ++c) {
+    s.mean[c] = static_cast<float>(mean[c]);
+    const double sd = std::sqrt(m2[c] / static_cast<double>(n));
+    s.std[c] = sd > 0 ? static_cast<float>(sd) : 1.0f;
+  }
+  return s;
+}
+
+Standardizer identity_standardizer(uint64_t dim) {
+  return {std::vector<float>(dim, 0.0f), std::vector<float>(dim, 1.0f)};
+}
+
+}  // namespace featpipe::classify

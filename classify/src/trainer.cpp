@@ -1,0 +1,248 @@
+#include "featpipe/classify/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "batch_gradient.h"
+#include "chunked_rows.h"
+#include "featpipe/data/errors.h"
+#include "linear_scores.h"
+
+namespace featpipe::classify {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void check_inputs(const LabelledRows& rows, const std::string& what, int classes) {
+  if (rows.features == nullptr || rows.features->rows() == 0) throw std::invalid_argument(what + ": no rows");
+  if (rows.labels.size() != rows.features->rows()) {
+    throw std::invalid_argument(what + ": " + std::to_string(rows.features->rows()) + " rows but " +
+                                std::to_string(rows.labels.size()) + " labels");
+  }
+  for (std::size_t i = 0; i < rows.labels.size(); ++i) {
+    if (rows.labels[i] < 0 || rows.labels[i] >= classes) {
+      throw std::invalid_argument(what + ": label " + std::to_string(rows.labels[i]) + " at row " +
+                                  std::to_string(i) + " is outside [0, " + std::to_string(classes) + ")");
+    }
+  }
+}
+
+/// Rows per chunk so that one chunk of train and one of val fit in max_memory (everything when 0).
+uint64_t chunk_rows(const TrainParams& p, uint64_t train_rows, uint64_t val_rows, uint64_t dim) {
+  const uint64_t row_bytes = dim * sizeof(float);
+  if (p.max_memory == 0 || (train_rows + val_rows) * row_bytes <= p.max_memory) {
+    return std::max(train_rows, val_rows);
+  }
+  const uint64_t rows = p.max_memory / (2 * row_bytes);
+  if (rows < static_cast<uint64_t>(p.batch)) {
+    throw std::invalid_argument("max_memory " + std::to_string(p.max_memory) +
+                                " bytes holds fewer than two " + "minibatches of " + std::to_string(p.batch) +
+                                " rows of " + std::to_string(dim) + " floats");
+  }
+  return rows;
+}
+
+/// Fisher-Yates with a 64-bit generator (std::shuffle's algorithm is unspecified, so it could differ
+/// between standard libraries).
+template <typename T>
+void shuffle(std::vector<T>& v, std::mt19937_64& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
+}
+
+[[noreturn]] void diverged(int epoch, int64_t iteration, const std::string& what, double lr) {
+  std::ostringstream msg;
+  msg << "training diverged at epoch " << epoch << ", iteration " << iteration << ": " << what
+      << " (learning rate " << lr << "); lower --lr, e.g. by 10x";
+  throw RunError(msg.str());
+}
+
+/// Fraction of rows of val whose prediction is their label.
+double validation_accuracy(ChunkedRows& val, Labels labels, const Standardizer& s,
+                           const Eigen::VectorXf& params, int64_t dim, int classes,
+                           std::vector<int32_t>& predicted) {
+  const Eigen::Map<const RowMatrix<float>> W(params.data(), dim, classes);
+  const Eigen::Map<const RowVector<float>> b(params.data() + dim * classes, classes);
+  int64_t correct = 0;
+  for (uint64_t c = 0; c < val.chunks(); ++c) {
+    predict_rows(val.standardised(c, s), W, b, predicted.data());
+    for (uint64_t i = 0; i < val.count(c); ++i) correct += predicted[i] == labels[val.begin(c) + i];
+  }
+  return static_cast<double>(correct) / static_cast<double>(labels.size());
+}
+
+}  // namespace
+
+std::optional<std::string> validate(const TrainParams& p) {
+  if (auto e = validate(p.loss)) return "loss: " + *e;
+  if (auto e = validate(p.reg)) return "regulariser: " + *e;
+  if (auto e = validate(p.optimizer)) return "optimizer: " + *e;
+  if (auto e = validate(p.schedule)) return "schedule: " + *e;
+  if (!(p.lr > 0) || !std::isfinite(p.lr)) return "lr must be a positive number";
+  if (p.epochs < 1 && p.iterations <= 0) return "epochs must be >= 1 (or iterations > 0)";
+  if (p.iterations < 0) return "iterations must be >= 0";
+  if (p.batch < 1) return "batch must be >= 1";
+  if (!(p.dropout >= 0 && p.dropout < 1)) return "dropout must be in [0, 1)";
+  if (p.early_stop < 0) return "early_stop must be >= 0";
+  if (!(p.init_scale >= 0) || !std::isfinite(p.init_scale)) return "init_scale must be a number >= 0";
+  return std::nullopt;
+}
+
+std::optional<std::string> initial_loss_warning(double loss, double expected) {
+  if (std::abs(loss - expected) <= 0.1 * std::abs(expected)) return std::nullopt;
+  std::ostringstream msg;
+  msg << "initial loss " << loss << " is more than 10% away from the expected " << expected
+      << " for near-zero weights: check the features and the loss";
+  return msg.str();
+}
+
+TrainResult train(const TrainParams& p, const LabelledRows& train, const LabelledRows* val, int classes,
+                  const TrainObserver& observer) {
+  if (auto e = validate(p)) throw std::invalid_argument("train: " + *e);
+  if (classes < 2)
+    throw std::invalid_argument("train: need at least 2 classes, got " + std::to_string(classes));
+  check_inputs(train, "training set", classes);
+  const int64_t dim = static_cast<int64_t>(train.features->dim());
+  if (val) {
+    check_inputs(*val, "validation set", classes);
+    if (val->features->dim() != train.features->dim()) {
+      throw std::invalid_argument("validation set has " + std::to_string(val->features->dim()) +
+                                  " dimensions, training set " + std::to_string(dim));
+    }
+  }
+  if (p.early_stop > 0 && !val) throw std::invalid_argument("train: early stopping needs a validation set");
+
+  const uint64_t n = train.features->rows();
+  const uint64_t chunk = chunk_rows(p, n, val ? val->features->rows() : 0, dim);
+  ChunkedRows train_rows(*train.features, chunk);
+  const Standardizer standardizer =
+      train_rows.chunks() == 1
+          ? fit_standardizer(MatrixSource(train_rows.raw(0).data(), n, static_cast<uint64_t>(dim)))
+          : fit_standardizer(*train.features);
+  std::optional<ChunkedRows> val_rows;
+  std::vector<int32_t> val_predicted;
+  if (val) {
+    val_rows.emplace(*val->features, chunk);
+    val_predicted.resize(std::min<uint64_t>(chunk, val->features->rows()));
+  }
+
+  const int64_t size = (dim + 1) * classes;
+  Eigen::VectorXf params = Eigen::VectorXf::Zero(size), grad(size);
+  std::mt19937_64 rng(p.seed);
+  {
+    std::normal_distribution<float> normal(0.0f, static_cast<float>(p.init_scale));
+    for (int64_t i = 0; i < dim * classes; ++i) params[i] = normal(rng);
+  }
+  std::unique_ptr<Optimizer> optimizer = make_optimizer(p.optimizer, size);
+  BatchGradient batch_gradient(p, dim, classes);
+
+  int64_t batches_per_epoch = 0;
+  for (uint64_t c = 0; c < train_rows.chunks(); ++c) {
+    batches_per_epoch += (train_rows.count(c) + p.batch - 1) / p.batch;
+  }
+  const int epochs = p.iterations > 0
+                         ? static_cast<int>((p.iterations + batches_per_epoch - 1) / batches_per_epoch)
+                         : p.epochs;
+  const int64_t max_iterations = p.iterations > 0 ? p.iterations : epochs * batches_per_epoch;
+
+  TrainResult result;
+  TrainHistory& h = result.history;
+  h.expected_initial_loss = expected_initial_loss(p.loss, classes);
+  h.loss.reserve(max_iterations);
+  Eigen::VectorXf best_params;
+  double best_val = -1;
+  int epochs_since_best = 0;
+  int64_t iteration = 0;
+  std::vector<uint64_t> chunk_order(train_rows.chunks());
+  std::vector<int64_t> order(std::min<uint64_t>(chunk, n));
+
+  for (int epoch = 0; epoch < epochs && iteration < max_iterations; ++epoch) {
+    const Clock::time_point start = Clock::now();
+    const double lr = learning_rate(p.schedule, p.lr, epoch, epochs);
+    for (uint64_t c = 0; c < chunk_order.size(); ++c) chunk_order[c] = c;
+    shuffle(chunk_order, rng);
+    double loss_sum = 0;
+    int64_t correct = 0, seen = 0, epoch_batches = 0;
+    for (uint64_t c : chunk_order) {
+      if (iteration >= max_iterations) break;
+      const ConstMatrixView<float> rows = train_rows.standardised(c, standardizer);
+      const Labels labels = train.labels.subspan(train_rows.begin(c), train_rows.count(c));
+      const int64_t count = static_cast<int64_t>(train_rows.count(c));
+      order.resize(count);
+      if (p.with_replacement) {
+        for (int64_t& i : order) i = static_cast<int64_t>(rng() % count);
+      } else {
+        for (int64_t i = 0; i < count; ++i) order[i] = i;
+        shuffle(order, rng);
+      }
+      for (int64_t begin = 0; begin < count && iteration < max_iterations; begin += p.batch) {
+        const std::span<const int64_t> batch(order.data() + begin, std::min<int64_t>(p.batch, count - begin));
+        const BatchGradient::Result r =
+            batch_gradient.compute(rows, labels, batch, params, p.seed ^ (uint64_t(iteration) << 20), grad);
+        const double objective = r.data_loss + r.penalty;
+        if (iteration == 0) {
+          h.initial_loss = r.data_loss;
+          if (observer.initial_loss) observer.initial_loss(r.data_loss, h.expected_initial_loss);
+        }
+        ++iteration;
+        if (!std::isfinite(objective))
+          diverged(epoch + 1, iteration, "the loss is " + std::to_string(objective), lr);
+        optimizer->step(params, grad, static_cast<float>(lr));
+        if (!params.allFinite()) diverged(epoch + 1, iteration, "the weights are no longer finite", lr);
+        h.loss.push_back(static_cast<float>(objective));
+        loss_sum += objective;
+        correct += r.correct;
+        seen += static_cast<int64_t>(batch.size());
+        ++epoch_batches;
+        if (observer.progress) observer.progress(batch.size());
+      }
+    }
+
+    EpochStats stats;
+    stats.epoch = epoch + 1;
+    stats.iteration = iteration;
+    stats.loss = loss_sum / static_cast<double>(epoch_batches);
+    stats.train_acc = static_cast<double>(correct) / static_cast<double>(seen);
+    stats.lr = lr;
+    h.train_acc.push_back(static_cast<float>(stats.train_acc));
+    h.lr.push_back(static_cast<float>(lr));
+    h.best_epoch = epoch + 1;
+    bool stop = false;
+    if (val) {
+      stats.val_acc =
+          validation_accuracy(*val_rows, val->labels, standardizer, params, dim, classes, val_predicted);
+      h.val_acc.push_back(static_cast<float>(stats.val_acc));
+      if (p.early_stop > 0) {
+        if (stats.val_acc > best_val) {
+          best_val = stats.val_acc;
+          best_params = params;
+          epochs_since_best = 0;
+        } else {
+          stop = ++epochs_since_best >= p.early_stop;
+        }
+      }
+    }
+    stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (observer.epoch_end) observer.epoch_end(stats);
+    if (stop) {
+      h.stopped_early = true;
+      break;
+    }
+  }
+  if (p.early_stop > 0) {
+    params = best_params;
+    h.best_epoch =
+        static_cast<int>(std::max_element(h.val_acc.begin(), h.val_acc.end()) - h.val_acc.begin()) + 1;
+  }
+
+  LinearModel& m = result.model;
+  m.W = Eigen::Map<const RowMatrix<float>>(params.data(), dim, classes);
+  m.b = Eigen::Map<const RowVector<float>>(params.data() + dim * classes, classes);
+  m.preprocess = standardizer;
+  return result;
+}
+
+}  // namespace featpipe::classify

@@ -1,0 +1,243 @@
+#include "featpipe/classify/trainer.h"
+
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cmath>
+#include <random>
+#include <regex>
+
+#include "featpipe/classify/metrics.h"
+#include "featpipe/classify/standardizer.h"
+#include "featpipe/data/errors.h"
+
+namespace featpipe::classify {
+namespace {
+
+/// Gaussian blobs around well-separated class centres (separable with a wide margin), in a row-major
+/// matrix with a shift and scale per dimension that standardisation must undo.
+struct Blobs {
+  RowMatrix<float> x;
+  std::vector<int32_t> y;
+  MatrixSource source() const { return MatrixSource(x.data(), x.rows(), x.cols()); }
+};
+
+Blobs make_blobs(int n, int dim, int classes, double spread, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal;
+  Blobs b{RowMatrix<float>(n, dim), std::vector<int32_t>(n)};
+  for (int i = 0; i < n; ++i) {
+    b.y[i] = i % classes;
+    for (int d = 0; d < dim; ++d) {
+      const float centre = (d % classes == b.y[i]) ? 4.0f : 0.0f;
+      b.x(i, d) = 100.0f + 10.0f * (centre + static_cast<float>(spread) * normal(rng));
+    }
+  }
+  return b;
+}
+
+double train_accuracy(const LinearModel& m, const Blobs& b) {
+  const MatrixSource s = b.source();
+  return accuracy(b.y, predict(m, s));
+}
+
+TEST(Trainer, ReachesFullAccuracyOnSeparableData) {
+  const Blobs b = make_blobs(600, 12, 3, 0.5, 1);
+  const MatrixSource s = b.source();
+  for (LossKind loss : all_losses()) {
+    TrainParams p;
+    p.loss.kind = loss;
+    p.lr = 0.05;
+    p.epochs = 5;
+    p.batch = 32;
+    const TrainResult r = train(p, {&s, b.y}, nullptr, 3);
+    EXPECT_EQ(train_accuracy(r.model, b), 1.0) << to_string(loss);
+    EXPECT_EQ(r.history.train_acc.size(), 5u);
+    EXPECT_EQ(r.history.loss.size(), 5u * (600 / 32 + 1));
+  }
+}
+
+TEST(Trainer, EveryOptimizerLearns) {
+  const Blobs b = make_blobs(300, 6, 3, 0.5, 2);
+  const MatrixSource s = b.source();
+  for (OptimizerKind kind : all_optimizers()) {
+    TrainParams p;
+    p.optimizer.kind = kind;
+    p.lr = kind == OptimizerKind::sgd || kind == OptimizerKind::adagrad ? 0.1 : 0.01;
+    p.epochs = 5;
+    p.batch = 16;
+    p.dropout = kind == OptimizerKind::adam ? 0.2 : 0.0;
+    EXPECT_EQ(train_accuracy(train(p, {&s, b.y}, nullptr, 3).model, b), 1.0) << to_string(kind);
+  }
+}
+
+TEST(Trainer, InitialLossMatchesKMinusOneAndLnK) {
+  const Blobs b = make_blobs(400, 50, 10, 1.0, 3);
+  const MatrixSource s = b.source();
+  for (LossKind loss : {LossKind::svm, LossKind::softmax}) {
+    TrainParams p;
+    p.loss.kind = loss;
+    p.epochs = 1;
+    double seen = -1, expected = -1;
+    TrainObserver obs;
+    obs.initial_loss = [&](double l, double e) {
+      seen = l;
+      expected = e;
+    };
+    const TrainResult r = train(p, {&s, b.y}, nullptr, 10, obs);
+    EXPECT_DOUBLE_EQ(expected, loss == LossKind::svm ? 9.0 : std::log(10.0));
+    EXPECT_NEAR(seen, expected, 0.01 * expected) << to_string(loss);
+    EXPECT_EQ(r.history.initial_loss, seen);
+    EXPECT_FALSE(initial_loss_warning(seen, expected).has_value());
+  }
+}
+
+TEST(Trainer, WarnsWhenTheInitialLossIsOff) {
+  EXPECT_FALSE(initial_loss_warning(2.4, std::log(10.0)).has_value());
+  EXPECT_TRUE(initial_loss_warning(3.0, std::log(10.0)).has_value());
+  const Blobs b = make_blobs(200, 50, 10, 1.0, 3);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.loss.kind = LossKind::svm;
+  p.init_scale = 10;  // large weights: the loss is far from K - 1
+  p.epochs = 1;
+  const TrainResult r = train(p, {&s, b.y}, nullptr, 10);
+  EXPECT_TRUE(initial_loss_warning(r.history.initial_loss, r.history.expected_initial_loss).has_value());
+}
+
+TEST(Trainer, HugeLearningRateStopsWithRunErrorAndAdvice) {
+  const Blobs b = make_blobs(200, 8, 3, 1.0, 4);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.lr = 1e9;
+  try {
+    train(p, {&s, b.y}, nullptr, 3);
+    FAIL() << "no RunError";
+  } catch (const RunError& e) {
+    const std::string msg = e.what();
+    EXPECT_TRUE(std::regex_search(msg, std::regex("epoch [0-9]+, iteration [0-9]+"))) << msg;
+    EXPECT_NE(msg.find("lower --lr"), std::string::npos) << msg;
+  }
+}
+
+TEST(Trainer, SameSeedSameWeightsWhateverTheThreadCount) {
+  const Blobs b = make_blobs(500, 20, 4, 2.0, 5);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.optimizer.kind = OptimizerKind::adam;
+  p.epochs = 2;
+  p.batch = 200;  // several blocks per minibatch
+  p.dropout = 0.1;
+  p.seed = 9;
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const TrainResult one = train(p, {&s, b.y}, nullptr, 4);
+  omp_set_num_threads(3);
+  const TrainResult three = train(p, {&s, b.y}, nullptr, 4);
+  omp_set_num_threads(threads);
+  EXPECT_EQ(one.model.W, three.model.W);
+  EXPECT_EQ(one.model.b, three.model.b);
+  EXPECT_EQ(one.history.loss, three.history.loss);
+  p.seed = 10;
+  EXPECT_NE(train(p, {&s, b.y}, nullptr, 4).model.W, one.model.W);
+}
+
+TEST(Trainer, StreamsChunksWhenMemoryIsLimited) {
+  const Blobs b = make_blobs(1000, 10, 2, 0.5, 6);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.batch = 50;
+  p.epochs = 3;
+  p.max_memory = 2 * 200 * 10 * sizeof(float);  // chunks of 200 rows
+  const TrainResult r = train(p, {&s, b.y}, nullptr, 2);
+  EXPECT_EQ(train_accuracy(r.model, b), 1.0);
+  EXPECT_EQ(r.history.loss.size(), 3u * 1000 / 50);
+  // the statistics streamed by chunks agree with those of the whole matrix
+  const Standardizer whole = fit_standardizer(s, 1000);
+  for (int d = 0; d < 10; ++d) {
+    EXPECT_NEAR(r.model.preprocess.mean[d], whole.mean[d], 1e-3);
+    EXPECT_NEAR(r.model.preprocess.std[d], whole.std[d], 1e-4);
+  }
+  p.max_memory = 100;
+  EXPECT_THROW(train(p, {&s, b.y}, nullptr, 2), std::invalid_argument);
+}
+
+TEST(Trainer, IterationsInsteadOfEpochs) {
+  const Blobs b = make_blobs(100, 4, 2, 0.5, 7);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.batch = 30;  // 4 minibatches per epoch
+  p.iterations = 10;
+  const TrainResult r = train(p, {&s, b.y}, nullptr, 2);
+  EXPECT_EQ(r.history.loss.size(), 10u);
+  EXPECT_EQ(r.history.lr.size(), 3u);
+}
+
+TEST(Trainer, EarlyStoppingKeepsTheBestValidationWeights) {
+  const Blobs b = make_blobs(400, 10, 4, 3.0, 8);
+  Blobs val = make_blobs(200, 10, 4, 3.0, 9);
+  std::mt19937_64 rng(1);
+  for (int32_t& y : val.y) y = static_cast<int32_t>(rng() % 4);  // noisy labels: val accuracy wanders
+  const MatrixSource s = b.source(), vs = val.source();
+  const LabelledRows val_rows{&vs, val.y};
+  TrainParams p;
+  p.epochs = 30;
+  p.batch = 20;
+  p.early_stop = 2;
+  p.optimizer.kind = OptimizerKind::momentum;
+  p.lr = 0.01;
+  const TrainResult r = train(p, {&s, b.y}, &val_rows, 4);
+  EXPECT_TRUE(r.history.stopped_early);
+  ASSERT_FALSE(r.history.val_acc.empty());
+  const float best = *std::max_element(r.history.val_acc.begin(), r.history.val_acc.end());
+  EXPECT_FLOAT_EQ(r.history.val_acc[r.history.best_epoch - 1], best);
+  EXPECT_NEAR(accuracy(val.y, predict(r.model, vs)), best, 1e-6);
+}
+
+TEST(Trainer, WithReplacementSampling) {
+  const Blobs b = make_blobs(300, 6, 3, 0.5, 10);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.with_replacement = true;
+  p.lr = 0.05;
+  p.batch = 16;
+  p.epochs = 4;
+  EXPECT_EQ(train_accuracy(train(p, {&s, b.y}, nullptr, 3).model, b), 1.0);
+}
+
+TEST(Trainer, RejectsBadInput) {
+  const Blobs b = make_blobs(50, 4, 2, 0.5, 11);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  EXPECT_THROW(train(p, {&s, b.y}, nullptr, 1), std::invalid_argument);  // one class
+  std::vector<int32_t> bad = b.y;
+  bad[3] = 5;
+  EXPECT_THROW(train(p, {&s, bad}, nullptr, 2), std::invalid_argument);
+  p.early_stop = 3;
+  EXPECT_THROW(train(p, {&s, b.y}, nullptr, 2), std::invalid_argument);  // early stop needs val
+  p = {};
+  p.dropout = 1.0;
+  EXPECT_TRUE(validate(p).has_value());
+  p = {};
+  p.batch = 0;
+  EXPECT_TRUE(validate(p).has_value());
+}
+
+TEST(Standardizer, ZeroVarianceDimensionsGetUnitStd) {
+  const RowMatrix<float> x{{1, 5, 2}, {3, 5, 2}, {5, 5, 8}};
+  const MatrixSource s(x.data(), 3, 3);
+  for (uint64_t block : {1, 2, 3}) {
+    const Standardizer st = fit_standardizer(s, block);
+    EXPECT_NEAR(st.mean[0], 3.0f, 1e-6);
+    EXPECT_NEAR(st.std[0], std::sqrt(8.0f / 3.0f), 1e-6);
+    EXPECT_EQ(st.std[1], 1.0f);
+    EXPECT_NEAR(st.mean[2], 4.0f, 1e-6);
+    RowMatrix<float> y = x;
+    st.apply(y);
+    EXPECT_NEAR(y.col(0).mean(), 0.0f, 1e-6);
+    EXPECT_EQ(y.col(1), Eigen::Vector3f::Zero());
+  }
+}
+
+}  // namespace
+}  // namespace featpipe::classify
