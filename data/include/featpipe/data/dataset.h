@@ -43,8 +43,16 @@ class Dataset {
 
 /// Opens a dataset from its spec. Throws InputError ("<path>: <problem>") on a missing path, a wrong
 /// IDX magic number, truncated data, mismatched image / label counts, a CIFAR batch whose size is not a
-/// multiple of 3073, a label out of range, an unreadable image in a folder, or an empty class folder; and
-/// std::invalid_argument-derived InputError on an unknown spec.
+/// multiple of 3073, a label out of range, a non-image file in a folder, or an empty class folder; and
+/// InputError naming the spec on an unknown kind (listing the known ones) or bad generator parameters.
+///
+/// Per kind: `fashion-mnist` reads fashion_mnist_dir() (`fashion-mnist:DIR` another folder) with the ten
+/// built-in class names; `mnist:DIR` / `idx:DIR` name classes "0".."9" (up to the largest label when it
+/// exceeds 9); `cifar10:DIR` takes names from batches.meta.txt and returns BGR; `folder:DIR` names classes
+/// by the sorted folders of DIR/train, skips hidden files, is grey (1 channel) when its first training
+/// image is, else BGR, and reports undecodable files from image(); `synthetic:shapes(classes=10,size=32,
+/// train=1000,test=200,noise=10)` is generated from options.seed. In-memory kinds (all but folder) resize
+/// at open, folder in image().
 std::unique_ptr<Dataset> open_dataset(const std::string& spec, const OpenOptions& options = {});
 
 /// Where a named dataset is looked for: $FEATPIPE_FASHION_MNIST or /usr/share/datasets/fashion-mnist.
