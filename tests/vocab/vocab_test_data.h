@@ -1,0 +1,33 @@
+#pragma once
+// Synthetic descriptors for the vocab tests: Gaussian blobs whose true centres the tests know.
+#include <cstdint>
+#include <random>
+
+#include "featpipe/vocab/matrix.h"
+
+namespace featpipe::testing {
+
+struct Blobs {
+  vocab::RowMatrix<float> points;   // n x d, row i drawn around centres.row(labels[i])
+  vocab::RowMatrix<float> centres;  // k x d
+  std::vector<int> labels;
+};
+
+/// k centres spread `spread` apart on average, points with unit standard deviation around them.
+inline Blobs make_blobs(int k, int per_blob, int d, float spread, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  Blobs b;
+  b.centres.resize(k, d);
+  for (int j = 0; j < k; ++j)
+    for (int c = 0; c < d; ++c) b.centres(j, c) = spread * normal(rng);
+  b.points.resize(k * per_blob, d);
+  for (int i = 0; i < k * per_blob; ++i) {
+    const int j = i % k;
+    b.labels.push_back(j);
+    for (int c = 0; c < d; ++c) b.points(i, c) = b.centres(j, c) + normal(rng);
+  }
+  return b;
+}
+
+}  // namespace featpipe::testing

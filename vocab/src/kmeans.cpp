@@ -1,0 +1,201 @@
+#include "featpipe/vocab/kmeans.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+#include "nearest_block.h"
+#include "parallel_blocks.h"
+
+namespace featpipe::vocab {
+namespace {
+
+// Blocks whose partial sums are held at once before being added in block order. A constant, not the thread
+// count, so the order of the reduction (and so the rounding) never changes; it bounds the memory of the
+// partial sums to kWaveBlocks * k * d doubles.
+constexpr int64_t kWaveBlocks = 32;
+// Rows per block of the k-means++ distance update (a fixed block order again).
+constexpr std::size_t kSeedBlockRows = 4096;
+
+struct BlockStats {
+  std::vector<double> sums;     // k x d
+  std::vector<int64_t> counts;  // k
+  double energy = 0;
+};
+
+void check_input(ConstMatrixView<float> x, const KMeansParams& params) {
+  if (auto error = validate(params)) throw std::invalid_argument("k-means: " + *error);
+  if (x.rows() < params.k) {
+    throw std::invalid_argument("k-means: " + std::to_string(x.rows()) + " descriptors cannot make " +
+                                std::to_string(params.k) + " clusters; sample more descriptors or lower k");
+  }
+  if (x.cols() == 0) throw std::invalid_argument("k-means: descriptors have no dimensions");
+}
+
+/// Rows of x at sorted, distinct, seeded positions (all rows when m == rows).
+RowMatrix<float> sample_rows(ConstMatrixView<float> x, std::size_t m, std::mt19937_64& rng) {
+  const std::size_t n = x.rows();
+  if (m >= n) return x;
+  std::vector<std::size_t> index(n);
+  std::iota(index.begin(), index.end(), std::size_t{0});
+  for (std::size_t i = 0; i < m; ++i) std::swap(index[i], index[i + uniform_index(rng, n - i)]);
+  std::sort(index.begin(), index.begin() + m);
+  RowMatrix<float> sample(m, x.cols());
+  for (std::size_t i = 0; i < m; ++i) sample.row(i) = x.row(index[i]);
+  return sample;
+}
+
+/// Index of the row where the running sum of weights passes target (only rows of positive weight).
+std::size_t pick_weighted(const std::vector<float>& weight, const std::vector<double>& block_sums,
+                          double target) {
+  std::size_t b = 0;
+  while (b + 1 < block_sums.size() && target >= block_sums[b]) target -= block_sums[b++];
+  const std::size_t end = std::min(weight.size(), (b + 1) * kSeedBlockRows);
+  std::size_t last_positive = weight.size();
+  for (std::size_t i = b * kSeedBlockRows; i < end; ++i) {
+    if (weight[i] <= 0) continue;
+    last_positive = i;
+    if (target < weight[i]) return i;
+    target -= weight[i];
+  }
+  if (last_positive != weight.size()) return last_positive;  // rounding ran past the block's last row
+  const auto any = std::find_if(weight.begin(), weight.end(), [](float w) { return w > 0; });
+  return static_cast<std::size_t>(any - weight.begin());
+}
+
+/// Moves each empty cluster onto a row far from its centre, farthest first (ties: lowest row).
+int reseed_empty(ConstMatrixView<float> x, const std::vector<int64_t>& counts,
+                 const std::vector<float>& distance, RowMatrix<float>& centres) {
+  std::vector<int> empty;
+  for (std::size_t j = 0; j < counts.size(); ++j)
+    if (counts[j] == 0) empty.push_back(static_cast<int>(j));
+  if (empty.empty()) return 0;
+  std::vector<std::size_t> order(distance.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto farther = [&](std::size_t a, std::size_t b) {
+    return distance[a] != distance[b] ? distance[a] > distance[b] : a < b;
+  };
+  std::partial_sort(order.begin(), order.begin() + empty.size(), order.end(), farther);
+  for (std::size_t e = 0; e < empty.size(); ++e) centres.row(empty[e]) = x.row(order[e]);
+  return static_cast<int>(empty.size());
+}
+
+}  // namespace
+
+std::optional<std::string> validate(const KMeansParams& params) {
+  if (params.k < 1) return "k must be at least 1, got " + std::to_string(params.k);
+  if (params.max_iterations < 1)
+    return "iterations must be at least 1, got " + std::to_string(params.max_iterations);
+  if (!(params.tolerance >= 0)) return "tolerance must be >= 0, got " + std::to_string(params.tolerance);
+  if (params.block_rows < 1) return "block_rows must be at least 1";
+  return std::nullopt;
+}
+
+RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& params) {
+  check_input(x, params);
+  std::mt19937_64 rng(params.seed);
+  const std::size_t k = params.k;
+  const std::size_t want = params.init_sample ? params.init_sample : 128 * k;
+  const RowMatrix<float> s = sample_rows(x, std::max(k, want), rng);
+  const std::size_t m = s.rows(), d = s.cols();
+
+  RowMatrix<float> centres(k, d);
+  std::vector<float> weight(m, std::numeric_limits<float>::infinity());
+  std::vector<double> block_sums(block_count(m, kSeedBlockRows));
+  std::size_t pick = uniform_index(rng, m);
+  for (std::size_t c = 0; c < k; ++c) {
+    centres.row(c) = s.row(pick);
+    if (c + 1 == k) break;
+    const float* centre = &centres(c, 0);
+    for_each_block(block_sums.size(), [&](int64_t b) {
+      const std::size_t begin = b * kSeedBlockRows, end = std::min(m, begin + kSeedBlockRows);
+      double sum = 0;
+      for (std::size_t i = begin; i < end; ++i) {
+        weight[i] = std::min(weight[i], squared_distance(&s(i, 0), centre, d));
+        sum += weight[i];
+      }
+      block_sums[b] = sum;
+    });
+    const double total = std::accumulate(block_sums.begin(), block_sums.end(), 0.0);
+    // Every row coincides with a seed: any row will do, Lloyd re-seeds the duplicate if it stays empty.
+    pick = total > 0 ? pick_weighted(weight, block_sums, uniform01(rng) * total) : uniform_index(rng, m);
+  }
+  return centres;
+}
+
+KMeansResult kmeans_lloyd(ConstMatrixView<float> x, RowMatrix<float> centres, const KMeansParams& params) {
+  check_input(x, params);
+  if (centres.rows() != params.k || centres.cols() != x.cols()) {
+    throw std::invalid_argument("k-means: initial centres are " + std::to_string(centres.rows()) + " x " +
+                                std::to_string(centres.cols()) + ", expected " + std::to_string(params.k) +
+                                " x " + std::to_string(x.cols()));
+  }
+  const std::size_t n = x.rows(), d = x.cols(), k = params.k, block = params.block_rows;
+  const int64_t blocks = block_count(n, block);
+  const int64_t wave = std::min(kWaveBlocks, blocks);
+
+  KMeansResult result;
+  result.centres = std::move(centres);
+  std::vector<float> distance(n);
+  std::vector<BlockStats> slots(wave);
+  for (BlockStats& slot : slots) {
+    slot.sums.resize(k * d);
+    slot.counts.resize(k);
+  }
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> sums(k, d);
+  std::vector<int64_t> counts(k);
+
+  for (int it = 0; it < params.max_iterations; ++it) {
+    const PreparedCentres prepared(result.centres);
+    sums.setZero();
+    std::fill(counts.begin(), counts.end(), 0);
+    double energy = 0;
+    for (int64_t first = 0; first < blocks; first += wave) {
+      const int64_t count = std::min(wave, blocks - first);
+      for_each_block(count, [&](int64_t s) {
+        thread_local std::vector<float> scratch;
+        thread_local std::vector<int32_t> labels;
+        BlockStats& slot = slots[s];
+        const std::size_t begin = (first + s) * block, rows = std::min(block, n - begin);
+        scratch.resize(rows * k);
+        labels.resize(rows);
+        nearest_in_block(x.middleRows(begin, rows), prepared, scratch.data(), labels.data(),
+                         &distance[begin]);
+        std::fill(slot.sums.begin(), slot.sums.end(), 0.0);
+        std::fill(slot.counts.begin(), slot.counts.end(), 0);
+        slot.energy = 0;
+        for (std::size_t i = 0; i < rows; ++i) {
+          double* sum = &slot.sums[labels[i] * d];
+          const float* row = x.row(begin + i).data();
+#pragma omp simd
+          for (std::size_t j = 0; j < d; ++j) sum[j] += row[j];
+          ++slot.counts[labels[i]];
+          slot.energy += distance[begin + i];
+        }
+      });
+      for (int64_t s = 0; s < count; ++s) {
+        sums += Eigen::Map<const decltype(sums)>(slots[s].sums.data(), k, d);
+        for (std::size_t j = 0; j < k; ++j) counts[j] += slots[s].counts[j];
+        energy += slots[s].energy;
+      }
+    }
+    result.energy.push_back(energy);
+    result.iterations = it + 1;
+    for (std::size_t j = 0; j < k; ++j) {
+      if (counts[j] > 0) result.centres.row(j) = (sums.row(j) / static_cast<double>(counts[j])).cast<float>();
+    }
+    const int reseeded = reseed_empty(x, counts, distance, result.centres);
+    result.reseeded += reseeded;
+    // A re-seeded centre has not been tried yet, so a flat energy does not mean convergence.
+    if (it > 0 && reseeded == 0 && result.energy[it - 1] - energy <= params.tolerance * energy) break;
+  }
+  return result;
+}
+
+KMeansResult kmeans(ConstMatrixView<float> x, const KMeansParams& params) {
+  return kmeans_lloyd(x, kmeans_plus_plus(x, params), params);
+}
+
+}  // namespace featpipe::vocab

@@ -1,0 +1,26 @@
+#pragma once
+// Private: the fused "one GEMM, then an argmin per row" kernel shared by k-means, bag-of-words and VLAD.
+#include <cstddef>
+#include <cstdint>
+
+#include "featpipe/vocab/matrix.h"
+
+namespace featpipe::vocab {
+
+/// Centres prepared once per set of centres: -2 c (so the GEMM yields -2 x.c directly) and ||c||^2.
+struct PreparedCentres {
+  explicit PreparedCentres(ConstMatrixView<float> centres);
+  ConstMatrixView<float> centres;
+  RowMatrix<float> minus_two;
+  Eigen::RowVectorXf norms;
+};
+
+/// For each row of x: labels[i] = argmin_j ||x_i - c_j||^2 (lowest j on ties) and, when sq_distances is not
+/// null, the exact squared distance to that centre. scratch holds at least x.rows() * k floats.
+void nearest_in_block(ConstMatrixView<float> x, const PreparedCentres& prepared, float* scratch,
+                      int32_t* labels, float* sq_distances);
+
+/// Exact sum (a - b)^2 over d floats, accumulated in float lanes.
+float squared_distance(const float* a, const float* b, std::size_t d);
+
+}  // namespace featpipe::vocab
