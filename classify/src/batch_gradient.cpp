@@ -5,21 +5,40 @@
 #include "featpipe/classify/dropout.h"
 #include "linear_scores.h"
 #include "parallel_blocks.h"
+#include "row_kernels.h"
 
 namespace featpipe::classify {
 
-BatchGradient::BatchGradient(const TrainParams& p, uint64_t dim, int classes)
-    : loss_(p.loss), reg_(p.reg), dropout_(p.dropout), dim_(static_cast<int64_t>(dim)), classes_(classes) {
+BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes)
+    : loss_(p.loss),
+      reg_(p.reg),
+      dropout_(p.dropout),
+      dim_(dim),
+      classes_(classes),
+      padded_(padded_classes(classes)) {
   const int64_t blocks = (p.batch + kRowsPerBlock - 1) / kRowsPerBlock;
   const int64_t rows = std::min<int64_t>(p.batch, kRowsPerBlock);
   blocks_.resize(blocks);
   for (Block& b : blocks_) {
-    b.x.resize(rows, dim_);
-    b.scores.resize(rows, classes_);
-    b.dscores.resize(rows, classes_);
+    b.rows.resize(rows);
+    if (dropout_ > 0) b.masked.resize(rows, dim_);
+    b.scores = RowMatrix<float>::Zero(rows, padded_);
+    b.dscores = RowMatrix<float>::Zero(rows, padded_);
     b.labels.resize(rows);
-    b.grad.resize((dim_ + 1) * classes_);
+    b.grad.resize(param_size());
   }
+}
+
+void BatchGradient::pack(const RowMatrix<float>& W, const RowVector<float>& b,
+                         Eigen::VectorXf& params) const {
+  params = Eigen::VectorXf::Zero(param_size());
+  Eigen::Map<RowMatrix<float>>(params.data(), dim_, padded_).leftCols(classes_) = W;
+  params.segment(dim_ * padded_, classes_) = b.transpose();
+}
+
+void BatchGradient::unpack(const Eigen::VectorXf& params, RowMatrix<float>& W, RowVector<float>& b) const {
+  W = Eigen::Map<const RowMatrix<float>>(params.data(), dim_, padded_).leftCols(classes_);
+  b = params.segment(dim_ * padded_, classes_).transpose();
 }
 
 BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels labels,
@@ -27,30 +46,34 @@ BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels
                                              uint64_t dropout_seed, Eigen::VectorXf& grad) {
   const int64_t n = static_cast<int64_t>(batch.size());
   const int64_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
-  const Eigen::Map<const RowMatrix<float>> W(params.data(), dim_, classes_);
-  const Eigen::Map<const RowVector<float>> b(params.data() + dim_ * classes_, classes_);
+  const float* W = params.data();
+  const float* b = params.data() + dim_ * padded_;
 
   for_each_block(blocks, [&](int64_t k) {
     Block& blk = blocks_[k];
     const int64_t begin = k * kRowsPerBlock, count = std::min(kRowsPerBlock, n - begin);
-    auto x = blk.x.topRows(count);
     for (int64_t i = 0; i < count; ++i) {
-      x.row(i) = rows.row(batch[begin + i]);
+      blk.rows[i] = rows.row(batch[begin + i]).data();
       blk.labels[i] = labels[batch[begin + i]];
     }
-    inverted_dropout(x, dropout_, dropout_seed + static_cast<uint64_t>(k));
-    auto scores = blk.scores.topRows(count);
-    auto dscores = blk.dscores.topRows(count);
-    forward_scores<float>(x, W, b, scores);
+    if (dropout_ > 0) {
+      auto masked = blk.masked.topRows(count);
+      for (int64_t i = 0; i < count; ++i) {
+        masked.row(i) = rows.row(batch[begin + i]);
+        blk.rows[i] = masked.row(i).data();
+      }
+      inverted_dropout(masked, dropout_, dropout_seed + static_cast<uint64_t>(k));
+    }
+    rows_forward(blk.rows.data(), count, dim_, W, b, padded_, blk.scores.data());
+    auto scores = blk.scores.topRows(count).leftCols(classes_);
     blk.correct = 0;
     for (int64_t i = 0; i < count; ++i) blk.correct += argmax<float>(scores.row(i)) == blk.labels[i];
     const Labels block_labels(blk.labels.data(), count);
-    blk.loss = data_loss<float>(loss_, scores, block_labels, dscores);
+    blk.loss = data_loss<float>(loss_, scores, block_labels, blk.dscores.topRows(count).leftCols(classes_));
     // the block's mean loss weighs count / n in the minibatch mean
     const float share = static_cast<float>(count) / static_cast<float>(n);
-    Eigen::Map<RowMatrix<float>> dW(blk.grad.data(), dim_, classes_);
-    Eigen::Map<RowVector<float>> db(blk.grad.data() + dim_ * classes_, classes_);
-    backward_scores<float>(x, dscores, share, dW, db);
+    rows_backward(blk.rows.data(), count, dim_, blk.dscores.data(), padded_, share, blk.grad.data(),
+                  blk.grad.data() + dim_ * padded_);
   });
 
   Result r;
@@ -61,8 +84,9 @@ BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels
     r.data_loss += blocks_[k].loss * static_cast<double>(count) / static_cast<double>(n);
     r.correct += blocks_[k].correct;
   }
-  Eigen::Map<RowMatrix<float>> dW(grad.data(), dim_, classes_);
-  r.penalty = penalty<float>(reg_, W, dW);
+  const Eigen::Map<const RowMatrix<float>> W_view(W, dim_, padded_);
+  Eigen::Map<RowMatrix<float>> dW(grad.data(), dim_, padded_);
+  r.penalty = penalty<float>(reg_, W_view, dW);
   return r;
 }
 

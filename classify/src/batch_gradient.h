@@ -1,8 +1,11 @@
 #pragma once
 // Private: the objective and its gradient on one minibatch, the trainer's inner step. The minibatch is
-// cut into blocks of kRowsPerBlock rows; each block gathers its rows, applies dropout, computes scores,
-// the data loss and its share of the gradient; the shares are then summed in block order. All buffers
-// are allocated once.
+// cut into blocks of kRowsPerBlock rows; each block computes scores, the data loss and its share of the
+// gradient (row_kernels.h, on the rows in place, or on a copy when dropout masks them); the shares are
+// then summed in block order. All buffers are allocated once.
+//
+// Parameters live in the kernels' padded layout: W [D, padded] row-major, then b [padded]; pack() and
+// unpack() convert from and to W [D, C], b [C].
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -16,7 +19,11 @@ class BatchGradient {
  public:
   static constexpr int64_t kRowsPerBlock = 64;
 
-  BatchGradient(const TrainParams& p, uint64_t dim, int classes);
+  BatchGradient(const TrainParams& p, int64_t dim, int classes);
+
+  Eigen::Index param_size() const { return (dim_ + 1) * padded_; }
+  void pack(const RowMatrix<float>& W, const RowVector<float>& b, Eigen::VectorXf& params) const;
+  void unpack(const Eigen::VectorXf& params, RowMatrix<float>& W, RowVector<float>& b) const;
 
   struct Result {
     double data_loss = 0;  // mean over the minibatch
@@ -24,14 +31,16 @@ class BatchGradient {
     int64_t correct = 0;  // rows whose highest score is their label
   };
 
-  /// params and grad: W [D, C] row-major followed by b [C]. rows / labels: the loaded chunk; batch:
-  /// indices into it (at most p.batch). dropout_seed identifies the minibatch.
+  /// rows / labels: the loaded chunk; batch: indices into it (at most p.batch). dropout_seed identifies
+  /// the minibatch.
   Result compute(ConstMatrixView<float> rows, Labels labels, std::span<const int64_t> batch,
                  const Eigen::VectorXf& params, uint64_t dropout_seed, Eigen::VectorXf& grad);
 
  private:
   struct Block {
-    RowMatrix<float> x, scores, dscores;
+    std::vector<const float*> rows;
+    RowMatrix<float> masked;           // the rows after dropout
+    RowMatrix<float> scores, dscores;  // [kRowsPerBlock, padded]
     std::vector<int32_t> labels;
     Eigen::VectorXf grad;
     double loss = 0;
@@ -41,7 +50,7 @@ class BatchGradient {
   LossParams loss_;
   RegParams reg_;
   double dropout_;
-  int64_t dim_, classes_;
+  int64_t dim_, classes_, padded_;
   std::vector<Block> blocks_;
 };
 

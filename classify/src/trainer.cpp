@@ -17,6 +17,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// The objective starts near its value at W = 0 and is convex: one that has grown this many times over
+/// has diverged, even while still finite (adaptive optimisers move weights by about lr per step).
+constexpr double kDivergenceFactor = 1e4;
+
 void check_inputs(const LabelledRows& rows, const std::string& what, int classes) {
   if (rows.features == nullptr || rows.features->rows() == 0) throw std::invalid_argument(what + ": no rows");
   if (rows.labels.size() != rows.features->rows()) {
@@ -61,11 +65,8 @@ void shuffle(std::vector<T>& v, std::mt19937_64& rng) {
 }
 
 /// Fraction of rows of val whose prediction is their label.
-double validation_accuracy(ChunkedRows& val, Labels labels, const Standardizer& s,
-                           const Eigen::VectorXf& params, int64_t dim, int classes,
-                           std::vector<int32_t>& predicted) {
-  const Eigen::Map<const RowMatrix<float>> W(params.data(), dim, classes);
-  const Eigen::Map<const RowVector<float>> b(params.data() + dim * classes, classes);
+double validation_accuracy(ChunkedRows& val, Labels labels, const Standardizer& s, const RowMatrix<float>& W,
+                           const RowVector<float>& b, std::vector<int32_t>& predicted) {
   int64_t correct = 0;
   for (uint64_t c = 0; c < val.chunks(); ++c) {
     predict_rows(val.standardised(c, s), W, b, predicted.data());
@@ -129,15 +130,17 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     val_predicted.resize(std::min<uint64_t>(chunk, val->features->rows()));
   }
 
-  const int64_t size = (dim + 1) * classes;
-  Eigen::VectorXf params = Eigen::VectorXf::Zero(size), grad(size);
+  BatchGradient batch_gradient(p, dim, classes);
+  RowMatrix<float> W(dim, classes);
+  RowVector<float> b = RowVector<float>::Zero(classes);
   std::mt19937_64 rng(p.seed);
   {
     std::normal_distribution<float> normal(0.0f, static_cast<float>(p.init_scale));
-    for (int64_t i = 0; i < dim * classes; ++i) params[i] = normal(rng);
+    for (Eigen::Index i = 0; i < W.size(); ++i) W.data()[i] = normal(rng);
   }
-  std::unique_ptr<Optimizer> optimizer = make_optimizer(p.optimizer, size);
-  BatchGradient batch_gradient(p, dim, classes);
+  Eigen::VectorXf params, grad(batch_gradient.param_size());
+  batch_gradient.pack(W, b, params);
+  std::unique_ptr<Optimizer> optimizer = make_optimizer(p.optimizer, params.size());
 
   int64_t batches_per_epoch = 0;
   for (uint64_t c = 0; c < train_rows.chunks(); ++c) {
@@ -153,7 +156,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   h.expected_initial_loss = expected_initial_loss(p.loss, classes);
   h.loss.reserve(max_iterations);
   Eigen::VectorXf best_params;
-  double best_val = -1;
+  double best_val = -1, first_objective = 0;
   int epochs_since_best = 0;
   int64_t iteration = 0;
   std::vector<uint64_t> chunk_order(train_rows.chunks());
@@ -185,11 +188,17 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
         const double objective = r.data_loss + r.penalty;
         if (iteration == 0) {
           h.initial_loss = r.data_loss;
+          first_objective = std::max(objective, h.expected_initial_loss);
           if (observer.initial_loss) observer.initial_loss(r.data_loss, h.expected_initial_loss);
         }
         ++iteration;
         if (!std::isfinite(objective))
           diverged(epoch + 1, iteration, "the loss is " + std::to_string(objective), lr);
+        if (objective > kDivergenceFactor * first_objective) {
+          std::ostringstream what;
+          what << "the loss grew from " << first_objective << " to " << objective;
+          diverged(epoch + 1, iteration, what.str(), lr);
+        }
         optimizer->step(params, grad, static_cast<float>(lr));
         if (!params.allFinite()) diverged(epoch + 1, iteration, "the weights are no longer finite", lr);
         h.loss.push_back(static_cast<float>(objective));
@@ -212,8 +221,8 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     h.best_epoch = epoch + 1;
     bool stop = false;
     if (val) {
-      stats.val_acc =
-          validation_accuracy(*val_rows, val->labels, standardizer, params, dim, classes, val_predicted);
+      batch_gradient.unpack(params, W, b);
+      stats.val_acc = validation_accuracy(*val_rows, val->labels, standardizer, W, b, val_predicted);
       h.val_acc.push_back(static_cast<float>(stats.val_acc));
       if (p.early_stop > 0) {
         if (stats.val_acc > best_val) {
@@ -239,8 +248,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   }
 
   LinearModel& m = result.model;
-  m.W = Eigen::Map<const RowMatrix<float>>(params.data(), dim, classes);
-  m.b = Eigen::Map<const RowVector<float>>(params.data() + dim * classes, classes);
+  batch_gradient.unpack(params, m.W, m.b);
   m.preprocess = standardizer;
   return result;
 }

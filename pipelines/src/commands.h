@@ -8,5 +8,6 @@ namespace featpipe::pipelines {
 int run_datasets(const std::vector<std::string>& args);
 int run_extract(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
+int run_train(const std::vector<std::string>& args);
 
 }  // namespace featpipe::pipelines

@@ -21,7 +21,8 @@ namespace featpipe::classify {
 struct TrainParams {
   LossParams loss;
   RegParams reg;
-  OptimizerParams optimizer;
+  OptimizerParams optimizer{OptimizerKind::adam};  // adam at lr 1e-3 trains raw pixels and engineered
+                                                   // features alike without tuning
   ScheduleParams schedule;
   double lr = 1e-3;               // base learning rate (the schedule scales it per epoch)
   int epochs = 10;                // passes over the training rows
@@ -81,8 +82,9 @@ struct TrainResult {
 
 /// Trains on train (and reports / early-stops on val when given). Throws std::invalid_argument on
 /// invalid params, empty or mismatched inputs, or a label outside [0, classes); RunError (the command
-/// exits 3) when the loss or the weights stop being finite, naming the epoch and iteration and advising
-/// a lower --lr.
+/// exits 3) when the training diverges: the loss or the weights stop being finite, or the objective grows
+/// to 10^4 times that of the first minibatch. The message names the epoch and iteration and advises a
+/// lower --lr.
 TrainResult train(const TrainParams& p, const LabelledRows& train, const LabelledRows* val, int classes,
                   const TrainObserver& observer = {});
 

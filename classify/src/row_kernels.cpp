@@ -1,0 +1,131 @@
+#include "row_kernels.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace featpipe::classify {
+namespace {
+
+// One SIMD register of floats (GCC vector extension: AVX-512 when built for it, split into narrower
+// registers otherwise).
+#if defined(__AVX512F__)
+constexpr int64_t kLanes = 16;
+#else
+constexpr int64_t kLanes = 8;
+#endif
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+
+// Classes are processed in panels of up to kPanel vectors, rows in groups sized so that the accumulators
+// of a group fit in registers.
+constexpr int64_t kPanel = 4;
+
+Lanes load(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+void store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+
+/// R rows x P vectors of one panel starting at column c0.
+template <int R, int P>
+void forward_panel(const float* const* rows, int64_t dim, const float* W, const float* b, int64_t padded,
+                   int64_t c0, float* scores) {
+  Lanes acc[R][P];
+  for (int p = 0; p < P; ++p) {
+    const Lanes bias = load(b + c0 + p * kLanes);
+    for (int r = 0; r < R; ++r) acc[r][p] = bias;
+  }
+  for (int64_t d = 0; d < dim; ++d) {
+    Lanes w[P];
+    for (int p = 0; p < P; ++p) w[p] = load(W + d * padded + c0 + p * kLanes);
+    for (int r = 0; r < R; ++r) {
+      const float x = rows[r][d];
+      for (int p = 0; p < P; ++p) acc[r][p] += x * w[p];
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (int p = 0; p < P; ++p) store(scores + r * padded + c0 + p * kLanes, acc[r][p]);
+  }
+}
+
+/// Adds R rows' share to dW for one panel.
+template <int R, int P>
+void backward_panel(const float* const* rows, int64_t dim, const float* dscores, int64_t padded, float scale,
+                    int64_t c0, float* dW) {
+  Lanes g[R][P];
+  for (int r = 0; r < R; ++r) {
+    for (int p = 0; p < P; ++p) g[r][p] = scale * load(dscores + r * padded + c0 + p * kLanes);
+  }
+  for (int64_t d = 0; d < dim; ++d) {
+    float* out = dW + d * padded + c0;
+    Lanes a[P];
+    for (int p = 0; p < P; ++p) a[p] = load(out + p * kLanes);
+    for (int r = 0; r < R; ++r) {
+      const float x = rows[r][d];
+      for (int p = 0; p < P; ++p) a[p] += x * g[r][p];
+    }
+    for (int p = 0; p < P; ++p) store(out + p * kLanes, a[p]);
+  }
+}
+
+/// Rows per group for P vectors per panel: about 16 accumulators.
+template <int P>
+constexpr int kRows = P == 1   ? 8
+                      : P == 2 ? 6
+                               : 4;
+
+template <int P>
+void forward_rows(const float* const* rows, int64_t n, int64_t dim, const float* W, const float* b,
+                  int64_t padded, int64_t c0, float* scores) {
+  int64_t r = 0;
+  for (; r + kRows<P> <= n; r += kRows<P>) {
+    forward_panel<kRows<P>, P>(rows + r, dim, W, b, padded, c0, scores + r * padded);
+  }
+  for (; r < n; ++r) forward_panel<1, P>(rows + r, dim, W, b, padded, c0, scores + r * padded);
+}
+
+template <int P>
+void backward_rows(const float* const* rows, int64_t n, int64_t dim, const float* dscores, int64_t padded,
+                   float scale, int64_t c0, float* dW) {
+  int64_t r = 0;
+  for (; r + kRows<P> <= n; r += kRows<P>) {
+    backward_panel<kRows<P>, P>(rows + r, dim, dscores + r * padded, padded, scale, c0, dW);
+  }
+  for (; r < n; ++r) backward_panel<1, P>(rows + r, dim, dscores + r * padded, padded, scale, c0, dW);
+}
+
+}  // namespace
+
+int64_t padded_classes(int64_t classes) {
+  const int64_t vectors = (classes + kLanes - 1) / kLanes;
+  const int64_t panel_vectors = vectors <= 2 ? vectors : (vectors + kPanel - 1) / kPanel * kPanel;
+  return panel_vectors * kLanes;
+}
+
+void rows_forward(const float* const* rows, int64_t n, int64_t dim, const float* W, const float* b,
+                  int64_t padded, float* scores) {
+  const int64_t vectors = padded / kLanes;
+  if (vectors == 1) return forward_rows<1>(rows, n, dim, W, b, padded, 0, scores);
+  if (vectors == 2) return forward_rows<2>(rows, n, dim, W, b, padded, 0, scores);
+  for (int64_t c0 = 0; c0 < padded; c0 += kPanel * kLanes) {
+    forward_rows<kPanel>(rows, n, dim, W, b, padded, c0, scores);
+  }
+}
+
+void rows_backward(const float* const* rows, int64_t n, int64_t dim, const float* dscores, int64_t padded,
+                   float scale, float* dW, float* db) {
+  std::fill_n(dW, dim * padded, 0.0f);
+  std::fill_n(db, padded, 0.0f);
+  for (int64_t r = 0; r < n; ++r) {
+    for (int64_t c = 0; c < padded; ++c) db[c] += scale * dscores[r * padded + c];
+  }
+  const int64_t vectors = padded / kLanes;
+  if (vectors == 1) return backward_rows<1>(rows, n, dim, dscores, padded, scale, 0, dW);
+  if (vectors == 2) return backward_rows<2>(rows, n, dim, dscores, padded, scale, 0, dW);
+  for (int64_t c0 = 0; c0 < padded; c0 += kPanel * kLanes) {
+    backward_rows<kPanel>(rows, n, dim, dscores, padded, scale, c0, dW);
+  }
+}
+
+}  // namespace featpipe::classify

@@ -1,0 +1,183 @@
+#include "train_options.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "featpipe/data/errors.h"
+
+namespace featpipe::pipelines {
+namespace {
+
+/// validate() messages start with the field name; the option is that name with '-' for '_'.
+void check(const std::optional<std::string>& problem) {
+  if (!problem) return;
+  const std::size_t space = problem->find(' ');
+  std::string option = "--" + problem->substr(0, space);
+  for (char& c : option) c = c == '_' ? '-' : c;
+  throw InputError(option, problem->substr(space + 1));
+}
+
+template <typename Kind>
+Kind parse_name(Kind (*parse)(const std::string&), const std::string& name, const std::string& option) {
+  try {
+    return parse(name);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(option, e.what());
+  }
+}
+
+}  // namespace
+
+void add_train_options(po::options_description& options, TrainArgs& a, bool with_lr_lambda) {
+  classify::TrainParams& p = a.params;
+  auto add = options.add_options();
+  add("loss", po::value(&a.loss)->default_value(a.loss), "svm | squared-hinge | softmax | mse");
+  add("delta", po::value(&p.loss.delta)->default_value(p.loss.delta), "svm / squared-hinge margin");
+  add("reg", po::value(&a.reg)->default_value(a.reg), "regulariser on W: l2 | l1 | elastic | none");
+  if (with_lr_lambda) {
+    add("lambda", po::value(&p.reg.lambda)->default_value(p.reg.lambda), "regularisation strength");
+    add("lr", po::value(&p.lr)->default_value(p.lr), "learning rate");
+  }
+  add("l1-ratio", po::value(&p.reg.l1_ratio)->default_value(p.reg.l1_ratio), "elastic: share of L1");
+  add("optimizer", po::value(&a.optimizer)->default_value(a.optimizer),
+      "sgd | momentum | nesterov | adagrad | rmsprop | adam");
+  add("momentum", po::value(&p.optimizer.momentum)->default_value(p.optimizer.momentum),
+      "mu of momentum and nesterov");
+  add("decay", po::value(&p.optimizer.decay)->default_value(p.optimizer.decay), "rmsprop average decay");
+  add("beta1", po::value(&p.optimizer.beta1)->default_value(p.optimizer.beta1), "adam first-moment decay");
+  add("beta2", po::value(&p.optimizer.beta2)->default_value(p.optimizer.beta2), "adam second-moment decay");
+  add("eps", po::value(&p.optimizer.eps)->default_value(p.optimizer.eps), "adagrad / rmsprop / adam epsilon");
+  add("schedule", po::value(&a.schedule)->default_value(a.schedule), "constant | step | exp | cosine");
+  add("step-epochs", po::value(&p.schedule.step_epochs)->default_value(p.schedule.step_epochs),
+      "step: epochs between decays");
+  add("gamma", po::value(&p.schedule.gamma)->default_value(p.schedule.gamma),
+      "step: factor per decay; exp: factor per epoch");
+  add("min-lr", po::value(&p.schedule.min_lr)->default_value(p.schedule.min_lr), "cosine: final rate");
+  add("epochs", po::value(&p.epochs)->default_value(p.epochs), "passes over the training set");
+  add("iterations", po::value(&p.iterations)->default_value(p.iterations),
+      "> 0: stop after this many updates instead of --epochs");
+  add("batch", po::value(&p.batch)->default_value(p.batch), "rows per minibatch");
+  add("replacement", po::bool_switch(&p.with_replacement), "draw minibatch rows with replacement");
+  add("dropout", po::value(&p.dropout)->default_value(p.dropout), "input dropout probability");
+  add("early-stop", po::value(&p.early_stop)->default_value(p.early_stop),
+      "> 0: stop after this many epochs without a better val accuracy, keep the best");
+  add("init-scale", po::value(&p.init_scale)->default_value(p.init_scale), "initial W ~ this * N(0, 1)");
+  add("max-memory", po::value(&a.max_memory),
+      "memory for feature rows (e.g. 512M, 2G); larger stores are streamed in chunks visited in a seeded "
+      "random order, rows shuffled within each chunk");
+}
+
+uint64_t parse_bytes(const std::string& text, const std::string& option) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  const std::string unit = text.substr(used);
+  double scale = 1;
+  if (unit == "K" || unit == "k") {
+    scale = 1024.0;
+  } else if (unit == "M" || unit == "m") {
+    scale = 1024.0 * 1024;
+  } else if (unit == "G" || unit == "g") {
+    scale = 1024.0 * 1024 * 1024;
+  } else if (!unit.empty()) {
+    used = 0;
+  }
+  if (used == 0 || !(value > 0) || !std::isfinite(value)) {
+    throw InputError(option, "'" + text + "' is not a positive size such as 512M, 2G or a byte count");
+  }
+  return static_cast<uint64_t>(value * scale);
+}
+
+classify::TrainParams train_params(const TrainArgs& a, uint64_t seed) {
+  classify::TrainParams p = a.params;
+  p.loss.kind = parse_name(classify::parse_loss, a.loss, "--loss");
+  p.reg.kind = parse_name(classify::parse_reg, a.reg, "--reg");
+  p.optimizer.kind = parse_name(classify::parse_optimizer, a.optimizer, "--optimizer");
+  p.schedule.kind = parse_name(classify::parse_schedule, a.schedule, "--schedule");
+  if (!a.max_memory.empty()) p.max_memory = parse_bytes(a.max_memory, "--max-memory");
+  p.seed = seed;
+  check(classify::validate(p.loss));
+  check(classify::validate(p.reg));
+  check(classify::validate(p.optimizer));
+  check(classify::validate(p.schedule));
+  if (auto problem = classify::validate(p)) check(problem);
+  return p;
+}
+
+nlohmann::json params_json(const classify::TrainParams& p) {
+  return {{"loss", classify::to_string(p.loss.kind)},
+          {"delta", p.loss.delta},
+          {"reg", classify::to_string(p.reg.kind)},
+          {"lambda", p.reg.lambda},
+          {"l1_ratio", p.reg.l1_ratio},
+          {"optimizer", classify::to_string(p.optimizer.kind)},
+          {"momentum", p.optimizer.momentum},
+          {"decay", p.optimizer.decay},
+          {"beta1", p.optimizer.beta1},
+          {"beta2", p.optimizer.beta2},
+          {"eps", p.optimizer.eps},
+          {"lr", p.lr},
+          {"schedule", classify::to_string(p.schedule.kind)},
+          {"step_epochs", p.schedule.step_epochs},
+          {"gamma", p.schedule.gamma},
+          {"min_lr", p.schedule.min_lr},
+          {"epochs", p.epochs},
+          {"iterations", p.iterations},
+          {"batch", p.batch},
+          {"replacement", p.with_replacement},
+          {"dropout", p.dropout},
+          {"early_stop", p.early_stop},
+          {"init_scale", p.init_scale},
+          {"max_memory", p.max_memory},
+          {"seed", p.seed}};
+}
+
+nlohmann::json model_provenance(const std::string& command, const std::string& train_path,
+                                const nlohmann::json& train_provenance, const std::string& val_path,
+                                const nlohmann::json& val_provenance, const classify::TrainParams& p,
+                                const classify::TrainHistory& history) {
+  nlohmann::json prov = {{"command", command}, {"params", params_json(p)}, {"seed", p.seed}};
+  for (const char* key : {"dataset", "features", "dim", "image_size", "resize"}) {
+    if (train_provenance.contains(key)) prov[key] = train_provenance[key];
+  }
+  prov["train"] = {{"path", train_path}, {"provenance", train_provenance}};
+  if (!val_path.empty()) prov["val"] = {{"path", val_path}, {"provenance", val_provenance}};
+  prov["result"] = {{"initial_loss", history.initial_loss},
+                    {"expected_initial_loss", history.expected_initial_loss},
+                    {"epochs_run", history.lr.size()},
+                    {"best_epoch", history.best_epoch},
+                    {"stopped_early", history.stopped_early},
+                    {"train_acc", history.train_acc.empty() ? 0.0 : history.train_acc.back()}};
+  if (!history.val_acc.empty()) prov["result"]["val_acc"] = history.val_acc[history.best_epoch - 1];
+  return prov;
+}
+
+FeatureSignature signature(const std::string& path, const nlohmann::json& provenance, uint64_t dim,
+                           const std::vector<std::string>& class_names) {
+  FeatureSignature s{path, "", dim, class_names};
+  if (provenance.contains("features") && provenance["features"].is_string())
+    s.features = provenance["features"];
+  return s;
+}
+
+void check_same_features(const FeatureSignature& reference, const FeatureSignature& other) {
+  if (!reference.features.empty() && !other.features.empty() && reference.features != other.features) {
+    throw InputError(other.path, "holds features '" + other.features + "' but " + reference.path + " has '" +
+                                     reference.features + "'; use stores extracted with the same --features");
+  }
+  if (reference.dim != other.dim) {
+    throw InputError(other.path, "has " + std::to_string(other.dim) + " features per row but " +
+                                     reference.path + " has " + std::to_string(reference.dim));
+  }
+  if (reference.class_names != other.class_names) {
+    throw InputError(other.path, "has " + std::to_string(other.class_names.size()) + " classes (" +
+                                     (other.class_names.empty() ? "" : other.class_names.front() + ", ...") +
+                                     ") that differ from those of " + reference.path);
+  }
+}
+
+}  // namespace featpipe::pipelines

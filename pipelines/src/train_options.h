@@ -1,0 +1,58 @@
+#pragma once
+// Private: the training options shared by `train` and `sweep` (model, objective, optimiser, schedule,
+// loop), their translation into classify::TrainParams, and the provenance a model records.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "featpipe/classify/trainer.h"
+#include "featpipe/pipelines/cli.h"
+
+namespace featpipe::pipelines {
+
+/// Option values; the defaults are classify::TrainParams'.
+struct TrainArgs {
+  classify::TrainParams params;
+  std::string loss = classify::to_string(params.loss.kind);
+  std::string reg = classify::to_string(params.reg.kind);
+  std::string optimizer = classify::to_string(params.optimizer.kind);
+  std::string schedule = classify::to_string(params.schedule.kind);
+  std::string max_memory;  // "512M", "2G", bytes; empty: no limit
+};
+
+/// Every option of TrainArgs. with_lr_lambda: also --lr and --lambda (sweep takes ranges instead).
+void add_train_options(po::options_description& options, TrainArgs& args, bool with_lr_lambda);
+
+/// Resolves names and sizes and validates; InputError naming the option on a bad value.
+classify::TrainParams train_params(const TrainArgs& args, uint64_t seed);
+
+/// "1073741824", "512M", "2G" (powers of 1024); InputError naming option otherwise.
+uint64_t parse_bytes(const std::string& text, const std::string& option);
+
+/// Every hyperparameter, for provenance.
+nlohmann::json params_json(const classify::TrainParams& p);
+
+/// A model's provenance: the training store's dataset, feature spec and dim at the top (what eval and
+/// predict check), the full provenance of the training and validation stores, and the parameters.
+nlohmann::json model_provenance(const std::string& command, const std::string& train_path,
+                                const nlohmann::json& train_provenance, const std::string& val_path,
+                                const nlohmann::json& val_provenance, const classify::TrainParams& p,
+                                const classify::TrainHistory& history);
+
+/// What a feature matrix is, for refusing to mix stores: feature spec (from provenance, empty when not
+/// recorded), dimension and class names.
+struct FeatureSignature {
+  std::string path;
+  std::string features;
+  uint64_t dim = 0;
+  std::vector<std::string> class_names;
+};
+
+FeatureSignature signature(const std::string& path, const nlohmann::json& provenance, uint64_t dim,
+                           const std::vector<std::string>& class_names);
+
+/// InputError naming `other`'s file when its feature spec, dimension or classes differ from `reference`,
+/// naming both values.
+void check_same_features(const FeatureSignature& reference, const FeatureSignature& other);
+
+}  // namespace featpipe::pipelines
