@@ -7,7 +7,7 @@ namespace featpipe::classify {
 ChunkedRows::ChunkedRows(const RowSource& source, uint64_t chunk_rows)
     : source_(source),
       chunk_rows_(std::max<uint64_t>(1, chunk_rows)),
-      buffer_(std::min(chunk_rows_, source.rows()), source.dim()) {}
+      buffer_(0, source.dim()) {}
 
 uint64_t ChunkedRows::count(uint64_t chunk) const {
   return std::min(chunk_rows_, source_.rows() - begin(chunk));
@@ -15,12 +15,17 @@ uint64_t ChunkedRows::count(uint64_t chunk) const {
 
 void ChunkedRows::read(uint64_t chunk) {
   if (loaded_ == static_cast<int64_t>(chunk)) return;
+  if (buffer_.rows() == 0) buffer_.resize(std::min(chunk_rows_, source_.rows()), source_.dim());
   source_.read_rows(begin(chunk), count(chunk), buffer_.data());
   loaded_ = static_cast<int64_t>(chunk);
   is_standardised_ = false;
 }
 
 ConstMatrixView<float> ChunkedRows::raw(uint64_t chunk) {
+  if (source_.data()) {
+    return Eigen::Map<const RowMatrix<float>>(source_.data() + begin(chunk) * source_.dim(), count(chunk),
+                                              source_.dim());
+  }
   read(chunk);
   if (is_standardised_) {
     loaded_ = -1;

@@ -1,6 +1,7 @@
 #pragma once
 // Private: the rows of a source held in memory one chunk at a time, standardised on load. With a single
-// chunk (the data fits in memory) the rows are read and standardised once for the whole run.
+// chunk (the data fits in memory) the rows are read and standardised once for the whole run; raw rows of a
+// source already in memory are used in place.
 #include <cstdint>
 
 #include "featpipe/classify/matrix.h"
@@ -18,7 +19,7 @@ class ChunkedRows {
   uint64_t begin(uint64_t chunk) const { return chunk * chunk_rows_; }
   uint64_t count(uint64_t chunk) const;
 
-  /// The raw rows of chunk (read unless already loaded).
+  /// The raw rows of chunk (read unless already loaded or in memory).
   ConstMatrixView<float> raw(uint64_t chunk);
   /// The rows of chunk standardised with s (read and standardised only when not already).
   ConstMatrixView<float> standardised(uint64_t chunk, const Standardizer& s);

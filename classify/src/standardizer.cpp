@@ -34,24 +34,25 @@ Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows) {
   const uint64_t n = source.rows(), dim = source.dim();
   if (n == 0) throw std::invalid_argument("standardize: no rows");
   block_rows = std::max<uint64_t>(1, std::min(block_rows, n));
-  std::vector<float> buffer(block_rows * dim);
+  std::vector<float> buffer(source.data() ? 0 : block_rows * dim);
   // Per column: rows seen, mean and sum of squared deviations, merged block by block (Chan et al. 1979).
   std::vector<double> mean(dim, 0.0), m2(dim, 0.0);
   const int64_t tasks = (static_cast<int64_t>(dim) + kColumnsPerTask - 1) / kColumnsPerTask;
   for (uint64_t begin = 0; begin < n; begin += block_rows) {
     const uint64_t count = std::min(block_rows, n - begin);
-    source.read_rows(begin, count, buffer.data());
+    const float* block = source.data() ? source.data() + begin * dim : buffer.data();
+    if (!source.data()) source.read_rows(begin, count, buffer.data());
     const double seen = static_cast<double>(begin), total = static_cast<double>(begin + count);
     for_each_block(tasks, [&](int64_t t) {
       const uint64_t c0 = t * kColumnsPerTask, c1 = std::min<uint64_t>(dim, c0 + kColumnsPerTask);
       double sum[kColumnsPerTask] = {}, dev[kColumnsPerTask] = {};
       for (uint64_t r = 0; r < count; ++r) {
-        const float* row = buffer.data() + r * dim;
+        const float* row = block + r * dim;
         for (uint64_t c = c0; c < c1; ++c) sum[c - c0] += row[c];
       }
       for (uint64_t c = c0; c < c1; ++c) sum[c - c0] /= static_cast<double>(count);
       for (uint64_t r = 0; r < count; ++r) {
-        const float* row = buffer.data() + r * dim;
+        const float* row = block + r * dim;
         for (uint64_t c = c0; c < c1; ++c) {
           const double d = row[c] - sum[c - c0];
           dev[c - c0] += d * d;

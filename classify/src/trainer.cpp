@@ -64,12 +64,14 @@ void shuffle(std::vector<T>& v, std::mt19937_64& rng) {
   throw RunError(msg.str());
 }
 
-/// Fraction of rows of val whose prediction is their label.
-double validation_accuracy(ChunkedRows& val, Labels labels, const Standardizer& s, const RowMatrix<float>& W,
+/// Fraction of rows of val whose prediction is their label; rows_of(val, c) gives chunk c as the model
+/// sees it.
+template <typename RowsOf>
+double validation_accuracy(ChunkedRows& val, Labels labels, const RowsOf& rows_of, const RowMatrix<float>& W,
                            const RowVector<float>& b, std::vector<int32_t>& predicted) {
   int64_t correct = 0;
   for (uint64_t c = 0; c < val.chunks(); ++c) {
-    predict_rows(val.standardised(c, s), W, b, predicted.data());
+    predict_rows(rows_of(val, c), W, b, predicted.data());
     for (uint64_t i = 0; i < val.count(c); ++i) correct += predicted[i] == labels[val.begin(c) + i];
   }
   return static_cast<double>(correct) / static_cast<double>(labels.size());
@@ -120,9 +122,14 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   const uint64_t chunk = chunk_rows(p, n, val ? val->features->rows() : 0, dim);
   ChunkedRows train_rows(*train.features, chunk);
   const Standardizer standardizer =
-      train_rows.chunks() == 1
+      !p.standardize ? identity_standardizer(dim)
+      : train_rows.chunks() == 1
           ? fit_standardizer(MatrixSource(train_rows.raw(0).data(), n, static_cast<uint64_t>(dim)))
           : fit_standardizer(*train.features);
+  // the rows of chunk c as the model sees them
+  const auto model_rows = [&](ChunkedRows& rows, uint64_t c) {
+    return p.standardize ? rows.standardised(c, standardizer) : rows.raw(c);
+  };
   std::optional<ChunkedRows> val_rows;
   std::vector<int32_t> val_predicted;
   if (val) {
@@ -171,7 +178,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     int64_t correct = 0, seen = 0, epoch_batches = 0;
     for (uint64_t c : chunk_order) {
       if (iteration >= max_iterations) break;
-      const ConstMatrixView<float> rows = train_rows.standardised(c, standardizer);
+      const ConstMatrixView<float> rows = model_rows(train_rows, c);
       const Labels labels = train.labels.subspan(train_rows.begin(c), train_rows.count(c));
       const int64_t count = static_cast<int64_t>(train_rows.count(c));
       order.resize(count);
@@ -222,7 +229,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     bool stop = false;
     if (val) {
       batch_gradient.unpack(params, W, b);
-      stats.val_acc = validation_accuracy(*val_rows, val->labels, standardizer, W, b, val_predicted);
+      stats.val_acc = validation_accuracy(*val_rows, val->labels, model_rows, W, b, val_predicted);
       h.val_acc.push_back(static_cast<float>(stats.val_acc));
       if (p.early_stop > 0) {
         if (stats.val_acc > best_val) {

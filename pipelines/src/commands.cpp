@@ -10,6 +10,9 @@ const std::vector<Command>& commands() {
       {"extract", "global features of a dataset split into a feature store", run_extract},
       {"inspect", "what an HDF5 store holds: kind, datasets, provenance, statistics", run_inspect},
       {"train", "a linear classifier (svm, softmax, ...) on a feature store, by minibatch SGD", run_train},
+      {"eval", "a model's accuracy, per-class precision / recall / F1 and confusion matrix", run_eval},
+      {"sweep", "learning rate x lambda grid ranked by validation accuracy; writes the best model", run_sweep},
+      {"gradcheck", "numerical vs analytic gradients of every loss x regulariser", run_gradcheck},
   };
   return table;
 }

@@ -9,5 +9,8 @@ int run_datasets(const std::vector<std::string>& args);
 int run_extract(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
+int run_eval(const std::vector<std::string>& args);
+int run_sweep(const std::vector<std::string>& args);
+int run_gradcheck(const std::vector<std::string>& args);
 
 }  // namespace featpipe::pipelines

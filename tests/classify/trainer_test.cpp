@@ -223,6 +223,23 @@ TEST(Trainer, RejectsBadInput) {
   EXPECT_TRUE(validate(p).has_value());
 }
 
+TEST(Trainer, RowsStandardisedBeforehandTrainTheSameModel) {
+  const Blobs b = make_blobs(300, 8, 3, 1.0, 12);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.epochs = 2;
+  p.batch = 100;
+  const TrainResult own = train(p, {&s, b.y}, nullptr, 3);
+  RowMatrix<float> standardised = b.x;
+  own.model.preprocess.apply(standardised);
+  const MatrixSource ss(standardised.data(), standardised.rows(), standardised.cols());
+  p.standardize = false;
+  const TrainResult given = train(p, {&ss, b.y}, nullptr, 3);
+  EXPECT_EQ(given.model.W, own.model.W);
+  EXPECT_EQ(given.model.preprocess.mean, std::vector<float>(8, 0.0f));
+  EXPECT_EQ(given.model.preprocess.std, std::vector<float>(8, 1.0f));
+}
+
 TEST(Standardizer, ZeroVarianceDimensionsGetUnitStd) {
   const RowMatrix<float> x{{1, 5, 2}, {3, 5, 2}, {5, 5, 8}};
   const MatrixSource s(x.data(), 3, 3);

@@ -12,6 +12,8 @@ class RowSource {
   virtual uint64_t dim() const = 0;
   /// Rows [begin, begin + count) into out (count * dim floats, row-major).
   virtual void read_rows(uint64_t begin, uint64_t count, float* out) const = 0;
+  /// All rows when they are in memory as one row-major block (readers then use them in place).
+  virtual const float* data() const { return nullptr; }
 };
 
 /// Rows already in memory (not owned).
@@ -21,6 +23,7 @@ class MatrixSource final : public RowSource {
   uint64_t rows() const override { return rows_; }
   uint64_t dim() const override { return dim_; }
   void read_rows(uint64_t begin, uint64_t count, float* out) const override;
+  const float* data() const override { return data_; }
 
  private:
   const float* data_;

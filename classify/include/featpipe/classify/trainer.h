@@ -34,6 +34,8 @@ struct TrainParams {
   int early_stop = 0;             // > 0 (needs val): stop after this many epochs without a better val
                                   // accuracy and keep the best epoch's weights
   double init_scale = 0.001;      // W ~ init_scale * N(0, 1), b = 0
+  bool standardize = true;        // false: rows are used as given (already standardised, e.g. shared by
+                                  // the runs of a sweep) and the model's preprocess is the identity
   uint64_t max_memory = 0;        // bytes of rows held in memory; 0: no limit. When train (+ val) do not
                                   // fit, rows are streamed in chunks: each epoch visits the chunks in a
                                   // seeded random order and shuffles rows within each chunk

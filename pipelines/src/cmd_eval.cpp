@@ -1,0 +1,60 @@
+// featpipe eval: a model's accuracy, per-class precision / recall / F1 and confusion matrix on a feature
+// store extracted like its training store.
+#include <algorithm>
+#include <cstdio>
+
+#include "commands.h"
+#include "featpipe/classify/metrics.h"
+#include "featpipe/classify/model_io.h"
+#include "featpipe/classify/store_source.h"
+#include "train_options.h"
+
+namespace featpipe::pipelines {
+
+int run_eval(const std::vector<std::string>& args) {
+  po::options_description options("eval options");
+  std::string model_path, data_path;
+  options.add_options()                                                  //
+      ("model", po::value(&model_path), "model store (.h5) from train")  //
+      ("data", po::value(&data_path), "feature store (.h5) to evaluate on");
+  CommonOptions common;
+  auto vm = parse_command_line("eval", "--model M.h5 --data F.h5", args, options, {}, common);
+  if (!vm) return 0;
+  require(*vm, "model");
+  require(*vm, "data");
+
+  const classify::ModelFile model = classify::load_model(model_path);
+  const classify::StoreRowSource data(data_path);
+  check_same_features(
+      signature(model_path, model.provenance, model.model.dim(), model.model.class_names),
+      signature(data_path, data.reader().provenance(), data.dim(), data.reader().class_names()));
+  const std::vector<int32_t> predicted = classify::predict(model.model, data);
+  const int classes = model.model.classes();
+  const classify::ClassificationReport r = classify::classification_report(data.labels(), predicted, classes);
+
+  const std::vector<std::string>& names = model.model.class_names;
+  int width = 5;
+  for (const std::string& n : names) width = std::max(width, static_cast<int>(n.size()));
+  std::printf("eval %s on %s: %llu rows\naccuracy %.4f\n\n", model_path.c_str(), data_path.c_str(),
+              static_cast<unsigned long long>(data.rows()), r.accuracy);
+  std::printf("%-*s  precision  recall  f1      support\n", width, "class");
+  double macro_p = 0, macro_r = 0, macro_f = 0;
+  for (int c = 0; c < classes; ++c) {
+    std::printf("%-*s  %9.4f  %6.4f  %6.4f  %7lld\n", width, names[c].c_str(), r.precision[c], r.recall[c],
+                r.f1[c], static_cast<long long>(r.support[c]));
+    macro_p += r.precision[c] / classes;
+    macro_r += r.recall[c] / classes;
+    macro_f += r.f1[c] / classes;
+  }
+  std::printf("%-*s  %9.4f  %6.4f  %6.4f  %7llu\n\n", width, "macro avg", macro_p, macro_r, macro_f,
+              static_cast<unsigned long long>(data.rows()));
+  std::printf("confusion matrix (rows: true class, columns: predicted, in class order)\n");
+  for (int t = 0; t < classes; ++t) {
+    std::printf("%-*s", width, names[t].c_str());
+    for (int p = 0; p < classes; ++p) std::printf(" %6lld", static_cast<long long>(r.confusion[t][p]));
+    std::printf("\n");
+  }
+  return 0;
+}
+
+}  // namespace featpipe::pipelines

@@ -1,0 +1,58 @@
+// featpipe gradcheck: numerical against analytic gradients for every loss x regulariser, each term on its
+// own and the sum, in double precision; exits 3 when any relative error is above 1e-6.
+#include <cstdio>
+
+#include "commands.h"
+#include "featpipe/classify/gradient_check.h"
+#include "featpipe/data/errors.h"
+#include "featpipe/pipelines/cli.h"
+
+namespace featpipe::pipelines {
+
+int run_gradcheck(const std::vector<std::string>& args) {
+  po::options_description options("gradcheck options");
+  classify::GradientCheckParams p;
+  options.add_options()                                                                     //
+      ("rows", po::value(&p.rows)->default_value(p.rows), "samples of the random problem")  //
+      ("dim", po::value(&p.dim)->default_value(p.dim), "features")                          //
+      ("classes", po::value(&p.classes)->default_value(p.classes), "classes")               //
+      ("lambda", po::value(&p.lambda)->default_value(p.lambda), "regularisation strength")  //
+      ("delta", po::value(&p.delta)->default_value(p.delta), "svm / squared-hinge margin")  //
+      ("step", po::value(&p.step)->default_value(p.step), "central-difference step h");
+  CommonOptions common;
+  auto vm = parse_command_line("gradcheck", "[--rows N --dim D --classes K --lambda L --step H]", args,
+                               options, {}, common);
+  if (!vm) return 0;
+  if (p.rows < 1) throw InputError("--rows", "must be >= 1");
+  if (p.dim < 1) throw InputError("--dim", "must be >= 1");
+  if (p.classes < 2) throw InputError("--classes", "must be >= 2");
+  if (!(p.lambda > 0)) throw InputError("--lambda", "must be > 0 (the regulariser gradients are checked)");
+  if (!(p.delta > 0)) throw InputError("--delta", "must be > 0");
+  if (!(p.step > 0)) throw InputError("--step", "must be > 0");
+  p.seed = common.seed;
+
+  std::printf("relative error |n - a| / max(|n| + |a|, 1e-12), central differences h = %g, in double\n",
+              p.step);
+  std::printf("%-14s %-8s %10s %10s %10s\n", "loss", "reg", "data", "reg", "total");
+  int failed = 0, checked = 0;
+  for (const classify::GradientCheckRow& r : classify::gradient_check(p)) {
+    const bool ok = r.data_error < classify::kGradientTolerance &&
+                    r.reg_error < classify::kGradientTolerance &&
+                    r.total_error < classify::kGradientTolerance;
+    char reg_error[16] = "-";
+    if (r.reg != classify::RegKind::none) std::snprintf(reg_error, sizeof reg_error, "%.2e", r.reg_error);
+    std::printf("%-14s %-8s %10.2e %10s %10.2e  %s\n", classify::to_string(r.loss).c_str(),
+                classify::to_string(r.reg).c_str(), r.data_error, reg_error, r.total_error,
+                ok ? "ok" : "FAIL");
+    failed += !ok;
+    ++checked;
+  }
+  if (failed > 0) {
+    throw RunError("gradient check failed: " + std::to_string(failed) + " of " + std::to_string(checked) +
+                   " loss x regulariser pairs above " + std::to_string(classify::kGradientTolerance));
+  }
+  std::printf("all %d pairs below %g\n", checked, classify::kGradientTolerance);
+  return 0;
+}
+
+}  // namespace featpipe::pipelines
