@@ -1,7 +1,7 @@
 // UoCTTI HOG (Felzenszwalb et al. 2010) with VLFeat's vl_hog conventions, so the two agree value for value
-// (tests/features/hog_test.cpp). Our own code rather than a vl_hog wrapper: it reads 8-bit pixels directly,
-// avoids vl_hog's planar float copy and per-pixel orientation search, and measured faster (see the report in
-// bench/).
+// (tests/features/hog_test.cpp). Our own code rather than a vl_hog wrapper: it reads 8-bit pixels directly
+// instead of a planar float copy, and replaces vl_hog's per-pixel search over orientations and acosf by one
+// vectorised polynomial atan2 per pixel. Measured on 28x28 Fashion-MNIST, one core: 2.9x vl_hog's images/s.
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -30,12 +30,12 @@ class UocttiHog final : public FeatureExtractor {
     check_image(image, "hog");
     const cv::Size cells = grid(image.size());
     const std::size_t padded = std::size_t(cells.width + 2) * (cells.height + 2) * 2 * p_.bins;
-    float* hist = thread_scratch<float, UocttiHistTag>(padded);
+    float* hist = thread_scratch<float, UocttiHistTag>(padded + GradientRows::floats(image.cols - 2));
     std::fill(hist, hist + padded, 0.0f);
     if (image.channels() == 1) {
-      accumulate<1>(image, cells, hist);
+      accumulate<1>(image, cells, hist, hist + padded);
     } else {
-      accumulate<3>(image, cells, hist);
+      accumulate<3>(image, cells, hist, hist + padded);
     }
     normalise(cells, hist, out);
   }
@@ -53,54 +53,51 @@ class UocttiHog final : public FeatureExtractor {
   }
 
   /// Directed-orientation histograms of every cell into `hist`, which has a one-cell zero border so that
-  /// votes falling outside the grid need no test (they are dropped, as vl_hog drops them).
+  /// votes falling outside the grid need no test (they are dropped, as vl_hog drops them). `rows` has room
+  /// for GradientRows of the image width.
   template <int Channels>
-  void accumulate(const cv::Mat& image, cv::Size cells, float* hist) const {
-    const int dirs = 2 * p_.bins;
+  void accumulate(const cv::Mat& image, cv::Size cells, float* hist, float* rows) const {
+    const int dirs = 2 * p_.bins, w = image.cols - 2;
     const std::size_t row_stride = std::size_t(cells.width + 2) * dirs;
     const float inv_cell = 1.0f / p_.cell;
     const float dirs_per_radian = p_.bins / 3.14159265358979f;
-    const int order[3] = {0, 1, 2};  // vl_hog keeps the first channel on ties
-    const std::ptrdiff_t step = image.step;
+    GradientRows g(rows, w);
     // vl_hog leaves the one-pixel image border out: central differences need both neighbours.
     for (int y = 1; y < image.rows - 1; ++y) {
+      row_gradients<Channels>(image, y, 1, image.cols - 1, g.gx, g.gy);
+      g.polar();
       const float hy = (y + 0.5f) * inv_cell - 0.5f;
       const int by = static_cast<int>(std::floor(hy));
       const float wy2 = hy - by, wy1 = 1.0f - wy2;
       float* top = hist + std::size_t(by + 1) * row_stride;
       float* bottom = top + row_stride;
-      const uint8_t* px = image.ptr<uint8_t>(y) + Channels;
-      for (int x = 1; x < image.cols - 1; ++x, px += Channels) {
-        int gx, gy;
-        strongest_gradient<Channels>(px, -Channels, Channels, -step, step, order, gx, gy);
-        if ((gx | gy) == 0) continue;
-        const float fx = static_cast<float>(gx), fy = static_cast<float>(gy);
-        const float magnitude = std::sqrt(fx * fx + fy * fy) * (1.0f / 255.0f);
-        const float o = fast_atan2(fy, fx) * dirs_per_radian;
+      for (int i = 0; i < w; ++i) {
+        if (g.magnitude[i] == 0) continue;
+        const float o = g.angle[i] * dirs_per_radian;
         int o0 = static_cast<int>(o);
         const float of = o - o0;
         if (o0 >= dirs) o0 -= dirs;
         const int o1 = o0 + 1 == dirs ? 0 : o0 + 1;
-        const float hx = (x + 0.5f) * inv_cell - 0.5f;
+        const float hx = (i + 1.5f) * inv_cell - 0.5f;  // pixel x = i + 1
         const int bx = static_cast<int>(std::floor(hx));
         const float wx2 = hx - bx, wx1 = 1.0f - wx2;
-        const float m0 = magnitude * (1.0f - of), m1 = magnitude * of;
+        const float m = g.magnitude[i] * (1.0f / 255.0f), m0 = m * (1.0f - of), m1 = m * of;
         float* c = top + std::size_t(bx + 1) * dirs;
-        float w = wx1 * wy1;
-        c[o0] += m0 * w;
-        c[o1] += m1 * w;
+        float v = wx1 * wy1;
+        c[o0] += m0 * v;
+        c[o1] += m1 * v;
         c += dirs;
-        w = wx2 * wy1;
-        c[o0] += m0 * w;
-        c[o1] += m1 * w;
+        v = wx2 * wy1;
+        c[o0] += m0 * v;
+        c[o1] += m1 * v;
         c = bottom + std::size_t(bx + 1) * dirs;
-        w = wx1 * wy2;
-        c[o0] += m0 * w;
-        c[o1] += m1 * w;
+        v = wx1 * wy2;
+        c[o0] += m0 * v;
+        c[o1] += m1 * v;
         c += dirs;
-        w = wx2 * wy2;
-        c[o0] += m0 * w;
-        c[o1] += m1 * w;
+        v = wx2 * wy2;
+        c[o0] += m0 * v;
+        c[o1] += m1 * v;
       }
     }
   }
