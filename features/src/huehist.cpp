@@ -40,7 +40,8 @@ class HueHistExtractor final : public FeatureExtractor {
     }
     const std::size_t pixels = image.total();
     PixelVote* votes = thread_scratch<PixelVote, struct HueVotes>(2 * pixels);
-    const float bins_per_degree = p_.bins / 360.0f;
+    // In bins per sixth of the circle, so that the primary and secondary colours land exactly on bin centres.
+    const float bins_per_sixth = p_.bins / 6.0f;
     const float min_chroma_ratio = static_cast<float>(p_.min_saturation);
     const float min_max = static_cast<float>(p_.min_value * 255.0);
     PixelVote* v = votes;
@@ -65,7 +66,7 @@ class HueHistExtractor final : public FeatureExtractor {
         } else {
           sixths = static_cast<float>(r - g) / chroma + 4.0f;
         }
-        const float pos = sixths * 60.0f * bins_per_degree;
+        const float pos = sixths * bins_per_sixth;
         const int bin = std::min(static_cast<int>(pos), p_.bins - 1);
         const float frac = pos - bin;
         const float weight = p_.weight_by_saturation ? saturation : 1.0f;

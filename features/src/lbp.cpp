@@ -59,16 +59,18 @@ class LbpExtractor final : public FeatureExtractor {
     }
     const std::size_t width = std::size_t(cells.area()) * kPatterns;
     std::fill(out, out + width, 0.0f);
-    const float inv_cell = 1.0f / p_.cell;
+    // Divisions, not a multiplication by 1 / cell: 1 / 5 is inexact, and the square roots below would turn
+    // a 1e-8 rounding residue of a weight into 1e-4 of a value.
+    const float cell = static_cast<float>(p_.cell);
     const std::ptrdiff_t step = grey.step;
     for (int y = 1; y < grey.rows - 1; ++y) {
-      const float hy = (y + 0.5f) * inv_cell - 0.5f;
+      const float hy = (y + 0.5f) / cell - 0.5f;
       const int cy1 = static_cast<int>(std::floor(hy));
       if (cy1 >= cells.height) continue;
       const float wy2 = hy - cy1, wy1 = 1.0f - wy2;
       const uint8_t* p = grey.ptr<uint8_t>(y) + 1;
       for (int x = 1; x < grey.cols - 1; ++x, ++p) {
-        const float hx = (x + 0.5f) * inv_cell - 0.5f;
+        const float hx = (x + 0.5f) / cell - 0.5f;
         const int cx1 = static_cast<int>(std::floor(hx));
         if (cx1 >= cells.width) continue;
         const float wx2 = hx - cx1, wx1 = 1.0f - wx2;
