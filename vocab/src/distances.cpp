@@ -1,7 +1,6 @@
 #include "featpipe/vocab/distances.h"
 
 #include <algorithm>
-#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -36,27 +35,40 @@ float squared_distance(const float* a, const float* b, std::size_t d) {
   return sum;
 }
 
+namespace {
+
+/// First position of value in row[0, k), which holds it: 16 lanes compared at a time, then one by one.
+Eigen::Index find_first(const float* row, Eigen::Index k, float value) {
+  Eigen::Index j = 0;
+  for (; j + 16 <= k; j += 16) {
+    bool hit = false;
+    for (int l = 0; l < 16; ++l) hit |= row[j + l] == value;
+    if (hit) break;
+  }
+  while (j + 1 < k && row[j] != value) ++j;
+  return j;
+}
+
+}  // namespace
+
 void nearest_in_block(ConstMatrixView<float> x, const PreparedCentres& prepared, float* scratch,
                       int32_t* labels, float* sq_distances) {
-  const Eigen::Index n = x.rows(), k = prepared.centres.rows();
-  Eigen::Map<RowMatrix<float>> scores(scratch, n, k);
-  scores.noalias() = x * prepared.minus_two.transpose();
-  for (Eigen::Index i = 0; i < n; ++i) {
-    float* row = scratch + i * k;
-    const float* norms = prepared.norms.data();
-    // ||c||^2 - 2 x.c ranks centres as ||x - c||^2 does (||x||^2 is the same for every centre). The minimum
-    // is found by a vectorised reduction first and its first position by a scan that usually stops early.
-    float best = std::numeric_limits<float>::infinity();
-#pragma omp simd reduction(min : best)
-    for (Eigen::Index j = 0; j < k; ++j) {
-      row[j] += norms[j];
-      best = std::min(best, row[j]);
+  const Eigen::Index k = prepared.centres.rows();
+  for (Eigen::Index begin = 0; begin < x.rows(); begin += kNearestTileRows) {
+    const Eigen::Index n = std::min<Eigen::Index>(kNearestTileRows, x.rows() - begin);
+    Eigen::Map<RowMatrix<float>> scores(scratch, n, k);
+    scores.noalias() = x.middleRows(begin, n) * prepared.minus_two.transpose();
+    scores.rowwise() += prepared.norms;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      // ||c||^2 - 2 x.c ranks centres as ||x - c||^2 does (||x||^2 is the same for every centre). The
+      // minimum comes from a vectorised reduction, its first position from a scan that stops there.
+      const Eigen::Index arg = find_first(scratch + i * k, k, scores.row(i).minCoeff());
+      labels[begin + i] = static_cast<int32_t>(arg);
+      if (sq_distances) {
+        sq_distances[begin + i] =
+            squared_distance(x.row(begin + i).data(), prepared.centres.row(arg).data(), x.cols());
+      }
     }
-    Eigen::Index arg = 0;
-    while (arg + 1 < k && row[arg] != best) ++arg;
-    labels[i] = static_cast<int32_t>(arg);
-    if (sq_distances)
-      sq_distances[i] = squared_distance(x.row(i).data(), prepared.centres.row(arg).data(), x.cols());
   }
 }
 
@@ -72,7 +84,7 @@ void nearest_centres(ConstMatrixView<float> x, ConstMatrixView<float> centres, i
   for_each_block(block_count(n, block), [&](int64_t b) {
     thread_local std::vector<float> scratch;
     const std::size_t begin = b * block, count = std::min(block, n - begin);
-    scratch.resize(count * centres.rows());
+    scratch.resize(std::min<std::size_t>(count, kNearestTileRows) * centres.rows());
     nearest_in_block(x.middleRows(begin, count), prepared, scratch.data(), labels + begin,
                      sq_distances ? sq_distances + begin : nullptr);
   });

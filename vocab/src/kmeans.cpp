@@ -159,7 +159,7 @@ KMeansResult kmeans_lloyd(ConstMatrixView<float> x, RowMatrix<float> centres, co
         thread_local std::vector<int32_t> labels;
         BlockStats& slot = slots[s];
         const std::size_t begin = (first + s) * block, rows = std::min(block, n - begin);
-        scratch.resize(rows * k);
+        scratch.resize(std::min<std::size_t>(rows, kNearestTileRows) * k);
         labels.resize(rows);
         nearest_in_block(x.middleRows(begin, rows), prepared, scratch.data(), labels.data(),
                          &distance[begin]);

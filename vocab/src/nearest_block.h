@@ -15,8 +15,12 @@ struct PreparedCentres {
   Eigen::RowVectorXf norms;
 };
 
+/// Rows per distance product inside nearest_in_block: their scores (rows x k floats) stay in cache.
+inline constexpr Eigen::Index kNearestTileRows = 256;
+
 /// For each row of x: labels[i] = argmin_j ||x_i - c_j||^2 (lowest j on ties) and, when sq_distances is not
-/// null, the exact squared distance to that centre. scratch holds at least x.rows() * k floats.
+/// null, the exact squared distance to that centre. scratch holds at least
+/// min(x.rows(), kNearestTileRows) * k floats.
 void nearest_in_block(ConstMatrixView<float> x, const PreparedCentres& prepared, float* scratch,
                       int32_t* labels, float* sq_distances);
 

@@ -19,7 +19,7 @@ struct KMeansParams {
   double tolerance = 1e-4;        // stop once the energy falls by less than this fraction in an iteration;
                                   // 0 runs every iteration
   std::size_t init_sample = 0;    // rows k-means++ seeds from (a seeded sample); 0: min(rows, 128 * k)
-  std::size_t block_rows = 1024;  // rows per distance product; fixes the reduction order
+  std::size_t block_rows = 4096;  // rows per partial sum; fixes the reduction order
   uint64_t seed = 0;              // k-means++ draws and the sample it seeds from
 };
 

@@ -1,0 +1,61 @@
+#pragma once
+// Gaussian mixture with diagonal covariances, fitted by EM and seeded by k-means: the generative vocabulary
+// that Fisher vectors are computed against (Perronnin, Sanchez & Mensink, "Improving the Fisher kernel for
+// large-scale image classification", ECCV 2010). Like k-means, an EM step is "per-block sums, then a
+// reduction in block order", and the per-block densities are matrix products.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "featpipe/vocab/kmeans.h"
+#include "featpipe/vocab/matrix.h"
+
+namespace featpipe::vocab {
+
+struct Gmm {
+  RowMatrix<float> means;      // k x d
+  RowMatrix<float> variances;  // k x d, diagonal covariances
+  Eigen::VectorXf weights;     // k, non-negative, sum 1
+};
+
+struct GmmParams {
+  int k = 256;                    // components
+  int max_iterations = 100;       // EM steps
+  double tolerance = 1e-6;        // stop once the log-likelihood rises by less than this fraction of its size
+  double variance_floor = 1e-4;   // no variance falls below this times the largest per-dimension variance
+                                  // of the data (a component on a few identical rows would collapse)
+  int init_iterations = 20;       // k-means iterations that seed the means (k-means++ first)
+  std::size_t block_rows = 4096;  // rows per partial sum; fixes the reduction order
+  uint64_t seed = 0;              // the k-means seeding
+};
+
+/// k >= 1, max_iterations >= 1, tolerance >= 0, variance_floor > 0, init_iterations >= 1, block_rows >= 1.
+std::optional<std::string> validate(const GmmParams& params);
+
+struct GmmResult {
+  Gmm gmm;
+  std::vector<double> log_likelihood;  // per EM step: sum over rows of log p(x) under that step's parameters
+  int iterations = 0;
+};
+
+/// k-means (k-means++ and init_iterations Lloyd steps), one M-step from the hard assignment, then EM.
+/// Ensures: log_likelihood is non-decreasing up to rounding. Throws std::invalid_argument with validate()'s
+/// message or when x has fewer rows than k.
+GmmResult fit_gmm(ConstMatrixView<float> x, const GmmParams& params);
+
+/// Posterior probabilities of the components, prepared once per mixture for encoding many images.
+class GmmPosteriors {
+ public:
+  explicit GmmPosteriors(const Gmm& gmm);
+  /// out: x.rows() x k, each row summing to 1, computed in float. Returns the sum of log p(x) over the rows.
+  /// Thread-safe.
+  double compute(ConstMatrixView<float> x, MatrixView<float> out) const;
+
+ private:
+  RowMatrix<float> coeffs_;
+  Eigen::RowVectorXf constant_;
+};
+
+}  // namespace featpipe::vocab
