@@ -21,11 +21,11 @@ namespace featpipe::classify {
 struct TrainParams {
   LossParams loss;
   RegParams reg;
-  OptimizerParams optimizer{OptimizerKind::adam};  // adam at lr 1e-3 trains raw pixels and engineered
-                                                   // features alike without tuning
-  ScheduleParams schedule;
-  double lr = 1e-3;               // base learning rate (the schedule scales it per epoch)
-  int epochs = 10;                // passes over the training rows
+  OptimizerParams optimizer{OptimizerKind::adam};  // adam at lr 1e-3 needs no tuning on standardised
+                                                   // features
+  ScheduleParams schedule{ScheduleKind::cosine};   // annealed towards min_lr over the epochs
+  double lr = 1e-3;                                // base learning rate (the schedule scales it per epoch)
+  int epochs = 10;                                 // passes over the training rows
   int64_t iterations = 0;         // > 0: stop after this many updates instead; epochs = ceil(iterations /
                                   // minibatches per epoch) then, the last one partial
   int batch = 256;                // rows per minibatch, one update each
