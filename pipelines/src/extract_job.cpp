@@ -1,5 +1,7 @@
 #include "featpipe/pipelines/extract_job.h"
 
+#include <omp.h>
+
 #include <exception>
 #include <mutex>
 #include <vector>
@@ -43,7 +45,10 @@ void extract_to_store(const data::SplitView& view, const features::FeatureExtrac
 
   for (std::size_t begin = range.begin; begin < range.end; begin += block_rows) {
     const std::size_t count = std::min(block_rows, range.end - begin);
-#pragma omp parallel for schedule(dynamic, 16)
+    // Chunks of a few dozen images: dynamic enough to balance costly extractors (SIFT), coarse enough
+    // that scheduling does not dominate cheap ones (raw pixels).
+    const std::size_t chunk = std::max<std::size_t>(1, count / (8 * std::size_t(omp_get_max_threads())));
+#pragma omp parallel for schedule(dynamic, chunk)
     for (std::size_t k = 0; k < count; ++k) {
       if (error.failed()) continue;
       const std::size_t i = begin + k;
