@@ -1,0 +1,142 @@
+// Dense SIFT through VLFeat's vl_dsift, PHOW-style (Bosch, Zisserman & Munoz, ICCV 2007; VLFeat's vl_phow):
+// several bin sizes at once, the image smoothed to each size's scale, frames of every size sharing centres.
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+#include <stdexcept>
+
+#include "descriptor_factories.h"
+#include "featpipe/features/extractor.h"
+#include "featpipe/features/spatial_pyramid.h"
+#include "term_params.h"
+#include "vlfeat.h"
+
+namespace featpipe::features {
+namespace {
+
+constexpr int kSiftDim = 128;
+
+struct DsiftParams {
+  int step = 4;               // pixels between frame centres
+  std::vector<int> sizes{4};  // bin sizes in pixels, one descriptor per size at every centre
+  bool fast = true;           // flat spatial window instead of a Gaussian one (VLFeat's fast mode)
+  double magnif = 6;          // each size smooths the image by sigma = size / magnif (0: no smoothing)
+  double contrast = 0.005;    // descriptors of patches with a smaller gradient norm are set to zero
+};
+
+/// One vl_dsift filter per image geometry and thread, kept for the next image of the same size: the filter
+/// owns buffers as large as the image.
+VlDsiftFilter* thread_filter(const DsiftGeometry& geometry) {
+  struct Entry {
+    DsiftGeometry geometry;
+    DsiftFilter filter;
+  };
+  thread_local std::vector<Entry> cache;
+  for (Entry& e : cache) {
+    if (e.geometry == geometry) return e.filter.get();
+  }
+  if (cache.size() >= 8) cache.erase(cache.begin());
+  cache.push_back({geometry, make_dsift_filter(geometry)});
+  return cache.back().filter.get();
+}
+
+class DenseSift final : public DescriptorExtractor {
+ public:
+  explicit DenseSift(DsiftParams p)
+      : p_(std::move(p)), largest_(*std::max_element(p_.sizes.begin(), p_.sizes.end())) {}
+
+  std::string spec() const override {
+    SpecTerm t{"dsift", {}};
+    t.params["step"] = std::to_string(p_.step);
+    t.params["size"] = format_pyramid_levels(p_.sizes);
+    t.params["fast"] = p_.fast ? "1" : "0";
+    t.params["magnif"] = format_number(p_.magnif);
+    t.params["contrast"] = format_number(p_.contrast);
+    return t.canonical();
+  }
+
+  std::size_t dim(int) const override { return kSiftDim; }
+
+  void extract(const cv::Mat& image, LocalFeatures& out) const override {
+    check_image(image, "dsift");
+    const int side = 3 * largest_ + 1;  // what the largest size needs; smaller ones fit inside it
+    if (image.cols < side || image.rows < side) {
+      throw std::invalid_argument(
+          spec() + ": image " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+          " is too small for a descriptor of 4 bins of " + std::to_string(largest_) +
+          " pixels; needs at least " + std::to_string(side) + "x" + std::to_string(side) + " pixels");
+    }
+    thread_local cv::Mat grey, unit, smoothed;  // reused: create() keeps the buffers for same-size images
+    if (image.channels() == 3) {
+      cv::cvtColor(image, grey, cv::COLOR_BGR2GRAY);
+    } else {
+      grey = image;
+    }
+    grey.convertTo(unit, CV_32F, 1.0 / 255.0);
+    out.frames.clear();
+    out.descriptors.clear();
+    for (int size : p_.sizes) {
+      // The largest size's descriptors start at the corner; smaller ones are shifted to share its centres.
+      const DsiftGeometry geometry{image.size(), p_.step, size, (3 * (largest_ - size)) / 2, p_.fast};
+      VlDsiftFilter* filter = thread_filter(geometry);
+      const double sigma = p_.magnif > 0 ? size / p_.magnif : 0.0;
+      if (sigma > 0.5) {
+        // vl_phow's smoothing: the image is taken to have sigma 0.5 already.
+        cv::GaussianBlur(unit, smoothed, cv::Size(), std::sqrt(sigma * sigma - 0.25), 0,
+                         cv::BORDER_REPLICATE);
+        dsift_process(filter, smoothed);
+      } else {
+        dsift_process(filter, unit);
+      }
+      const int n = vl_dsift_get_keypoint_num(filter);
+      const VlDsiftKeypoint* keypoints = vl_dsift_get_keypoints(filter);
+      const float* descriptors = vl_dsift_get_descriptors(filter);
+      for (int i = 0; i < n; ++i) {
+        out.frames.push_back(
+            {static_cast<float>(keypoints[i].x), static_cast<float>(keypoints[i].y), size / 3.0f, 0.0f});
+        const float* d = descriptors + std::size_t(i) * kSiftDim;
+        if (keypoints[i].norm < p_.contrast) {
+          out.descriptors.insert(out.descriptors.end(), kSiftDim, 0.0f);
+        } else {
+          out.descriptors.insert(out.descriptors.end(), d, d + kSiftDim);
+        }
+      }
+    }
+  }
+
+ private:
+  DsiftParams p_;
+  int largest_;
+};
+
+}  // namespace
+
+std::unique_ptr<DescriptorExtractor> make_dsift(const SpecTerm& term) {
+  term.check_keys({"step", "size", "fast", "magnif", "contrast"});
+  DsiftParams p;
+  p.step = term.get_int("step", p.step);
+  if (term.params.count("size")) {
+    try {
+      p.sizes = parse_pyramid_levels(term.params.at("size"));
+    } catch (const std::invalid_argument&) {
+      throw std::invalid_argument("dsift: size=" + term.params.at("size") +
+                                  " is not bin sizes joined by ':' (e.g. size=4:6:8)");
+    }
+  }
+  p.fast = term.get_bool("fast", p.fast);
+  p.magnif = term.get_double("magnif", p.magnif);
+  p.contrast = term.get_double("contrast", p.contrast);
+  if (p.step < 1 || p.step > 256) throw std::invalid_argument("dsift: step must be in 1..256 pixels");
+  for (int s : p.sizes) {
+    if (s < 1 || s > 256) throw std::invalid_argument("dsift: sizes must be in 1..256 pixels");
+  }
+  std::sort(p.sizes.begin(), p.sizes.end());
+  if (std::adjacent_find(p.sizes.begin(), p.sizes.end()) != p.sizes.end()) {
+    throw std::invalid_argument("dsift: sizes must differ");
+  }
+  if (!(p.magnif >= 0)) throw std::invalid_argument("dsift: magnif must be >= 0 (0: no smoothing)");
+  if (!(p.contrast >= 0)) throw std::invalid_argument("dsift: contrast must be >= 0");
+  return std::make_unique<DenseSift>(std::move(p));
+}
+
+}  // namespace featpipe::features

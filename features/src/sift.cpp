@@ -1,0 +1,95 @@
+// SIFT keypoints (Lowe, "Distinctive image features from scale-invariant keypoints", IJCV 2004) through
+// OpenCV's detector and descriptor, in VLFeat's frame convention with unit-length descriptors.
+#include <algorithm>
+#include <cmath>
+#include <opencv2/features2d.hpp>
+#include <stdexcept>
+
+#include "descriptor_factories.h"
+#include "featpipe/features/extractor.h"
+#include "term_params.h"
+
+namespace featpipe::features {
+namespace {
+
+constexpr int kSiftDim = 128;
+constexpr int kMinSide = 8;  // below this OpenCV's scale space has no octave to search
+
+struct SiftParams {
+  int max_features = 0;    // keep the strongest this many (0: all)
+  int layers = 3;          // scales per octave
+  double contrast = 0.04;  // minimum contrast of a keypoint (OpenCV's threshold, divided by layers)
+  double edge = 10;        // maximum ratio of principal curvatures: rejects edges
+  double sigma = 1.6;      // blur of the first octave
+};
+
+class SiftDescriptor final : public DescriptorExtractor {
+ public:
+  explicit SiftDescriptor(const SiftParams& p) : p_(p) {}
+
+  std::string spec() const override {
+    SpecTerm t{"sift", {}};
+    t.params["max"] = std::to_string(p_.max_features);
+    t.params["layers"] = std::to_string(p_.layers);
+    t.params["contrast"] = format_number(p_.contrast);
+    t.params["edge"] = format_number(p_.edge);
+    t.params["sigma"] = format_number(p_.sigma);
+    return t.canonical();
+  }
+
+  std::size_t dim(int) const override { return kSiftDim; }
+
+  void extract(const cv::Mat& image, LocalFeatures& out) const override {
+    check_image(image, "sift");
+    if (image.cols < kMinSide || image.rows < kMinSide) {
+      const std::string side = std::to_string(kMinSide);
+      throw std::invalid_argument("sift: image " + std::to_string(image.cols) + "x" +
+                                  std::to_string(image.rows) + " is too small; needs at least " + side + "x" +
+                                  side + " pixels");
+    }
+    // A detector per call: it is a few parameters, and OpenCV does not promise that one instance may be used
+    // from several threads at once.
+    const cv::Ptr<cv::SIFT> sift =
+        cv::SIFT::create(p_.max_features, p_.layers, p_.contrast, p_.edge, p_.sigma);
+    thread_local std::vector<cv::KeyPoint> keypoints;
+    thread_local cv::Mat descriptors;
+    keypoints.clear();
+    sift->detectAndCompute(image, cv::noArray(), keypoints, descriptors);
+    out.frames.resize(keypoints.size());
+    out.descriptors.resize(keypoints.size() * kSiftDim);
+    for (std::size_t i = 0; i < keypoints.size(); ++i) {
+      const cv::KeyPoint& k = keypoints[i];
+      // OpenCV's size is the diameter 2 sigma; its angle is in degrees, clockwise on screen like ours.
+      out.frames[i] = {k.pt.x, k.pt.y, k.size / 2, k.angle * static_cast<float>(CV_PI / 180.0)};
+      const float* d = descriptors.ptr<float>(static_cast<int>(i));
+      float norm = 0;
+      for (int j = 0; j < kSiftDim; ++j) norm += d[j] * d[j];
+      const float scale = norm > 0 ? 1.0f / std::sqrt(norm) : 0.0f;
+      std::transform(d, d + kSiftDim, out.descriptors.begin() + i * kSiftDim,
+                     [&](float v) { return v * scale; });
+    }
+  }
+
+ private:
+  SiftParams p_;
+};
+
+}  // namespace
+
+std::unique_ptr<DescriptorExtractor> make_sift(const SpecTerm& term) {
+  term.check_keys({"max", "layers", "contrast", "edge", "sigma"});
+  SiftParams p;
+  p.max_features = term.get_int("max", p.max_features);
+  p.layers = term.get_int("layers", p.layers);
+  p.contrast = term.get_double("contrast", p.contrast);
+  p.edge = term.get_double("edge", p.edge);
+  p.sigma = term.get_double("sigma", p.sigma);
+  if (p.max_features < 0) throw std::invalid_argument("sift: max must be >= 0 (0: all keypoints)");
+  if (p.layers < 1 || p.layers > 10) throw std::invalid_argument("sift: layers must be in 1..10");
+  if (!(p.contrast >= 0) || !(p.edge > 0) || !(p.sigma > 0)) {
+    throw std::invalid_argument("sift: contrast must be >= 0, edge and sigma positive");
+  }
+  return std::make_unique<SiftDescriptor>(p);
+}
+
+}  // namespace featpipe::features
