@@ -5,9 +5,7 @@
 namespace featpipe::classify {
 
 ChunkedRows::ChunkedRows(const RowSource& source, uint64_t chunk_rows)
-    : source_(source),
-      chunk_rows_(std::max<uint64_t>(1, chunk_rows)),
-      buffer_(0, source.dim()) {}
+    : source_(source), chunk_rows_(std::max<uint64_t>(1, chunk_rows)), buffer_(0, source.dim()) {}
 
 uint64_t ChunkedRows::count(uint64_t chunk) const {
   return std::min(chunk_rows_, source_.rows() - begin(chunk));

@@ -35,33 +35,34 @@ Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows) {
   if (n == 0) throw std::invalid_argument("standardize: no rows");
   block_rows = std::max<uint64_t>(1, std::min(block_rows, n));
   std::vector<float> buffer(source.data() ? 0 : block_rows * dim);
-  // Per column: rows seen, mean and sum of squared deviations, merged block by block (Chan et al. 1979).
+  // Per column: mean and sum of squared deviations of the rows so far, merged block by block (Chan et
+  // al. 1979). Within a block, one pass of sums of x - K and (x - K)^2 with K the mean so far (the
+  // block's first row for the first block), which keeps the cancellation in M2 = S2 - S1^2 / n small.
   std::vector<double> mean(dim, 0.0), m2(dim, 0.0);
   const int64_t tasks = (static_cast<int64_t>(dim) + kColumnsPerTask - 1) / kColumnsPerTask;
   for (uint64_t begin = 0; begin < n; begin += block_rows) {
     const uint64_t count = std::min(block_rows, n - begin);
     const float* block = source.data() ? source.data() + begin * dim : buffer.data();
     if (!source.data()) source.read_rows(begin, count, buffer.data());
-    const double seen = static_cast<double>(begin), total = static_cast<double>(begin + count);
+    const double seen = static_cast<double>(begin), rows = static_cast<double>(count), total = seen + rows;
     for_each_block(tasks, [&](int64_t t) {
-      const uint64_t c0 = t * kColumnsPerTask, c1 = std::min<uint64_t>(dim, c0 + kColumnsPerTask);
-      double sum[kColumnsPerTask] = {}, dev[kColumnsPerTask] = {};
+      const uint64_t c0 = t * kColumnsPerTask, width = std::min<uint64_t>(dim, c0 + kColumnsPerTask) - c0;
+      double shift[kColumnsPerTask], s1[kColumnsPerTask] = {}, s2[kColumnsPerTask] = {};
+      for (uint64_t c = 0; c < width; ++c) shift[c] = begin == 0 ? block[c0 + c] : mean[c0 + c];
       for (uint64_t r = 0; r < count; ++r) {
-        const float* row = block + r * dim;
-        for (uint64_t c = c0; c < c1; ++c) sum[c - c0] += row[c];
-      }
-      for (uint64_t c = c0; c < c1; ++c) sum[c - c0] /= static_cast<double>(count);
-      for (uint64_t r = 0; r < count; ++r) {
-        const float* row = block + r * dim;
-        for (uint64_t c = c0; c < c1; ++c) {
-          const double d = row[c] - sum[c - c0];
-          dev[c - c0] += d * d;
+        const float* row = block + r * dim + c0;
+        for (uint64_t c = 0; c < width; ++c) {
+          const double d = row[c] - shift[c];
+          s1[c] += d;
+          s2[c] += d * d;
         }
       }
-      for (uint64_t c = c0; c < c1; ++c) {
-        const double delta = sum[c - c0] - mean[c];
-        mean[c] += delta * static_cast<double>(count) / total;
-        m2[c] += dev[c - c0] + delta * delta * seen * static_cast<double>(count) / total;
+      for (uint64_t c = 0; c < width; ++c) {
+        const double block_mean = shift[c] + s1[c] / rows;
+        const double block_m2 = std::max(0.0, s2[c] - s1[c] * s1[c] / rows);
+        const double delta = block_mean - mean[c0 + c];
+        mean[c0 + c] += delta * rows / total;
+        m2[c0 + c] += block_m2 + delta * delta * seen * rows / total;
       }
     });
   }

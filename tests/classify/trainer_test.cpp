@@ -256,5 +256,19 @@ TEST(Standardizer, ZeroVarianceDimensionsGetUnitStd) {
   }
 }
 
+TEST(Standardizer, AccurateFarFromZeroAndAcrossBlocks) {
+  // 1e6 + r / 2: exact in float; population std of r / 2 over r < 1000 is sqrt((1000^2 - 1) / 12) / 2
+  RowMatrix<float> x(1000, 2);
+  for (int r = 0; r < 1000; ++r) x.row(r) << 1e6f + 0.5f * r, (r % 2 ? 1.0f : -1.0f);
+  const MatrixSource s(x.data(), 1000, 2);
+  for (uint64_t block : {1000, 64, 7}) {
+    const Standardizer st = fit_standardizer(s, block);
+    EXPECT_FLOAT_EQ(st.mean[0], 1e6f + 249.75f) << block;
+    EXPECT_NEAR(st.std[0], std::sqrt((1000.0 * 1000.0 - 1) / 12) / 2, 1e-4) << block;
+    EXPECT_NEAR(st.mean[1], 0.0f, 1e-7) << block;
+    EXPECT_NEAR(st.std[1], 1.0f, 1e-7) << block;
+  }
+}
+
 }  // namespace
 }  // namespace featpipe::classify

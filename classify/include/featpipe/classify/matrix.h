@@ -1,14 +1,8 @@
 #pragma once
 // Eigen types shared by classify/: one sample per row, row-major, as feature stores hold them.
+#include <Eigen/Core>
 #include <cstdint>
 #include <span>
-
-// GCC 12 reports false -Wmaybe-uninitialized inside its own AVX-512 intrinsics when Eigen's kernels
-// are inlined (GCC bug 105593, fixed in GCC 13); every classify file includes Eigen through here.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <Eigen/Core>
-#pragma GCC diagnostic pop
 
 namespace featpipe::classify {
 
