@@ -51,14 +51,19 @@ Eigen::Index find_first(const float* row, Eigen::Index k, float value) {
 
 }  // namespace
 
+void score_block(ConstMatrixView<float> x, const PreparedCentres& prepared, float* scratch) {
+  Eigen::Map<RowMatrix<float>> scores(scratch, x.rows(), prepared.centres.rows());
+  scores.noalias() = x * prepared.minus_two.transpose();
+  scores.rowwise() += prepared.norms;
+}
+
 void nearest_in_block(ConstMatrixView<float> x, const PreparedCentres& prepared, float* scratch,
                       int32_t* labels, float* sq_distances) {
   const Eigen::Index k = prepared.centres.rows();
   for (Eigen::Index begin = 0; begin < x.rows(); begin += kNearestTileRows) {
     const Eigen::Index n = std::min<Eigen::Index>(kNearestTileRows, x.rows() - begin);
-    Eigen::Map<RowMatrix<float>> scores(scratch, n, k);
-    scores.noalias() = x.middleRows(begin, n) * prepared.minus_two.transpose();
-    scores.rowwise() += prepared.norms;
+    score_block(x.middleRows(begin, n), prepared, scratch);
+    const Eigen::Map<const RowMatrix<float>> scores(scratch, n, k);
     for (Eigen::Index i = 0; i < n; ++i) {
       // ||c||^2 - 2 x.c ranks centres as ||x - c||^2 does (||x||^2 is the same for every centre). The
       // minimum comes from a vectorised reduction, its first position from a scan that stops there.

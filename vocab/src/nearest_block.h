@@ -24,6 +24,10 @@ inline constexpr Eigen::Index kNearestTileRows = 256;
 void nearest_in_block(ConstMatrixView<float> x, const PreparedCentres& prepared, float* scratch,
                       int32_t* labels, float* sq_distances);
 
+/// scores(i, j) = ||c_j||^2 - 2 x_i.c_j for a tile of rows (add ||x_i||^2 for the squared distance):
+/// scratch holds x.rows() * k floats.
+void score_block(ConstMatrixView<float> x, const PreparedCentres& prepared, float* scratch);
+
 /// Exact sum (a - b)^2 over d floats, accumulated in float lanes.
 float squared_distance(const float* a, const float* b, std::size_t d);
 

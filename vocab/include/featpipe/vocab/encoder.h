@@ -1,0 +1,81 @@
+#pragma once
+// Encoders: one image's local descriptors -> per-descriptor codes against a vocabulary -> pooled over the
+// cells of a spatial pyramid (Lazebnik, Schmid & Ponce 2006; features/spatial_pyramid.h). Per cell:
+//   bow       hard assignment: count of descriptors whose nearest word is k              width k
+//   soft      localized soft assignment (Liu, Wang & Liu, "In defense of soft-assignment coding", ICCV
+//             2011): the `soft_neighbours` nearest words share each descriptor with weights
+//             exp(-beta ||x - c||^2), normalised to 1                                       width k
+//   vlad      sum of residuals x - c to the nearest word (Jegou et al., CVPR 2010)          width k * d
+//   fisher    Fisher vector of a diagonal GMM (Perronnin, Sanchez & Mensink, ECCV 2010): per component
+//             u_k = sum gamma (x - mu) / sigma / (n sqrt(w_k)) and v_k = sum gamma ((x - mu)^2 / sigma^2 - 1)
+//             / (n sqrt(2 w_k)), n the descriptors of the cell, laid out [u_1 ... u_k v_1 ... v_k]
+//             as VLFeat's vl_fisher_encode                                              width 2 k d
+//   triangle  Coates, Lee & Ng (AISTATS 2011): f_k = max(0, mean_j z_j - z_k), z_j = ||x - c_j||   width k
+// Pooling is the sum (or, for the non-negative codes bow, soft and triangle, the maximum) over the
+// descriptors whose frame centre falls in the cell.
+#include <cstddef>
+#include <memory>
+#include <opencv2/core.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "featpipe/features/descriptor.h"
+#include "featpipe/features/spatial_pyramid.h"
+#include "featpipe/vocab/vocabulary.h"
+
+namespace featpipe::vocab {
+
+enum class EncodingKind { bow, soft, vlad, fisher, triangle };
+enum class Pooling { sum, max };
+
+/// "bow" | "soft" | "vlad" | "fisher" | "triangle" and "sum" | "max"; std::invalid_argument otherwise.
+EncodingKind parse_encoding(const std::string& name);
+std::string to_string(EncodingKind kind);
+Pooling parse_pooling(const std::string& name);
+std::string to_string(Pooling pooling);
+
+struct EncoderParams {
+  EncodingKind encoding = EncodingKind::bow;
+  Pooling pooling = Pooling::sum;
+  std::vector<int> pyramid = {1};  // grid sides per level, e.g. {1, 2, 4}
+  int soft_neighbours = 5;         // soft: words sharing each descriptor
+  double soft_beta = 0;            // soft: 1 / squared distance scale; 0: 1 / the vocabulary's distortion
+};
+
+/// A valid pyramid, soft_neighbours >= 1, soft_beta >= 0, max pooling only for bow, soft and triangle.
+std::optional<std::string> validate(const EncoderParams& params);
+
+/// What varies between encodings (private: src/coder.h).
+class Coder;
+
+class Encoder {
+ public:
+  /// Throws std::invalid_argument with validate()'s message, or when the vocabulary cannot serve the
+  /// encoding (fisher needs a gmm vocabulary; soft needs a distortion or an explicit beta).
+  Encoder(const Vocabulary& vocabulary, EncoderParams params);
+  ~Encoder();
+  Encoder(const Encoder&) = delete;
+  Encoder& operator=(const Encoder&) = delete;
+
+  const EncoderParams& params() const { return params_; }
+  /// Values per pyramid cell (see the table above).
+  std::size_t cell_width() const;
+  std::size_t cells() const { return pyramid_.cells(); }
+  std::size_t dim() const { return cells() * cell_width(); }
+
+  /// Writes dim() values: the cells level by level (row-major within a level), cell_width() values each.
+  /// `local` holds descriptors as the vocabulary's descriptor extractor gives them (the vocabulary's
+  /// whitening is applied here) and their frames in an image of size `image`. Requires descriptors of the
+  /// vocabulary's width (std::invalid_argument otherwise). Thread-safe.
+  void encode(const features::LocalFeatures& local, cv::Size image, float* out) const;
+
+ private:
+  EncoderParams params_;
+  features::SpatialPyramid pyramid_;
+  Whitening whitening_;
+  std::size_t dim_in_;
+  std::unique_ptr<const Coder> coder_;
+};
+
+}  // namespace featpipe::vocab

@@ -1,0 +1,123 @@
+#include "featpipe/vocab/encoder.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "coder.h"
+
+namespace featpipe::vocab {
+namespace {
+
+std::unique_ptr<const Coder> make_coder(const Vocabulary& v, const EncoderParams& p) {
+  switch (p.encoding) {
+    case EncodingKind::bow:
+      return make_bow_coder(v);
+    case EncodingKind::soft:
+      return make_soft_coder(v, p.soft_neighbours, p.soft_beta);
+    case EncodingKind::vlad:
+      return make_vlad_coder(v);
+    case EncodingKind::fisher:
+      return make_fisher_coder(v);
+    case EncodingKind::triangle:
+      return make_triangle_coder(v);
+  }
+  throw std::invalid_argument("unknown encoding");
+}
+
+features::PyramidParams pyramid_params(const EncoderParams& p) {
+  features::PyramidParams pyramid;
+  pyramid.levels = p.pyramid;
+  return pyramid;
+}
+
+EncoderParams checked(EncoderParams params) {
+  if (auto error = validate(params)) throw std::invalid_argument(*error);
+  return params;
+}
+
+}  // namespace
+
+EncodingKind parse_encoding(const std::string& name) {
+  for (EncodingKind k : {EncodingKind::bow, EncodingKind::soft, EncodingKind::vlad, EncodingKind::fisher,
+                         EncodingKind::triangle}) {
+    if (name == to_string(k)) return k;
+  }
+  throw std::invalid_argument("unknown encoding '" + name + "'; use bow, soft, vlad, fisher or triangle");
+}
+
+std::string to_string(EncodingKind kind) {
+  switch (kind) {
+    case EncodingKind::bow:
+      return "bow";
+    case EncodingKind::soft:
+      return "soft";
+    case EncodingKind::vlad:
+      return "vlad";
+    case EncodingKind::fisher:
+      return "fisher";
+    case EncodingKind::triangle:
+      return "triangle";
+  }
+  return "?";
+}
+
+Pooling parse_pooling(const std::string& name) {
+  if (name == "sum") return Pooling::sum;
+  if (name == "max") return Pooling::max;
+  throw std::invalid_argument("unknown pooling '" + name + "'; use sum or max");
+}
+
+std::string to_string(Pooling pooling) { return pooling == Pooling::sum ? "sum" : "max"; }
+
+std::optional<std::string> validate(const EncoderParams& params) {
+  if (auto error = features::validate(pyramid_params(params))) return error;
+  if (params.soft_neighbours < 1) return "soft assignment needs at least 1 neighbour";
+  if (!(params.soft_beta >= 0)) return "soft assignment beta must be >= 0 (0: from the vocabulary)";
+  if (params.pooling == Pooling::max &&
+      (params.encoding == EncodingKind::vlad || params.encoding == EncodingKind::fisher)) {
+    return to_string(params.encoding) +
+           " codes are signed residuals, which max pooling would bias; use sum pooling";
+  }
+  return std::nullopt;
+}
+
+Encoder::Encoder(const Vocabulary& vocabulary, EncoderParams params)
+    : params_(checked(std::move(params))),
+      pyramid_(pyramid_params(params_)),
+      whitening_(vocabulary.whitening),
+      dim_in_(vocabulary.dim()),
+      coder_(make_coder(vocabulary, params_)) {}
+
+Encoder::~Encoder() = default;
+
+std::size_t Encoder::cell_width() const { return coder_->cell_width(); }
+
+void Encoder::encode(const features::LocalFeatures& local, cv::Size image, float* out) const {
+  const std::size_t n = local.size(), levels = pyramid_.levels();
+  if (local.descriptors.size() != n * dim_in_) {
+    throw std::invalid_argument("encoder: descriptors are not " + std::to_string(dim_in_) +
+                                " wide, the width of the vocabulary's words");
+  }
+  std::fill(out, out + dim(), 0.0f);
+  if (n == 0) return;
+  thread_local RowMatrix<float> x;
+  thread_local std::vector<std::size_t> cell, count;
+  x = rows_view(local.descriptors.data(), n, dim_in_);
+  whitening_.apply(x);
+  cell.resize(n * levels);
+  count.assign(cells(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t l = 0; l < levels; ++l) {
+      cell[i * levels + l] = pyramid_.cell_at(image, l, local.frames[i].x, local.frames[i].y);
+      ++count[cell[i * levels + l]];
+    }
+  }
+  const std::size_t tile = coder_->tile_rows();
+  for (std::size_t begin = 0; begin < n; begin += tile) {
+    const std::size_t rows = std::min(tile, n - begin);
+    coder_->add(x.middleRows(begin, rows), cell.data() + begin * levels, levels, params_.pooling, out);
+  }
+  coder_->finish(count.data(), cells(), out);
+}
+
+}  // namespace featpipe::vocab

@@ -1,0 +1,70 @@
+#include "featpipe/vocab/image_encoder.h"
+
+#include <stdexcept>
+
+#include "featpipe/data/spec.h"
+
+namespace featpipe::vocab {
+
+std::vector<NormStep> default_norm(EncodingKind kind) {
+  switch (kind) {
+    case EncodingKind::bow:
+    case EncodingKind::soft:
+      return parse_norm("l1");
+    case EncodingKind::vlad:
+    case EncodingKind::fisher:
+      return parse_norm("power+l2");
+    case EncodingKind::triangle:
+      return {};
+  }
+  return {};
+}
+
+ImageEncoder::ImageEncoder(const Vocabulary& vocabulary, const EncodingParams& params)
+    : descriptor_spec_(vocabulary.descriptor),
+      descriptor_(features::make_descriptor(vocabulary.descriptor)),
+      encoder_(vocabulary, params.encoder),
+      params_(params),
+      kernel_map_(params.kernel_map ? std::make_unique<KernelMap>(*params.kernel_map) : nullptr),
+      words_dim_(vocabulary.dim()) {}
+
+std::string ImageEncoder::spec() const {
+  SpecTerm term{"encode", {}};
+  term.params["encoding"] = to_string(params_.encoder.encoding);
+  term.params["pool"] = to_string(params_.encoder.pooling);
+  term.params["pyramid"] = features::format_pyramid_levels(params_.encoder.pyramid);
+  term.params["norm"] = format_norm(params_.norm);
+  if (kernel_map_) {
+    term.params["kernel_map"] = to_string(kernel_map_->params().kernel);
+    term.params["order"] = std::to_string(kernel_map_->params().order);
+  }
+  return term.canonical();
+}
+
+std::size_t ImageEncoder::dim(cv::Size size, int channels) const {
+  const std::size_t d = descriptor_->dim(channels);
+  if (d != words_dim_) {
+    throw std::invalid_argument(descriptor_spec_ + " gives " + std::to_string(d) +
+                                "-d descriptors on images of " + std::to_string(channels) +
+                                " channel(s), but the vocabulary's words are " + std::to_string(words_dim_) +
+                                "-d; encode images like those it was learned on");
+  }
+  features::SpatialPyramid({params_.encoder.pyramid}).check_size(size, "encode");
+  return encoder_.dim() * (kernel_map_ ? kernel_map_->multiplier() : 1);
+}
+
+void ImageEncoder::extract(const cv::Mat& image, float* out) const {
+  thread_local features::LocalFeatures local;
+  thread_local std::vector<float> encoded;
+  descriptor_->extract(image, local);
+  float* target = out;
+  if (kernel_map_) {
+    encoded.resize(encoder_.dim());
+    target = encoded.data();
+  }
+  encoder_.encode(local, image.size(), target);
+  normalize_blocks(target, encoder_.cells(), encoder_.cell_width(), params_.norm);
+  if (kernel_map_) kernel_map_->map(target, encoder_.dim(), out);
+}
+
+}  // namespace featpipe::vocab
