@@ -173,6 +173,7 @@ GmmResult fit_gmm(ConstMatrixView<float> x, const GmmParams& params) {
     }
     result.log_likelihood.push_back(log_likelihood);
     result.iterations = it + 1;
+    if (params.on_iteration) params.on_iteration(it, log_likelihood);
     maximise(moments, mass, double(n), floor, result.gmm);
     if (it > 0 &&
         log_likelihood - result.log_likelihood[it - 1] <= params.tolerance * std::abs(log_likelihood))

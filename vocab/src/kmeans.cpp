@@ -183,6 +183,7 @@ KMeansResult kmeans_lloyd(ConstMatrixView<float> x, RowMatrix<float> centres, co
     }
     result.energy.push_back(energy);
     result.iterations = it + 1;
+    if (params.on_iteration) params.on_iteration(it, energy);
     for (std::size_t j = 0; j < k; ++j) {
       if (counts[j] > 0) result.centres.row(j) = (sums.row(j) / static_cast<double>(counts[j])).cast<float>();
     }

@@ -5,6 +5,7 @@
 // reduction in block order", and the per-block densities are matrix products.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ struct GmmParams {
   int init_iterations = 20;       // k-means iterations that seed the means (k-means++ first)
   std::size_t block_rows = 4096;  // rows per partial sum; fixes the reduction order
   uint64_t seed = 0;              // the k-means seeding
+  std::function<void(int iteration, double log_likelihood)> on_iteration;  // progress: after each EM step
 };
 
 /// k >= 1, max_iterations >= 1, tolerance >= 0, variance_floor > 0, init_iterations >= 1, block_rows >= 1.

@@ -5,6 +5,7 @@
 // the same on any number of threads, and the same code can later reduce across MPI ranks.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct KMeansParams {
   std::size_t init_sample = 0;    // rows k-means++ seeds from (a seeded sample); 0: min(rows, 128 * k)
   std::size_t block_rows = 4096;  // rows per partial sum; fixes the reduction order
   uint64_t seed = 0;              // k-means++ draws and the sample it seeds from
+  std::function<void(int iteration, double energy)> on_iteration;  // progress: after each iteration
 };
 
 /// k >= 1, max_iterations >= 1, tolerance >= 0, block_rows >= 1.
