@@ -8,6 +8,9 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"datasets", "which datasets are found, with class names and counts", run_datasets},
       {"extract", "global features of a dataset split into a feature store", run_extract},
+      {"descriptors", "a seeded, per-image-balanced sample of local descriptors with their frames", run_descriptors},
+      {"match", "local descriptors of two images matched (ratio test), or one image's repeated structures",
+       run_match},
       {"inspect", "what an HDF5 store holds: kind, datasets, provenance, statistics", run_inspect},
       {"train", "a linear classifier (svm, softmax, ...) on a feature store, by minibatch SGD", run_train},
       {"eval", "a model's accuracy, per-class precision / recall / F1 and confusion matrix", run_eval},

@@ -7,6 +7,8 @@ namespace featpipe::pipelines {
 
 int run_datasets(const std::vector<std::string>& args);
 int run_extract(const std::vector<std::string>& args);
+int run_descriptors(const std::vector<std::string>& args);
+int run_match(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
