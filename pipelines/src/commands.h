@@ -14,5 +14,7 @@ int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
 int run_sweep(const std::vector<std::string>& args);
 int run_gradcheck(const std::vector<std::string>& args);
+int run_vocab(const std::vector<std::string>& args);
+int run_encode(const std::vector<std::string>& args);
 
 }  // namespace featpipe::pipelines

@@ -1,0 +1,146 @@
+// featpipe encode: every image of a split encoded against a vocabulary (bag-of-words, soft, VLAD, Fisher or
+// triangle, pooled over a spatial pyramid, normalised, optionally kernel-mapped) into a feature store. The
+// descriptor is the one the vocabulary records; descriptors are computed image by image and never stored.
+#include <algorithm>
+
+#include "commands.h"
+#include "featpipe/data/errors.h"
+#include "featpipe/pipelines/dataset_options.h"
+#include "featpipe/pipelines/extract_job.h"
+#include "featpipe/vocab/image_encoder.h"
+
+namespace featpipe::pipelines {
+namespace {
+
+// Encoded rows held before a block is written: Fisher vectors with a fine pyramid are megabytes each.
+constexpr std::size_t kBlockBytes = std::size_t(256) << 20;
+
+struct EncodeArgs {
+  std::string vocab, out, encoding = "bow", pyramid = "1", pool = "sum", norm, kernel_map;
+  int kernel_order = 1, soft_neighbours = 5;
+  double soft_beta = 0;
+  std::size_t block = 1024;
+};
+
+template <typename T, typename Fn>
+T parse_option(const std::string& option, Fn&& parse) {
+  try {
+    return parse();
+  } catch (const std::invalid_argument& e) {
+    throw InputError(option, e.what());
+  }
+}
+
+}  // namespace
+
+int run_encode(const std::vector<std::string>& args) {
+  po::options_description options("encode options");
+  DatasetArgs dataset_args;
+  EncodeArgs a;
+  add_dataset_options(options, dataset_args);
+  options.add_options()                                                                                 //
+      ("vocab", po::value(&a.vocab), "vocabulary from `featpipe vocab` (.h5); its descriptor is used")  //
+      ("encoding", po::value(&a.encoding)->default_value(a.encoding),
+       "bow | soft | vlad | fisher | triangle")  //
+      ("pyramid", po::value(&a.pyramid)->default_value(a.pyramid),
+       "grid sides of the spatial pyramid, e.g. 1:2:4")                                            //
+      ("pool", po::value(&a.pool)->default_value(a.pool), "sum | max (max: bow, soft, triangle)")  //
+      ("norm", po::value(&a.norm),
+       "per-cell normalisation: l1, l2, hellinger, power(alpha=A), joined by '+', or none (default: l1 for "
+       "bow / soft, power+l2 for vlad / fisher, none for triangle)")  //
+      ("kernel-map", po::value(&a.kernel_map),
+       "chi2 | intersection: homogeneous kernel map after the norm")  //
+      ("kernel-order", po::value(&a.kernel_order)->default_value(a.kernel_order),
+       "kernel map order n: 2n + 1 values per value")  //
+      ("soft-neighbours", po::value(&a.soft_neighbours)->default_value(a.soft_neighbours),
+       "soft: words sharing each descriptor")  //
+      ("soft-beta", po::value(&a.soft_beta)->default_value(a.soft_beta),
+       "soft: weight exp(-beta d^2); 0: 1 / the vocabulary's mean squared distance")  //
+      ("out", po::value(&a.out), "output feature store (.h5)")                        //
+      ("block", po::value(&a.block)->default_value(a.block), "images per written block (at most)");
+  CommonOptions common;
+  auto vm = parse_command_line("encode",
+                               "--data SPEC --split S --vocab V.h5 --encoding bow|soft|vlad|fisher|triangle "
+                               "--pyramid 1:2:4 --pool sum|max --norm N [--kernel-map chi2] --out E.h5",
+                               args, options, {}, common);
+  if (!vm) return 0;
+  require(*vm, "vocab");
+  require(*vm, "out");
+  check_output_path(a.out, "--out");
+  if (a.block == 0) throw InputError("--block", "must be at least 1");
+
+  vocab::EncodingParams p;
+  p.encoder.encoding =
+      parse_option<vocab::EncodingKind>("--encoding", [&] { return vocab::parse_encoding(a.encoding); });
+  p.encoder.pooling = parse_option<vocab::Pooling>("--pool", [&] { return vocab::parse_pooling(a.pool); });
+  p.encoder.pyramid =
+      parse_option<std::vector<int>>("--pyramid", [&] { return features::parse_pyramid_levels(a.pyramid); });
+  p.encoder.soft_neighbours = a.soft_neighbours;
+  p.encoder.soft_beta = a.soft_beta;
+  if (auto error = vocab::validate(p.encoder)) {
+    const bool pooling = error->find("pool") != std::string::npos;
+    const bool pyramid = error->find("pyramid") != std::string::npos;
+    throw InputError(pooling ? "--pool" : pyramid ? "--pyramid" : "--soft-neighbours", *error);
+  }
+  p.norm = vm->count("norm") ? parse_option<std::vector<vocab::NormStep>>(
+                                   "--norm", [&] { return vocab::parse_norm(a.norm); })
+                             : vocab::default_norm(p.encoder.encoding);
+  if (vm->count("kernel-map")) {
+    vocab::KernelMapParams km;
+    km.kernel = parse_option<vocab::AdditiveKernel>(
+        "--kernel-map", [&] { return vocab::parse_additive_kernel(a.kernel_map); });
+    km.order = a.kernel_order;
+    if (auto error = vocab::validate(km)) throw InputError("--kernel-order", *error);
+    p.kernel_map = km;
+  }
+
+  const vocab::Vocabulary v = vocab::load_vocabulary(a.vocab);
+  std::unique_ptr<vocab::ImageEncoder> encoder;
+  try {
+    encoder = std::make_unique<vocab::ImageEncoder>(v, p);
+  } catch (const std::invalid_argument& e) {
+    throw InputError("--vocab", e.what());
+  }
+  OpenedSplit opened = open_split(dataset_args, common.seed);
+  const data::SplitView& view = *opened.view;
+  if (view.size() == 0)
+    throw InputError("--split", dataset_args.split + " of " + dataset_args.spec + " is empty");
+  const cv::Mat first = view.image(0);
+  std::size_t dim = 0;
+  try {
+    dim = encoder->dim(first.size(), first.channels());
+  } catch (const std::invalid_argument& e) {
+    throw InputError("--vocab", e.what());
+  }
+
+  nlohmann::json provenance = opened.provenance;
+  provenance["command"] = "encode";
+  provenance["features"] = encoder->spec();
+  provenance["descriptor"] = encoder->descriptor_spec();
+  provenance["encoding"] = {{"encoding", a.encoding},
+                            {"pool", a.pool},
+                            {"pyramid", features::format_pyramid_levels(p.encoder.pyramid)},
+                            {"norm", vocab::format_norm(p.norm)},
+                            {"soft_neighbours", a.soft_neighbours},
+                            {"soft_beta", a.soft_beta}};
+  if (p.kernel_map) {
+    provenance["encoding"]["kernel_map"] = vocab::to_string(p.kernel_map->kernel);
+    provenance["encoding"]["kernel_order"] = p.kernel_map->order;
+  }
+  provenance["vocab"] = {{"path", a.vocab}, {"provenance", vocab::vocabulary_provenance(a.vocab)}};
+  provenance["dim"] = dim;
+  provenance["image_size"] = {first.cols, first.rows, first.channels()};
+  data::FeatureStoreWriter writer(a.out, dim, opened.dataset->class_names(), provenance);
+
+  const std::size_t block = std::max<std::size_t>(1, std::min(a.block, kBlockBytes / (dim * sizeof(float))));
+  Progress progress("encode " + a.encoding + " k=" + std::to_string(v.k()) + " " + v.descriptor, view.size(),
+                    common.quiet);
+  extract_to_store(view, *encoder, dim, {0, view.size(), block}, writer, progress);
+  writer.commit();
+  progress.finish();
+  log_line(common, "wrote " + a.out + ": " + std::to_string(view.size()) + " x " + std::to_string(dim) +
+                       " float32 (" + encoder->spec() + " over " + encoder->descriptor_spec() + ")");
+  return 0;
+}
+
+}  // namespace featpipe::pipelines
