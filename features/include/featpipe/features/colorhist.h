@@ -23,8 +23,9 @@ std::optional<std::string> validate(const ColorHistParams& params);
 
 /// Spec `colorhist(space=rgb|hsv,bins=8,joint=0|1,pyramid=1:2:4,lazebnik=0|1)`.
 /// dim() == pyramid cells * (joint ? bins^3 : 3 * bins). Channels are in R, G, B (or H, S, V) order; a joint
-/// bin is (b0 * bins + b1) * bins + b2. Grey images count as R = G = B. Each cell histogram is divided by the
-/// cell's pixel count, so every channel's histogram (or the joint one) sums to 1.
+/// bin is (b0 * bins + b1) * bins + b2. Grey images count as R = G = B; grey pixels, whose hue is undefined,
+/// count in hue bin 0. Each cell histogram is divided by the cell's pixel count, so every channel's histogram
+/// (or the joint one) sums to 1.
 std::unique_ptr<FeatureExtractor> make_colorhist(const ColorHistParams& params);
 
 }  // namespace featpipe::features
