@@ -1,11 +1,13 @@
-// Dense SIFT through VLFeat's vl_dsift, PHOW-style (Bosch, Zisserman & Munoz, ICCV 2007; VLFeat's vl_phow):
-// several bin sizes at once, the image smoothed to each size's scale, frames of every size sharing centres.
+// Dense SIFT, PHOW-style (Bosch, Zisserman & Munoz, ICCV 2007; VLFeat's vl_phow): several bin sizes at once,
+// the image smoothed to each size's scale, frames of every size sharing centres. The flat-window (fast) mode
+// is our own (dsift_flat.cpp); the Gaussian-window mode is VLFeat's vl_dsift.
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
 #include "descriptor_factories.h"
+#include "dsift_flat.h"
 #include "featpipe/features/extractor.h"
 #include "featpipe/features/spatial_pyramid.h"
 #include "term_params.h"
@@ -77,29 +79,39 @@ class DenseSift final : public DescriptorExtractor {
     out.descriptors.clear();
     for (int size : p_.sizes) {
       // The largest size's descriptors start at the corner; smaller ones are shifted to share its centres.
-      const DsiftGeometry geometry{image.size(), p_.step, size, (3 * (largest_ - size)) / 2, p_.fast};
-      VlDsiftFilter* filter = thread_filter(geometry);
+      const int offset = (3 * (largest_ - size)) / 2;
       const double sigma = p_.magnif > 0 ? size / p_.magnif : 0.0;
+      const cv::Mat* input = &unit;
       if (sigma > 0.5) {
         // vl_phow's smoothing: the image is taken to have sigma 0.5 already.
         cv::GaussianBlur(unit, smoothed, cv::Size(), std::sqrt(sigma * sigma - 0.25), 0,
                          cv::BORDER_REPLICATE);
-        dsift_process(filter, smoothed);
-      } else {
-        dsift_process(filter, unit);
+        input = &smoothed;
       }
-      const int n = vl_dsift_get_keypoint_num(filter);
-      const VlDsiftKeypoint* keypoints = vl_dsift_get_keypoints(filter);
-      const float* descriptors = vl_dsift_get_descriptors(filter);
-      for (int i = 0; i < n; ++i) {
-        out.frames.push_back(
-            {static_cast<float>(keypoints[i].x), static_cast<float>(keypoints[i].y), size / 3.0f, 0.0f});
-        const float* d = descriptors + std::size_t(i) * kSiftDim;
-        if (keypoints[i].norm < p_.contrast) {
-          out.descriptors.insert(out.descriptors.end(), kSiftDim, 0.0f);
-        } else {
-          out.descriptors.insert(out.descriptors.end(), d, d + kSiftDim);
-        }
+      if (p_.fast) {
+        flat_dense_sift(*input, {p_.step, size, offset, static_cast<float>(p_.contrast)}, out);
+      } else {
+        gaussian_window(*input, size, offset, out);
+      }
+    }
+  }
+
+ private:
+  /// vl_dsift with its Gaussian spatial window (the reference our flat-window version approximates).
+  void gaussian_window(const cv::Mat& input, int size, int offset, LocalFeatures& out) const {
+    VlDsiftFilter* filter = thread_filter({input.size(), p_.step, size, offset, false});
+    dsift_process(filter, input);
+    const int n = vl_dsift_get_keypoint_num(filter);
+    const VlDsiftKeypoint* keypoints = vl_dsift_get_keypoints(filter);
+    const float* descriptors = vl_dsift_get_descriptors(filter);
+    for (int i = 0; i < n; ++i) {
+      out.frames.push_back(
+          {static_cast<float>(keypoints[i].x), static_cast<float>(keypoints[i].y), size / 3.0f, 0.0f});
+      const float* d = descriptors + std::size_t(i) * kSiftDim;
+      if (keypoints[i].norm < p_.contrast) {
+        out.descriptors.insert(out.descriptors.end(), kSiftDim, 0.0f);
+      } else {
+        out.descriptors.insert(out.descriptors.end(), d, d + kSiftDim);
       }
     }
   }

@@ -48,8 +48,9 @@ class DescriptorExtractor {
 ///   dsift(step=4,size=4,fast=1,magnif=6,contrast=0.005)   dense SIFT (VLFeat vl_dsift) on a grid of `step`
 ///       pixels with bins of `size` pixels; several sizes as size=4:6:8 (PHOW: the image smoothed by
 ///       sigma = size / magnif per size, frames of all sizes sharing centres); fast=1 uses the flat-window
-///       approximation. 128-d, unit L2 norm; descriptors of patches whose gradient norm is below
-///       `contrast` are zero (flat background).
+///       approximation (our implementation of VLFeat's fast mode), fast=0 vl_dsift's Gaussian window. 128-d,
+///       unit L2 norm; descriptors of patches whose gradient norm is below `contrast` are zero (flat
+///       background).
 ///   patch(size=6,stride=1,eps=10,norm=1)  raw size x size patches (all channels, channel-interleaved,
 ///       pixels in [0, 255]) every `stride` pixels; norm=1 subtracts each patch's mean and divides by
 ///       sqrt(variance + eps) (Coates & Ng's normalisation before k-means feature learning).
