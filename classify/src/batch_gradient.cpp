@@ -4,18 +4,19 @@
 
 #include "featpipe/classify/dropout.h"
 #include "linear_scores.h"
-#include "parallel_blocks.h"
 #include "row_kernels.h"
 
 namespace featpipe::classify {
 
-BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes)
+BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int threads)
     : loss_(p.loss),
       reg_(p.reg),
       dropout_(p.dropout),
       dim_(dim),
       classes_(classes),
-      padded_(padded_classes(classes)) {
+      padded_(padded_classes(classes)),
+      pool_(threads),
+      block_fn_([this](int64_t k) { compute_block(k); }) {
   const int64_t blocks = (p.batch + kRowsPerBlock - 1) / kRowsPerBlock;
   const int64_t rows = std::min<int64_t>(p.batch, kRowsPerBlock);
   blocks_.resize(blocks);
@@ -41,40 +42,48 @@ void BatchGradient::unpack(const Eigen::VectorXf& params, RowMatrix<float>& W, R
   b = params.segment(dim_ * padded_, classes_).transpose();
 }
 
+void BatchGradient::compute_block(int64_t k) {
+  Block& blk = blocks_[k];
+  const int64_t n = static_cast<int64_t>(batch_.size());
+  const int64_t begin = k * kRowsPerBlock, count = std::min(kRowsPerBlock, n - begin);
+  for (int64_t i = 0; i < count; ++i) {
+    blk.rows[i] = rows_ + batch_[begin + i] * row_stride_;
+    blk.labels[i] = labels_[batch_[begin + i]];
+  }
+  if (dropout_ > 0) {
+    auto masked = blk.masked.topRows(count);
+    for (int64_t i = 0; i < count; ++i) {
+      masked.row(i) = Eigen::Map<const RowVector<float>>(blk.rows[i], dim_);
+      blk.rows[i] = masked.row(i).data();
+    }
+    inverted_dropout(masked, dropout_, dropout_seed_ + static_cast<uint64_t>(k));
+  }
+  const float* W = params_;
+  const float* b = params_ + dim_ * padded_;
+  rows_forward(blk.rows.data(), count, dim_, W, b, padded_, blk.scores.data());
+  auto scores = blk.scores.topRows(count).leftCols(classes_);
+  blk.correct = 0;
+  for (int64_t i = 0; i < count; ++i) blk.correct += argmax<float>(scores.row(i)) == blk.labels[i];
+  const Labels block_labels(blk.labels.data(), count);
+  blk.loss = data_loss<float>(loss_, scores, block_labels, blk.dscores.topRows(count).leftCols(classes_));
+  // the block's mean loss weighs count / n in the minibatch mean
+  const float share = static_cast<float>(count) / static_cast<float>(n);
+  rows_backward(blk.rows.data(), count, dim_, blk.dscores.data(), padded_, share, blk.grad.data(),
+                blk.grad.data() + dim_ * padded_);
+}
+
 BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels labels,
                                              std::span<const int64_t> batch, const Eigen::VectorXf& params,
                                              uint64_t dropout_seed, Eigen::VectorXf& grad) {
+  rows_ = rows.data();
+  row_stride_ = rows.outerStride();
+  labels_ = labels;
+  batch_ = batch;
+  params_ = params.data();
+  dropout_seed_ = dropout_seed;
   const int64_t n = static_cast<int64_t>(batch.size());
   const int64_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
-  const float* W = params.data();
-  const float* b = params.data() + dim_ * padded_;
-
-  for_each_block(blocks, [&](int64_t k) {
-    Block& blk = blocks_[k];
-    const int64_t begin = k * kRowsPerBlock, count = std::min(kRowsPerBlock, n - begin);
-    for (int64_t i = 0; i < count; ++i) {
-      blk.rows[i] = rows.row(batch[begin + i]).data();
-      blk.labels[i] = labels[batch[begin + i]];
-    }
-    if (dropout_ > 0) {
-      auto masked = blk.masked.topRows(count);
-      for (int64_t i = 0; i < count; ++i) {
-        masked.row(i) = rows.row(batch[begin + i]);
-        blk.rows[i] = masked.row(i).data();
-      }
-      inverted_dropout(masked, dropout_, dropout_seed + static_cast<uint64_t>(k));
-    }
-    rows_forward(blk.rows.data(), count, dim_, W, b, padded_, blk.scores.data());
-    auto scores = blk.scores.topRows(count).leftCols(classes_);
-    blk.correct = 0;
-    for (int64_t i = 0; i < count; ++i) blk.correct += argmax<float>(scores.row(i)) == blk.labels[i];
-    const Labels block_labels(blk.labels.data(), count);
-    blk.loss = data_loss<float>(loss_, scores, block_labels, blk.dscores.topRows(count).leftCols(classes_));
-    // the block's mean loss weighs count / n in the minibatch mean
-    const float share = static_cast<float>(count) / static_cast<float>(n);
-    rows_backward(blk.rows.data(), count, dim_, blk.dscores.data(), padded_, share, blk.grad.data(),
-                  blk.grad.data() + dim_ * padded_);
-  });
+  pool_.run(blocks, block_fn_);
 
   Result r;
   grad = blocks_[0].grad;
@@ -84,7 +93,7 @@ BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels
     r.data_loss += blocks_[k].loss * static_cast<double>(count) / static_cast<double>(n);
     r.correct += blocks_[k].correct;
   }
-  const Eigen::Map<const RowMatrix<float>> W_view(W, dim_, padded_);
+  const Eigen::Map<const RowMatrix<float>> W_view(params.data(), dim_, padded_);
   Eigen::Map<RowMatrix<float>> dW(grad.data(), dim_, padded_);
   r.penalty = penalty<float>(reg_, W_view, dW);
   return r;

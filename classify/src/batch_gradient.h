@@ -7,9 +7,11 @@
 // Parameters live in the kernels' padded layout: W [D, padded] row-major, then b [padded]; pack() and
 // unpack() convert from and to W [D, C], b [C].
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
+#include "block_pool.h"
 #include "featpipe/classify/matrix.h"
 #include "featpipe/classify/trainer.h"
 
@@ -19,7 +21,8 @@ class BatchGradient {
  public:
   static constexpr int64_t kRowsPerBlock = 64;
 
-  BatchGradient(const TrainParams& p, int64_t dim, int classes);
+  /// threads: of the step (see BlockPool).
+  BatchGradient(const TrainParams& p, int64_t dim, int classes, int threads);
 
   Eigen::Index param_size() const { return (dim_ + 1) * padded_; }
   void pack(const RowMatrix<float>& W, const RowVector<float>& b, Eigen::VectorXf& params) const;
@@ -37,6 +40,8 @@ class BatchGradient {
                  const Eigen::VectorXf& params, uint64_t dropout_seed, Eigen::VectorXf& grad);
 
  private:
+  void compute_block(int64_t k);
+
   struct Block {
     std::vector<const float*> rows;
     RowMatrix<float> masked;           // the rows after dropout
@@ -52,6 +57,17 @@ class BatchGradient {
   double dropout_;
   int64_t dim_, classes_, padded_;
   std::vector<Block> blocks_;
+
+  // the step being computed, read by compute_block
+  const float* rows_ = nullptr;
+  int64_t row_stride_ = 0;
+  Labels labels_;
+  std::span<const int64_t> batch_;
+  const float* params_ = nullptr;
+  uint64_t dropout_seed_ = 0;
+
+  BlockPool pool_;
+  const std::function<void(int64_t)> block_fn_;  // compute_block, made once
 };
 
 }  // namespace featpipe::classify

@@ -1,5 +1,7 @@
 #include "featpipe/classify/trainer.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -87,7 +89,10 @@ std::optional<std::string> validate(const TrainParams& p) {
   if (!(p.lr > 0) || !std::isfinite(p.lr)) return "lr must be a positive number";
   if (p.epochs < 1 && p.iterations <= 0) return "epochs must be >= 1 (or iterations > 0)";
   if (p.iterations < 0) return "iterations must be >= 0";
-  if (p.batch < 1) return "batch must be >= 1";
+  if (p.batch < 1 || p.batch > BlockPool::kMaxBlocks * BatchGradient::kRowsPerBlock) {
+    return "batch must be in [1, " + std::to_string(BlockPool::kMaxBlocks * BatchGradient::kRowsPerBlock) +
+           "]";
+  }
   if (!(p.dropout >= 0 && p.dropout < 1)) return "dropout must be in [0, 1)";
   if (p.early_stop < 0) return "early_stop must be >= 0";
   if (!(p.init_scale >= 0) || !std::isfinite(p.init_scale)) return "init_scale must be a number >= 0";
@@ -137,7 +142,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     val_predicted.resize(std::min<uint64_t>(chunk, val->features->rows()));
   }
 
-  BatchGradient batch_gradient(p, dim, classes);
+  BatchGradient batch_gradient(p, dim, classes, omp_get_max_threads());
   RowMatrix<float> W(dim, classes);
   RowVector<float> b = RowVector<float>::Zero(classes);
   std::mt19937_64 rng(p.seed);
