@@ -1,7 +1,8 @@
 // UoCTTI HOG (Felzenszwalb et al. 2010) with VLFeat's vl_hog conventions, so the two agree value for value
 // (tests/features/hog_test.cpp). Our own code rather than a vl_hog wrapper: it reads 8-bit pixels directly
 // instead of a planar float copy, and replaces vl_hog's per-pixel search over orientations and acosf by one
-// vectorised polynomial atan2 per pixel. Measured on 28x28 Fashion-MNIST, one core: 2.9x vl_hog's images/s.
+// vectorised polynomial atan2 per pixel. Measured on 28x28 Fashion-MNIST, one core, interleaved with
+// vl_hog: 4.2-4.6x its images/s.
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
