@@ -1,7 +1,8 @@
 #include "train_options.h"
 
-#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <type_traits>
 
 #include "featpipe/data/errors.h"
 
@@ -26,42 +27,50 @@ Kind parse_name(Kind (*parse)(const std::string&), const std::string& name, cons
   }
 }
 
+/// An option bound to *v with its current value as the default, doubles shown as %g (0.9, not
+/// 0.90000000000000002).
+template <typename T>
+po::typed_value<T>* with_default(T* v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", static_cast<double>(*v));
+    return po::value(v)->default_value(*v, text);
+  } else {
+    return po::value(v)->default_value(*v);
+  }
+}
+
 }  // namespace
 
 void add_train_options(po::options_description& options, TrainArgs& a, bool with_lr_lambda) {
   classify::TrainParams& p = a.params;
   auto add = options.add_options();
-  add("loss", po::value(&a.loss)->default_value(a.loss), "svm | squared-hinge | softmax | mse");
-  add("delta", po::value(&p.loss.delta)->default_value(p.loss.delta), "svm / squared-hinge margin");
-  add("reg", po::value(&a.reg)->default_value(a.reg), "regulariser on W: l2 | l1 | elastic | none");
+  add("loss", with_default(&a.loss), "svm | squared-hinge | softmax | mse");
+  add("delta", with_default(&p.loss.delta), "svm / squared-hinge margin");
+  add("reg", with_default(&a.reg), "regulariser on W: l2 | l1 | elastic | none");
   if (with_lr_lambda) {
-    add("lambda", po::value(&p.reg.lambda)->default_value(p.reg.lambda), "regularisation strength");
-    add("lr", po::value(&p.lr)->default_value(p.lr), "learning rate");
+    add("lambda", with_default(&p.reg.lambda), "regularisation strength");
+    add("lr", with_default(&p.lr), "learning rate");
   }
-  add("l1-ratio", po::value(&p.reg.l1_ratio)->default_value(p.reg.l1_ratio), "elastic: share of L1");
-  add("optimizer", po::value(&a.optimizer)->default_value(a.optimizer),
-      "sgd | momentum | nesterov | adagrad | rmsprop | adam");
-  add("momentum", po::value(&p.optimizer.momentum)->default_value(p.optimizer.momentum),
-      "mu of momentum and nesterov");
-  add("decay", po::value(&p.optimizer.decay)->default_value(p.optimizer.decay), "rmsprop average decay");
-  add("beta1", po::value(&p.optimizer.beta1)->default_value(p.optimizer.beta1), "adam first-moment decay");
-  add("beta2", po::value(&p.optimizer.beta2)->default_value(p.optimizer.beta2), "adam second-moment decay");
-  add("eps", po::value(&p.optimizer.eps)->default_value(p.optimizer.eps), "adagrad / rmsprop / adam epsilon");
-  add("schedule", po::value(&a.schedule)->default_value(a.schedule), "constant | step | exp | cosine");
-  add("step-epochs", po::value(&p.schedule.step_epochs)->default_value(p.schedule.step_epochs),
-      "step: epochs between decays");
-  add("gamma", po::value(&p.schedule.gamma)->default_value(p.schedule.gamma),
-      "step: factor per decay; exp: factor per epoch");
-  add("min-lr", po::value(&p.schedule.min_lr)->default_value(p.schedule.min_lr), "cosine: final rate");
-  add("epochs", po::value(&p.epochs)->default_value(p.epochs), "passes over the training set");
-  add("iterations", po::value(&p.iterations)->default_value(p.iterations),
-      "> 0: stop after this many updates instead of --epochs");
-  add("batch", po::value(&p.batch)->default_value(p.batch), "rows per minibatch");
+  add("l1-ratio", with_default(&p.reg.l1_ratio), "elastic: share of L1");
+  add("optimizer", with_default(&a.optimizer), "sgd | momentum | nesterov | adagrad | rmsprop | adam");
+  add("momentum", with_default(&p.optimizer.momentum), "mu of momentum and nesterov");
+  add("decay", with_default(&p.optimizer.decay), "rmsprop average decay");
+  add("beta1", with_default(&p.optimizer.beta1), "adam first-moment decay");
+  add("beta2", with_default(&p.optimizer.beta2), "adam second-moment decay");
+  add("eps", with_default(&p.optimizer.eps), "adagrad / rmsprop / adam epsilon");
+  add("schedule", with_default(&a.schedule), "constant | step | exp | cosine");
+  add("step-epochs", with_default(&p.schedule.step_epochs), "step: epochs between decays");
+  add("gamma", with_default(&p.schedule.gamma), "step: factor per decay; exp: factor per epoch");
+  add("min-lr", with_default(&p.schedule.min_lr), "cosine: final rate");
+  add("epochs", with_default(&p.epochs), "passes over the training set");
+  add("iterations", with_default(&p.iterations), "> 0: stop after this many updates instead of --epochs");
+  add("batch", with_default(&p.batch), "rows per minibatch");
   add("replacement", po::bool_switch(&p.with_replacement), "draw minibatch rows with replacement");
-  add("dropout", po::value(&p.dropout)->default_value(p.dropout), "input dropout probability");
-  add("early-stop", po::value(&p.early_stop)->default_value(p.early_stop),
+  add("dropout", with_default(&p.dropout), "input dropout probability");
+  add("early-stop", with_default(&p.early_stop),
       "> 0: stop after this many epochs without a better val accuracy, keep the best");
-  add("init-scale", po::value(&p.init_scale)->default_value(p.init_scale), "initial W ~ this * N(0, 1)");
+  add("init-scale", with_default(&p.init_scale), "initial W ~ this * N(0, 1)");
   add("max-memory", po::value(&a.max_memory),
       "memory for feature rows (e.g. 512M, 2G); larger stores are streamed in chunks visited in a seeded "
       "random order, rows shuffled within each chunk");
