@@ -24,9 +24,10 @@ class Coder {
   virtual void finish(const std::size_t* /*count*/, std::size_t /*cells*/, float* /*out*/) const {}
 };
 
-/// Rows of a tile for k columns of scores: about 64K floats (256 KB), at least 16 rows.
+/// Rows of a tile for k columns of scores: about 256K floats (1 MB, within a core's L2 cache), at least 16
+/// rows. Each tile's product packs all k centres again, so small tiles would spend their time packing.
 inline std::size_t tile_rows_for(std::size_t k) {
-  return std::max<std::size_t>(16, 65536 / std::max<std::size_t>(1, k));
+  return std::max<std::size_t>(16, (std::size_t(1) << 18) / std::max<std::size_t>(1, k));
 }
 
 /// out = out + value (sum) or max(out, value) (max).

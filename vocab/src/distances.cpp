@@ -53,8 +53,10 @@ Eigen::Index find_first(const float* row, Eigen::Index k, float value) {
 
 void score_block(ConstMatrixView<float> x, const PreparedCentres& prepared, float* scratch) {
   Eigen::Map<RowMatrix<float>> scores(scratch, x.rows(), prepared.centres.rows());
-  scores.noalias() = x * prepared.minus_two.transpose();
-  scores.rowwise() += prepared.norms;
+  // Starting from the norms and accumulating the product into them saves the pass that an assignment
+  // (which zeroes the destination first) and a separate addition would take.
+  scores.rowwise() = prepared.norms;
+  scores.noalias() += x * prepared.minus_two.transpose();
 }
 
 void nearest_in_block(ConstMatrixView<float> x, const PreparedCentres& prepared, float* scratch,

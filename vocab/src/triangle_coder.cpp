@@ -1,6 +1,4 @@
 // The triangle activation of Coates, Lee & Ng: words nearer than the mean distance fire, by how much nearer.
-#include <cmath>
-
 #include "coder.h"
 #include "nearest_block.h"
 
@@ -21,23 +19,16 @@ class TriangleCoder final : public Coder {
     scratch.resize(n * k);
     score_block(x, prepared_, scratch.data());
     for (std::size_t i = 0; i < n; ++i) {
-      float* z = scratch.data() + i * k;
-      const float norm = x.row(i).squaredNorm();
-      float sum = 0;
-#pragma omp simd reduction(+ : sum)
-      for (std::size_t j = 0; j < k; ++j) {
-        z[j] = std::sqrt(std::max(0.0f, z[j] + norm));
-        sum += z[j];
-      }
-      const float mean = sum / float(k);
+      // Eigen's array sqrt vectorises; std::sqrt in a loop does not (it may have to set errno).
+      Eigen::Map<Eigen::ArrayXf> z(scratch.data() + i * k, k);
+      z = (z + x.row(i).squaredNorm()).max(0.0f).sqrt();
+      const float mean = z.mean();
       for (std::size_t l = 0; l < levels; ++l) {
-        float* block = out + cells[i * levels + l] * k;
+        Eigen::Map<Eigen::ArrayXf> block(out + cells[i * levels + l] * k, k);
         if (pooling == Pooling::sum) {
-#pragma omp simd
-          for (std::size_t j = 0; j < k; ++j) block[j] += std::max(0.0f, mean - z[j]);
+          block += (mean - z).max(0.0f);
         } else {
-#pragma omp simd
-          for (std::size_t j = 0; j < k; ++j) block[j] = std::max(block[j], mean - z[j]);
+          block = block.max(mean - z);
         }
       }
     }
