@@ -15,6 +15,8 @@ packages=(
   dataset-fashion-mnist
   # anchors and plots (Debian's interpreter: /usr/bin/python3)
   python3 python3-numpy python3-h5py python3-sklearn python3-skimage python3-opencv python3-matplotlib
+  # report rendering test (headless)
+  chromium
 )
 
 if [[ ${FEATPIPE_DEPS_EXTRA:-} != "" ]]; then

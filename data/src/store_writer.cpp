@@ -235,6 +235,12 @@ void StoreWriter::set_attribute(const std::string& key, const std::string& value
   h5::write_string_attribute(impl_->file.get(), key, value, impl_->path);
 }
 
+void StoreWriter::set_provenance(const nlohmann::json& provenance) {
+  impl_->check_open("set_provenance");
+  h5::write_string_attribute(impl_->file.get(), "provenance",
+                             provenance.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), impl_->path);
+}
+
 void StoreWriter::create_rows(const std::string& name, uint64_t cols, uint64_t chunk_rows) {
   if (cols == 0) {
     throw std::invalid_argument("StoreWriter::create_rows " + h5::absolute_name(name) +

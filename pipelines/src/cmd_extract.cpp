@@ -54,6 +54,8 @@ int run_extract(const std::vector<std::string>& args) {
 
   Progress progress("extract " + extractor->spec(), view.size(), common.quiet);
   extract_to_store(view, *extractor, dim, {0, view.size(), block_rows}, writer, progress);
+  provenance["seconds"] = progress.elapsed_seconds();
+  writer.store().set_provenance(provenance);
   writer.commit();
   progress.finish();
   log_line(common, "wrote " + out + ": " + std::to_string(view.size()) + " x " + std::to_string(dim) + " float32");

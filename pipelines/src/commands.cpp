@@ -17,7 +17,9 @@ const std::vector<Command>& commands() {
       {"inspect", "what an HDF5 store holds: kind, datasets, provenance, statistics", run_inspect},
       {"train", "a linear classifier (svm, softmax, ...) on a feature store, by minibatch SGD", run_train},
       {"eval", "a model's accuracy, per-class precision / recall / F1 and confusion matrix", run_eval},
+      {"predict", "class and scores for new image files, through the model's whole feature chain", run_predict},
       {"sweep", "learning rate x lambda grid ranked by validation accuracy; writes the best model", run_sweep},
+      {"compare", "the raw-vs-engineered report: table and plots of models on their test stores", run_compare},
       {"gradcheck", "numerical vs analytic gradients of every loss x regulariser", run_gradcheck},
   };
   return table;

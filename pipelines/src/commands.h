@@ -10,6 +10,8 @@ int run_extract(const std::vector<std::string>& args);
 int run_descriptors(const std::vector<std::string>& args);
 int run_match(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
+int run_predict(const std::vector<std::string>& args);
+int run_compare(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_eval(const std::vector<std::string>& args);
 int run_sweep(const std::vector<std::string>& args);

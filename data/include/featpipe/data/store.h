@@ -50,6 +50,8 @@ class StoreWriter {
   void write_strings(const std::string& name, const std::vector<std::string>& values);
   /// A string attribute on the root group.
   void set_attribute(const std::string& key, const std::string& value);
+  /// Replaces the provenance given to the constructor (e.g. to add the run time once known).
+  void set_provenance(const nlohmann::json& provenance);
 
   /// Extendible 2-D float32 dataset [0, cols] grown by append_rows (chunked by rows).
   void create_rows(const std::string& name, uint64_t cols, uint64_t chunk_rows = 0);

@@ -1,0 +1,32 @@
+#pragma once
+// The whole feature chain of a store, rebuilt from its provenance, so a model can score new image files
+// exactly as its training rows were made: decoding (grey or colour), the dataset's resize, then the
+// extractor (or, for encoded stores, the descriptor + vocabulary + encoding) the store records.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
+namespace featpipe::pipelines {
+
+class FeatureChain {
+ public:
+  virtual ~FeatureChain() = default;
+  /// Feature width, equal to the store's.
+  virtual std::size_t dim() const = 0;
+  /// Decodes the file and writes dim() floats to out. InputError naming the file when it cannot be
+  /// decoded.
+  virtual void featurize_file(const std::string& path, float* out) const = 0;
+  /// The same for an already decoded uint8 image (grey or BGR).
+  virtual void featurize(const cv::Mat& image, float* out) const = 0;
+  /// One line: how images are turned into features.
+  virtual std::string describe() const = 0;
+};
+
+/// From the provenance of a feature store (as recorded in a model's "train" entry). InputError naming
+/// `source` when the provenance does not say how its features were made.
+std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& store_provenance, const std::string& source);
+
+}  // namespace featpipe::pipelines

@@ -1,0 +1,84 @@
+#include "featpipe/pipelines/feature_chain.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "featpipe/data/errors.h"
+#include "featpipe/features/extractor.h"
+#include "featpipe/pipelines/dataset_options.h"
+
+namespace featpipe::pipelines {
+namespace {
+
+/// Images as the training split saw them: the same channel count and the same size (the dataset's
+/// --resize, or its native size, which new images are resized to).
+struct ImageShape {
+  cv::Size size;
+  int channels = 1;
+};
+
+cv::Mat conform(const cv::Mat& image, const ImageShape& shape) {
+  cv::Mat out = image;
+  if (out.channels() == 3 && shape.channels == 1) cv::cvtColor(out, out, cv::COLOR_BGR2GRAY);
+  if (out.channels() == 1 && shape.channels == 3) cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
+  if (out.size() != shape.size) cv::resize(out, out, shape.size, 0, 0, cv::INTER_AREA);
+  return out;
+}
+
+class ExtractChain final : public FeatureChain {
+ public:
+  ExtractChain(std::unique_ptr<features::FeatureExtractor> extractor, ImageShape shape)
+      : extractor_(std::move(extractor)), shape_(shape), dim_(extractor_->dim(shape.size, shape.channels)) {}
+
+  std::size_t dim() const override { return dim_; }
+
+  void featurize(const cv::Mat& image, float* out) const override {
+    const cv::Mat conformed = conform(image, shape_);
+    extractor_->extract(conformed, out);
+  }
+
+  void featurize_file(const std::string& path, float* out) const override {
+    const cv::Mat image = cv::imread(path, shape_.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    if (image.empty()) throw InputError(path, "cannot be read as an image (missing, unreadable or not an image)");
+    featurize(image, out);
+  }
+
+  std::string describe() const override {
+    return "decode " + std::string(shape_.channels == 1 ? "grey" : "colour") + ", resize to " +
+           std::to_string(shape_.size.width) + "x" + std::to_string(shape_.size.height) + ", extract " +
+           extractor_->spec();
+  }
+
+ private:
+  std::unique_ptr<features::FeatureExtractor> extractor_;
+  ImageShape shape_;
+  std::size_t dim_;
+};
+
+ImageShape image_shape(const nlohmann::json& p, const std::string& source) {
+  if (!p.contains("image_size") || !p["image_size"].is_array() || p["image_size"].size() != 3) {
+    throw InputError(source, "provenance has no image_size; it was not written by featpipe extract");
+  }
+  ImageShape shape;
+  shape.size = cv::Size(p["image_size"][0].get<int>(), p["image_size"][1].get<int>());
+  shape.channels = p["image_size"][2].get<int>();
+  if (p.contains("resize") && p["resize"].is_string()) shape.size = parse_size_option(p["resize"], source);
+  return shape;
+}
+
+}  // namespace
+
+std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& p, const std::string& source) {
+  const std::string command = p.value("command", "");
+  if (command == "extract") {
+    if (!p.contains("features") || !p["features"].is_string()) {
+      throw InputError(source, "provenance names no feature spec");
+    }
+    return std::make_unique<ExtractChain>(features::make_extractor(p["features"].get<std::string>()),
+                                          image_shape(p, source));
+  }
+  throw InputError(source, "its features were made by '" + command +
+                               "', which predict cannot replay; only extract-made stores are supported");
+}
+
+}  // namespace featpipe::pipelines
