@@ -27,16 +27,22 @@ Lanes load(const float* p) {
 
 void store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
 
-/// R rows x P vectors of one panel starting at column c0.
+constexpr int64_t kFloatsPerLine = 64 / sizeof(float);
+
+/// R rows x P vectors of one panel starting at column c0. next: the R rows of the next group, fetched into
+/// cache meanwhile (the rows are scattered in memory, and this pass is the first to touch them), or null.
 template <int R, int P>
-void forward_panel(const float* const* rows, int64_t dim, const float* W, const float* b, int64_t padded,
-                   int64_t c0, float* scores) {
+void forward_panel(const float* const* rows, const float* const* next, int64_t dim, const float* W,
+                   const float* b, int64_t padded, int64_t c0, float* scores) {
   Lanes acc[R][P];
   for (int p = 0; p < P; ++p) {
     const Lanes bias = load(b + c0 + p * kLanes);
     for (int r = 0; r < R; ++r) acc[r][p] = bias;
   }
   for (int64_t d = 0; d < dim; ++d) {
+    if (next && d % kFloatsPerLine == 0) {
+      for (int r = 0; r < R; ++r) __builtin_prefetch(next[r] + d);
+    }
     Lanes w[P];
     for (int p = 0; p < P; ++p) w[p] = load(W + d * padded + c0 + p * kLanes);
     for (int r = 0; r < R; ++r) {
@@ -78,11 +84,13 @@ constexpr int kRows = P == 1   ? 8
 template <int P>
 void forward_rows(const float* const* rows, int64_t n, int64_t dim, const float* W, const float* b,
                   int64_t padded, int64_t c0, float* scores) {
+  constexpr int64_t R = kRows<P>;
   int64_t r = 0;
-  for (; r + kRows<P> <= n; r += kRows<P>) {
-    forward_panel<kRows<P>, P>(rows + r, dim, W, b, padded, c0, scores + r * padded);
+  for (; r + R <= n; r += R) {
+    const float* const* next = c0 == 0 && r + 2 * R <= n ? rows + r + R : nullptr;
+    forward_panel<R, P>(rows + r, next, dim, W, b, padded, c0, scores + r * padded);
   }
-  for (; r < n; ++r) forward_panel<1, P>(rows + r, dim, W, b, padded, c0, scores + r * padded);
+  for (; r < n; ++r) forward_panel<1, P>(rows + r, nullptr, dim, W, b, padded, c0, scores + r * padded);
 }
 
 template <int P>
