@@ -147,12 +147,16 @@ class DalalTriggsHog final : public FeatureExtractor {
           a2 += w.cell[2] * vote;
           a3 += w.cell[3] * vote;
         }
+        // Normalised in aligned local storage: the vectorised sums would otherwise depend on where `out`
+        // is aligned, and the same image must give the same bits in any buffer.
+        alignas(64) std::array<float, 4 * Lanes> block;
         const int n = p_.bins;
-        Eigen::Map<Eigen::ArrayXf>(hist, n) = a0.head(n);
-        Eigen::Map<Eigen::ArrayXf>(hist + n, n) = a1.head(n);
-        Eigen::Map<Eigen::ArrayXf>(hist + 2 * n, n) = a2.head(n);
-        Eigen::Map<Eigen::ArrayXf>(hist + 3 * n, n) = a3.head(n);
-        l2_hys(hist, block_dim);
+        Eigen::Map<Eigen::ArrayXf>(block.data(), n) = a0.head(n);
+        Eigen::Map<Eigen::ArrayXf>(block.data() + n, n) = a1.head(n);
+        Eigen::Map<Eigen::ArrayXf>(block.data() + 2 * n, n) = a2.head(n);
+        Eigen::Map<Eigen::ArrayXf>(block.data() + 3 * n, n) = a3.head(n);
+        l2_hys(block.data(), block_dim);
+        std::copy_n(block.data(), block_dim, hist);
       }
     }
   }

@@ -14,6 +14,7 @@ namespace featpipe::features {
 namespace {
 
 struct UocttiHistTag;
+struct UocttiRowsTag;
 struct UocttiNormTag;
 
 class UocttiHog final : public FeatureExtractor {
@@ -31,12 +32,13 @@ class UocttiHog final : public FeatureExtractor {
     check_image(image, "hog");
     const cv::Size cells = grid(image.size());
     const std::size_t padded = std::size_t(cells.width + 2) * (cells.height + 2) * 2 * p_.bins;
-    float* hist = thread_scratch<float, UocttiHistTag>(padded + GradientRows::floats(image.cols - 2));
+    float* hist = thread_scratch<float, UocttiHistTag>(padded);
+    float* rows = thread_scratch<float, UocttiRowsTag>(GradientRows::floats(image.cols - 2));
     std::fill(hist, hist + padded, 0.0f);
     if (image.channels() == 1) {
-      accumulate<1>(image, cells, hist, hist + padded);
+      accumulate<1>(image, cells, hist, rows);
     } else {
-      accumulate<3>(image, cells, hist, hist + padded);
+      accumulate<3>(image, cells, hist, rows);
     }
     normalise(cells, hist, out);
   }

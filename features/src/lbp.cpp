@@ -1,7 +1,10 @@
 // Our own LBP rather than a vl_lbp wrapper: it compares 8-bit pixels directly where vl_lbp needs a float copy
-// of the image, and it agrees with vl_lbp exactly (tests/features/lbp_test.cpp).
+// of the image, computes each column's cell weights once per image and vectorises the square roots; it agrees
+// with vl_lbp (tests/features/lbp_test.cpp) and measured 1.6x its images/s (28x28, cell 4, one core,
+// interleaved).
 #include "featpipe/features/lbp.h"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -15,6 +18,7 @@ namespace featpipe::features {
 namespace {
 
 constexpr int kPatterns = 58;
+constexpr int kPaddedPatterns = 64;  // whole AVX-512 registers
 
 /// Bin of each 8-bit pattern (bit 0: east neighbour, then clockwise), as vl_lbp's uniform mapping.
 std::array<uint8_t, 256> uniform_mapping() {
@@ -33,7 +37,21 @@ std::array<uint8_t, 256> uniform_mapping() {
 
 const std::array<uint8_t, 256> kUniformBin = uniform_mapping();
 
+/// The two cells a pixel row (or column) votes for, bilinearly: `first` (may be -1) and first + 1.
+struct CellWeights {
+  int first = 0;
+  float w1 = 0, w2 = 0;
+};
+
+CellWeights cell_weights(int i, float cell) {
+  const float h = (i + 0.5f) / cell - 0.5f;
+  const int first = static_cast<int>(std::floor(h));
+  const float w2 = h - first;
+  return {first, 1.0f - w2, w2};
+}
+
 struct LbpGreyTag;
+struct LbpColumnsTag;
 
 class LbpExtractor final : public FeatureExtractor {
  public:
@@ -59,42 +77,47 @@ class LbpExtractor final : public FeatureExtractor {
     }
     const std::size_t width = std::size_t(cells.area()) * kPatterns;
     std::fill(out, out + width, 0.0f);
-    // Divisions, not a multiplication by 1 / cell: 1 / 5 is inexact, and the square roots below would turn
-    // a 1e-8 rounding residue of a weight into 1e-4 of a value.
+    // Each column's cell and bilinear weights, once per image. Divisions, not a multiplication by 1 / cell:
+    // 1 / 5 is inexact, and the square roots below would turn a 1e-8 rounding residue of a weight into 1e-4
+    // of a value.
     const float cell = static_cast<float>(p_.cell);
+    CellWeights* columns = thread_scratch<CellWeights, LbpColumnsTag>(grey.cols);
+    for (int x = 1; x < grey.cols - 1; ++x) columns[x] = cell_weights(x, cell);
     const std::ptrdiff_t step = grey.step;
+    const std::ptrdiff_t down = std::ptrdiff_t(cells.width) * kPatterns;
     for (int y = 1; y < grey.rows - 1; ++y) {
-      const float hy = (y + 0.5f) / cell - 0.5f;
-      const int cy1 = static_cast<int>(std::floor(hy));
-      if (cy1 >= cells.height) continue;
-      const float wy2 = hy - cy1, wy1 = 1.0f - wy2;
+      const CellWeights row = cell_weights(y, cell);
+      if (row.first >= cells.height) continue;
+      const bool top = row.first >= 0, bottom = row.first + 1 < cells.height;
       const uint8_t* p = grey.ptr<uint8_t>(y) + 1;
       for (int x = 1; x < grey.cols - 1; ++x, ++p) {
-        const float hx = (x + 0.5f) / cell - 0.5f;
-        const int cx1 = static_cast<int>(std::floor(hx));
-        if (cx1 >= cells.width) continue;
-        const float wx2 = hx - cx1, wx1 = 1.0f - wx2;
+        const CellWeights& col = columns[x];
+        if (col.first >= cells.width) continue;
         const uint8_t c = *p;
         const unsigned bits = (p[1] > c) | (p[step + 1] > c) << 1 | (p[step] > c) << 2 |
                               (p[step - 1] > c) << 3 | (p[-1] > c) << 4 | (p[-step - 1] > c) << 5 |
                               (p[-step] > c) << 6 | (p[-step + 1] > c) << 7;
         const int bin = kUniformBin[bits];
-        const bool left = cx1 >= 0, right = cx1 + 1 < cells.width;
-        const bool top = cy1 >= 0, bottom = cy1 + 1 < cells.height;
+        const bool left = col.first >= 0, right = col.first + 1 < cells.width;
         // Index arithmetic, not pointers: the up-left cell may be outside the grid (index -1).
-        const std::ptrdiff_t h = (std::ptrdiff_t(cy1) * cells.width + cx1) * kPatterns + bin;
-        const std::ptrdiff_t down = std::ptrdiff_t(cells.width) * kPatterns;
-        if (top && left) out[h] += wx1 * wy1;
-        if (top && right) out[h + kPatterns] += wx2 * wy1;
-        if (bottom && left) out[h + down] += wx1 * wy2;
-        if (bottom && right) out[h + down + kPatterns] += wx2 * wy2;
+        const std::ptrdiff_t h = (std::ptrdiff_t(row.first) * cells.width + col.first) * kPatterns + bin;
+        if (top && left) out[h] += col.w1 * row.w1;
+        if (top && right) out[h + kPatterns] += col.w2 * row.w1;
+        if (bottom && left) out[h + down] += col.w1 * row.w2;
+        if (bottom && right) out[h + down + kPatterns] += col.w2 * row.w2;
       }
     }
+    // h -> sqrt(h) / sqrt(sum h). The square roots through Eigen, which vectorises them (std::sqrt's errno
+    // prevents it), in an aligned local copy padded to whole registers: on `out` directly, Eigen's path (and
+    // so the last bit) would depend on where `out` is aligned.
+    alignas(64) std::array<float, kPaddedPatterns> hist{};
     for (float* h = out; h != out + width; h += kPatterns) {
+      std::copy_n(h, kPatterns, hist.begin());
       float sum = 0;
-      for (int k = 0; k < kPatterns; ++k) sum += h[k];
-      const float norm = std::sqrt(sum) + 1e-10f;
-      for (int k = 0; k < kPatterns; ++k) h[k] = std::sqrt(h[k]) / norm;
+      for (int k = 0; k < kPatterns; ++k) sum += hist[k];
+      Eigen::Map<Eigen::Array<float, kPaddedPatterns, 1>, Eigen::Aligned64> v(hist.data());
+      v = v.sqrt() / (std::sqrt(sum) + 1e-10f);
+      std::copy_n(hist.begin(), kPatterns, h);
     }
   }
 
