@@ -13,7 +13,9 @@ void add_dataset_options(po::options_description& options, DatasetArgs& args) {
       ("split", po::value<std::string>(&args.split)->default_value(args.split), "train | val | test")  //
       ("val-size", po::value<std::string>(&args.val_size),
        "hold out a stratified, seeded val split of this many images (or this fraction) of train")  //
-      ("resize", po::value<std::string>(&args.resize), "resize every image to WxH first");
+      ("resize", po::value<std::string>(&args.resize), "resize every image to WxH first")  //
+      ("subset", po::value<std::string>(&args.subset),
+       "keep a stratified, seeded subset of the split: this many images (or this fraction)");
 }
 
 cv::Size parse_size_option(const std::string& text, const std::string& option) {
@@ -35,10 +37,27 @@ OpenedSplit open_split(const DatasetArgs& args, uint64_t seed) {
   split_options.seed = seed;
   if (!args.val_size.empty()) split_options.val_size = data::parse_val_size(args.val_size);
   out.dataset = data::open_dataset(args.spec, open);
-  out.view = std::make_unique<data::SplitView>(data::select_split(*out.dataset, split, split_options));
+  data::SplitView view = data::select_split(*out.dataset, split, split_options);
+  if (!args.subset.empty()) {
+    double subset = 0;
+    try {
+      subset = data::parse_val_size(args.subset);
+    } catch (const InputError&) {
+      throw InputError("--subset", "'" + args.subset + "' is not a positive count (1000) or fraction (0.1)");
+    }
+    std::vector<int32_t> labels(view.size());
+    for (std::size_t i = 0; i < view.size(); ++i) labels[i] = view.label(i);
+    if (subset < double(view.size())) {
+      std::vector<int64_t> rows;
+      for (int64_t k : data::stratified_holdout(labels, subset, seed)) rows.push_back(view.rows()[k]);
+      view = data::SplitView(*out.dataset, view.source(), std::move(rows));
+    }
+  }
+  out.view = std::make_unique<data::SplitView>(std::move(view));
   out.provenance = {{"dataset", args.spec}, {"split", data::to_string(split)}, {"seed", seed}};
   if (!args.val_size.empty()) out.provenance["val_size"] = split_options.val_size;
   if (!args.resize.empty()) out.provenance["resize"] = args.resize;
+  if (!args.subset.empty()) out.provenance["subset"] = args.subset;
   return out;
 }
 

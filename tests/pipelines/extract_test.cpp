@@ -228,3 +228,23 @@ TEST_F(ExtractCli, InspectRefusesANonStore) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ExtractCli, SubsetIsStratifiedAndSeeded) {
+  const std::string spec = "synthetic:shapes(classes=4,train=200,test=40,size=16)";
+  ASSERT_EQ(extract(spec, {"--subset", "40", "--seed", "3"}).exit_code, 0);
+  FeatureStoreReader a((out_ / "X.h5").string());
+  EXPECT_EQ(a.rows(), 40u);
+  std::vector<int> per_class(4);
+  for (int32_t l : a.labels()) ++per_class[l];
+  EXPECT_EQ(per_class, (std::vector<int>{10, 10, 10, 10}));
+  const std::vector<int64_t> first = a.index();
+  fs::remove(out_ / "X.h5");
+  ASSERT_EQ(extract(spec, {"--subset", "0.2", "--seed", "3"}).exit_code, 0);
+  EXPECT_EQ(FeatureStoreReader((out_ / "X.h5").string()).index(), first);
+  fs::remove(out_ / "X.h5");
+  expect_bad_input(extract(spec, {"--subset", "-1"}), "--subset", "positive", out_.path());
+}
+
+}  // namespace

@@ -16,6 +16,7 @@ struct DatasetArgs {
   std::string split = "train";
   std::string val_size;  // empty: no val split
   std::string resize;    // "WxH" or empty
+  std::string subset;    // empty: the whole split; else a stratified, seeded count or fraction of it
 };
 
 void add_dataset_options(po::options_description& options, DatasetArgs& args);
