@@ -7,26 +7,23 @@
 #include "parallel_blocks.h"
 
 namespace featpipe::classify {
-namespace {
-
-constexpr int64_t kColumnsPerTask = 64;
-
-}  // namespace
 
 void Standardizer::apply(MatrixView<float> rows) const {
   if (static_cast<std::size_t>(rows.cols()) != mean.size()) {
     throw std::invalid_argument("standardize: rows have " + std::to_string(rows.cols()) +
                                 " dimensions, statistics " + std::to_string(mean.size()));
   }
-  const Eigen::Map<const RowVector<float>> m(mean.data(), rows.cols());
-  const RowVector<float> inv = Eigen::Map<const RowVector<float>>(std.data(), rows.cols()).cwiseInverse();
+  // (x - mean) / std as one multiply-add per value: x * (1 / std) + (-mean / std)
+  const RowVector<float> scale = Eigen::Map<const RowVector<float>>(std.data(), rows.cols()).cwiseInverse();
+  const RowVector<float> offset =
+      -Eigen::Map<const RowVector<float>>(mean.data(), rows.cols()).cwiseProduct(scale);
   constexpr int64_t kRowsPerTask = 1024;
   const int64_t tasks = (rows.rows() + kRowsPerTask - 1) / kRowsPerTask;
   for_each_block(tasks, [&](int64_t t) {
     const int64_t begin = t * kRowsPerTask, count = std::min<int64_t>(kRowsPerTask, rows.rows() - begin);
-    auto block = rows.middleRows(begin, count);
-    block.array().rowwise() -= m.array();
-    block.array().rowwise() *= inv.array();
+    for (int64_t r = begin; r < begin + count; ++r) {
+      rows.row(r).array() = rows.row(r).array() * scale.array() + offset.array();
+    }
   });
 }
 
@@ -38,33 +35,44 @@ Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows) {
   // Per column: mean and sum of squared deviations of the rows so far, merged block by block (Chan et
   // al. 1979). Within a block, one pass of sums of x - K and (x - K)^2 with K the mean so far (the
   // block's first row for the first block), which keeps the cancellation in M2 = S2 - S1^2 / n small.
-  std::vector<double> mean(dim, 0.0), m2(dim, 0.0);
-  const int64_t tasks = (static_cast<int64_t>(dim) + kColumnsPerTask - 1) / kColumnsPerTask;
+  // The sums run in float over groups of kGroupRows rows (a few dozen small deviations lose nothing that
+  // matters) and in double across groups and blocks. One thread: the pass is bound by memory.
+  constexpr Eigen::Index kGroupRows = 32;
+  const Eigen::Index d = static_cast<Eigen::Index>(dim);
+  Eigen::ArrayXd mean = Eigen::ArrayXd::Zero(d), m2 = Eigen::ArrayXd::Zero(d), s1(d), s2(d);
+  Eigen::ArrayXf shift(d), g1(d), g2(d);
   for (uint64_t begin = 0; begin < n; begin += block_rows) {
     const uint64_t count = std::min(block_rows, n - begin);
     const float* block = source.data() ? source.data() + begin * dim : buffer.data();
     if (!source.data()) source.read_rows(begin, count, buffer.data());
-    const double seen = static_cast<double>(begin), rows = static_cast<double>(count), total = seen + rows;
-    for_each_block(tasks, [&](int64_t t) {
-      const uint64_t c0 = t * kColumnsPerTask, width = std::min<uint64_t>(dim, c0 + kColumnsPerTask) - c0;
-      double shift[kColumnsPerTask], s1[kColumnsPerTask] = {}, s2[kColumnsPerTask] = {};
-      for (uint64_t c = 0; c < width; ++c) shift[c] = begin == 0 ? block[c0 + c] : mean[c0 + c];
-      for (uint64_t r = 0; r < count; ++r) {
-        const float* row = block + r * dim + c0;
-        for (uint64_t c = 0; c < width; ++c) {
-          const double d = row[c] - shift[c];
-          s1[c] += d;
-          s2[c] += d * d;
+    const Eigen::Map<const RowMatrix<float>> rows(block, static_cast<Eigen::Index>(count), d);
+    if (begin == 0) {
+      shift = rows.row(0).transpose().array();
+    } else {
+      shift = mean.cast<float>();
+    }
+    s1.setZero();
+    s2.setZero();
+    for (Eigen::Index g = 0; g < rows.rows(); g += kGroupRows) {
+      g1.setZero();
+      g2.setZero();
+      for (Eigen::Index r = g; r < std::min(g + kGroupRows, rows.rows()); ++r) {
+        const float* x = rows.row(r).data();
+        for (Eigen::Index c = 0; c < d; ++c) {
+          const float dev = x[c] - shift[c];
+          g1[c] += dev;
+          g2[c] += dev * dev;
         }
       }
-      for (uint64_t c = 0; c < width; ++c) {
-        const double block_mean = shift[c] + s1[c] / rows;
-        const double block_m2 = std::max(0.0, s2[c] - s1[c] * s1[c] / rows);
-        const double delta = block_mean - mean[c0 + c];
-        mean[c0 + c] += delta * rows / total;
-        m2[c0 + c] += block_m2 + delta * delta * seen * rows / total;
-      }
-    });
+      s1 += g1.cast<double>();
+      s2 += g2.cast<double>();
+    }
+    const double seen = static_cast<double>(begin), added = static_cast<double>(count), total = seen + added;
+    const Eigen::ArrayXd block_mean = shift.cast<double>() + s1 / added;
+    const Eigen::ArrayXd block_m2 = (s2 - s1.square() / added).max(0.0);
+    const Eigen::ArrayXd delta = block_mean - mean;
+    mean += delta * (added / total);
+    m2 += block_m2 + delta.square() * (seen * added / total);
   }
   Standardizer s;
   s.mean.resize(dim);

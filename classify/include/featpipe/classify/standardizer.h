@@ -17,8 +17,8 @@ struct Standardizer {
   void apply(MatrixView<float> rows) const;
 };
 
-/// Mean and std of every dimension of source, in double, read by blocks of block_rows rows and combined
-/// in block order (Chan et al.), so the result does not depend on threads.
+/// Mean and std of every dimension of source, read by blocks of block_rows rows (used in place when the
+/// source is in memory) and combined in block order (Chan et al.) in double.
 Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows = 4096);
 
 /// mean 0, std 1: the identity.
