@@ -1,4 +1,5 @@
 // featpipe train: a linear classifier on a feature store, written as a model store with its history.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -51,6 +52,7 @@ int run_train(const std::vector<std::string>& args) {
   check_output_path(out, "--out");
   const classify::TrainParams p = train_params(train_args, common.seed);
 
+  const auto start = std::chrono::steady_clock::now();
   const classify::StoreRowSource train(train_path);
   const FeatureSignature train_sig =
       signature(train_path, train.reader().provenance(), train.dim(), train.reader().class_names());
@@ -98,8 +100,9 @@ int run_train(const std::vector<std::string>& args) {
       model_provenance("train", train_path, train.reader().provenance(), val_path,
                        val ? val->reader().provenance() : nlohmann::json(), p, result.history);
   classify::save_model(out, result.model, result.history, provenance);
-  std::printf("wrote %s: W [%llu, %d]%s\n", out.c_str(), static_cast<unsigned long long>(result.model.dim()),
-              classes,
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("wrote %s: W [%llu, %d] in %.2f s%s\n", out.c_str(),
+              static_cast<unsigned long long>(result.model.dim()), classes, seconds,
               result.history.stopped_early
                   ? (", stopped early; kept epoch " + std::to_string(result.history.best_epoch)).c_str()
                   : "");
