@@ -80,11 +80,12 @@ int run_vocab(const std::vector<std::string>& args) {
        "stop when the energy (log-likelihood) changes by less than this fraction (default 1e-4; gmm 1e-6)")  //
       ("batch", po::value(&a.batch)->default_value(a.batch), "rows per mini-batch step")  //
       ("whiten", po::value(&a.whiten)->default_value(a.whiten),
-       "none | zca, learned and stored with the words")                                                    //
-      ("zca-eps", po::value(&a.zca_eps)->default_value(a.zca_eps), "added to the eigenvalues before ZCA")  //
+       "none | zca, learned and stored with the words")  //
+      ("zca-eps", po::value(&a.zca_eps)->default_value(a.zca_eps, "0.1"),
+       "added to the eigenvalues before ZCA")  //
       ("patch-norm", po::bool_switch(&a.patch_norm),
        "normalise each descriptor's mean and contrast first (patch(norm=1) already does)")  //
-      ("patch-eps", po::value(&a.patch_eps)->default_value(a.patch_eps),
+      ("patch-eps", po::value(&a.patch_eps)->default_value(a.patch_eps, "10"),
        "added to the variance by --patch-norm")  //
       ("out", po::value(&a.out), "output vocabulary (.h5)");
   CommonOptions common;
