@@ -2,6 +2,7 @@
 // triangle, pooled over a spatial pyramid, normalised, optionally kernel-mapped) into a feature store. The
 // descriptor is the one the vocabulary records; descriptors are computed image by image and never stored.
 #include <algorithm>
+#include <filesystem>
 
 #include "commands.h"
 #include "featpipe/data/errors.h"
@@ -117,17 +118,11 @@ int run_encode(const std::vector<std::string>& args) {
   provenance["command"] = "encode";
   provenance["features"] = encoder->spec();
   provenance["descriptor"] = encoder->descriptor_spec();
-  provenance["encoding"] = {{"encoding", a.encoding},
-                            {"pool", a.pool},
-                            {"pyramid", features::format_pyramid_levels(p.encoder.pyramid)},
-                            {"norm", vocab::format_norm(p.norm)},
-                            {"soft_neighbours", a.soft_neighbours},
-                            {"soft_beta", a.soft_beta}};
-  if (p.kernel_map) {
-    provenance["encoding"]["kernel_map"] = vocab::to_string(p.kernel_map->kernel);
-    provenance["encoding"]["kernel_order"] = p.kernel_map->order;
-  }
-  provenance["vocab"] = {{"path", a.vocab}, {"provenance", vocab::vocabulary_provenance(a.vocab)}};
+  provenance["encoding"] = vocab::to_json(p);
+  // The absolute path too, so a later stage run from another directory finds the vocabulary again.
+  provenance["vocab"] = {{"path", a.vocab},
+                         {"absolute_path", std::filesystem::absolute(a.vocab).string()},
+                         {"provenance", vocab::vocabulary_provenance(a.vocab)}};
   provenance["dim"] = dim;
   provenance["image_size"] = {first.cols, first.rows, first.channels()};
   data::FeatureStoreWriter writer(a.out, dim, opened.dataset->class_names(), provenance);

@@ -95,5 +95,21 @@ TEST(VocabularyTest, ImageEncoderNormalisesAndMaps) {
   EXPECT_EQ(encoder.spec(), "encode(encoding=bow,kernel_map=chi2,norm=l1,order=1,pool=sum,pyramid=1:2)");
 }
 
+TEST(VocabularyTest, EncodingParamsRoundTripThroughJson) {
+  EncodingParams p;
+  p.encoder.encoding = EncodingKind::soft;
+  p.encoder.pooling = Pooling::max;
+  p.encoder.pyramid = {1, 3};
+  p.encoder.soft_neighbours = 7;
+  p.encoder.soft_beta = 0.5;
+  p.norm = parse_norm("power(alpha=0.3)+l2");
+  p.kernel_map = KernelMapParams{AdditiveKernel::intersection, 2, 0.4};
+  const EncodingParams r = encoding_params_from_json(to_json(p));
+  EXPECT_EQ(to_json(r), to_json(p));
+  EXPECT_EQ(r.encoder.pyramid, p.encoder.pyramid);
+  EXPECT_EQ(r.kernel_map->order, 2);
+  EXPECT_THROW(encoding_params_from_json({{"encoding", "bow"}}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace featpipe::vocab

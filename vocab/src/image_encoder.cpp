@@ -20,6 +20,43 @@ std::vector<NormStep> default_norm(EncodingKind kind) {
   return {};
 }
 
+nlohmann::json to_json(const EncodingParams& p) {
+  nlohmann::json j = {{"encoding", to_string(p.encoder.encoding)},
+                      {"pool", to_string(p.encoder.pooling)},
+                      {"pyramid", features::format_pyramid_levels(p.encoder.pyramid)},
+                      {"norm", format_norm(p.norm)},
+                      {"soft_neighbours", p.encoder.soft_neighbours},
+                      {"soft_beta", p.encoder.soft_beta}};
+  if (p.kernel_map) {
+    j["kernel_map"] = to_string(p.kernel_map->kernel);
+    j["kernel_order"] = p.kernel_map->order;
+    j["kernel_period"] = p.kernel_map->period;
+  }
+  return j;
+}
+
+EncodingParams encoding_params_from_json(const nlohmann::json& j) {
+  EncodingParams p;
+  try {
+    p.encoder.encoding = parse_encoding(j.at("encoding").get<std::string>());
+    p.encoder.pooling = parse_pooling(j.at("pool").get<std::string>());
+    p.encoder.pyramid = features::parse_pyramid_levels(j.at("pyramid").get<std::string>());
+    p.encoder.soft_neighbours = j.at("soft_neighbours").get<int>();
+    p.encoder.soft_beta = j.at("soft_beta").get<double>();
+    p.norm = parse_norm(j.at("norm").get<std::string>());
+    if (j.contains("kernel_map")) {
+      KernelMapParams km;
+      km.kernel = parse_additive_kernel(j.at("kernel_map").get<std::string>());
+      km.order = j.at("kernel_order").get<int>();
+      km.period = j.at("kernel_period").get<double>();
+      p.kernel_map = km;
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(std::string("encoding parameters are incomplete: ") + e.what());
+  }
+  return p;
+}
+
 ImageEncoder::ImageEncoder(const Vocabulary& vocabulary, const EncodingParams& params)
     : descriptor_spec_(vocabulary.descriptor),
       descriptor_(features::make_descriptor(vocabulary.descriptor)),

@@ -4,6 +4,7 @@
 // `featpipe encode` runs it with the same parallel, block-by-block job as `featpipe extract`, and
 // descriptors are computed image by image and never stored.
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,12 @@ struct EncodingParams {
 /// for vlad and fisher (the improved variants), none for triangle (Coates et al. standardise features in
 /// the classifier instead).
 std::vector<NormStep> default_norm(EncodingKind kind);
+
+/// The parameters as an encoded store's provenance records them ("encoding"), and back, so a later stage
+/// (e.g. predict) can rebuild the same ImageEncoder from the store and its vocabulary.
+/// encoding_params_from_json throws std::invalid_argument naming what is missing or wrong.
+nlohmann::json to_json(const EncodingParams& params);
+EncodingParams encoding_params_from_json(const nlohmann::json& json);
 
 class ImageEncoder final : public features::FeatureExtractor {
  public:
