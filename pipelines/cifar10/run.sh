@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# CIFAR-10 (the official binary batches in DIR): raw pixels against three engineered pipelines
+# (lib/recipe.sh). --stage N resumes, finished outputs are skipped, --fast runs on a small seeded subset.
+# Outputs: exp/cifar10/.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+usage_extra="DIR   (DIR holds data_batch_1..5.bin, test_batch.bin, batches.meta.txt)"
+. "$here/../lib/stages.sh"
+parse_stage_args "$@"
+if [[ ${#extra_args[@]} -ne 1 ]]; then
+  echo "usage: $0 [--stage N] [--fast] $usage_extra" >&2
+  exit 2
+fi
+
+data="cifar10:${extra_args[0]}"
+exp=${EXP:-exp/cifar10}
+title="CIFAR-10: raw pixels vs engineered features"
+val=5000 epochs=10 subset=() resize=()
+dsift="dsift(step=4,size=4:6:8)" bow_k=512 bow_pyramid=1:2
+patch="patch(size=6,stride=2,norm=1)" tri_k=800 tri_pyramid=2
+if (( fast )); then
+  exp=${EXP:-exp/cifar10-fast}
+  val=0.1 epochs=5 subset=(--subset 2000) bow_k=64 tri_k=100
+fi
+. "$here/../lib/recipe.sh"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# An image folder (DIR/train/<class>/*, DIR/test/<class>/*, any format OpenCV reads), resized to a common
+# size: raw pixels against three engineered pipelines (lib/recipe.sh). --stage N resumes, finished outputs
+# are skipped, --fast runs on a small seeded subset. SIZE (default 64x64) sets --resize. Outputs:
+# exp/<folder name>/.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+usage_extra="DIR [SIZE]   (DIR/train/<class>/*, DIR/test/<class>/*; SIZE as WxH, default 64x64)"
+. "$here/../lib/stages.sh"
+parse_stage_args "$@"
+if [[ ${#extra_args[@]} -lt 1 || ${#extra_args[@]} -gt 2 ]]; then
+  echo "usage: $0 [--stage N] [--fast] $usage_extra" >&2
+  exit 2
+fi
+
+data="folder:${extra_args[0]}"
+size=${extra_args[1]:-64x64}
+exp=${EXP:-exp/$(basename "${extra_args[0]}")}
+title="$(basename "${extra_args[0]}"): raw pixels vs engineered features"
+val=0.1 epochs=10 subset=() resize=(--resize "$size")
+dsift="dsift(step=4,size=4:6:8)" bow_k=256 bow_pyramid=1:2
+patch="patch(size=6,stride=2,norm=1)" tri_k=400 tri_pyramid=2
+if (( fast )); then
+  exp=${EXP:-exp/$(basename "${extra_args[0]}")-fast}
+  epochs=5 subset=(--subset 2000) bow_k=32 tri_k=50
+fi
+. "$here/../lib/recipe.sh"

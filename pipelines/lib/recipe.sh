@@ -1,0 +1,67 @@
+# The four compared pipelines as numbered stages, sourced by pipelines/<dataset>/run.sh after it sets:
+#   data      dataset spec             exp     experiment folder
+#   val       --val-size               subset  (--subset N) for --fast, or empty
+#   epochs    training epochs          resize  (--resize WxH) for image folders, or empty
+#   title     report title
+#   dsift     dense SIFT descriptor spec;  patch   patch descriptor spec
+#   bow_k / tri_k  vocabulary sizes;       bow_pyramid / tri_pyramid  pyramids
+# Each stage is a plain featpipe call; see lib/stages.sh for --stage and the skipping of finished outputs.
+
+mkdir -p "$exp"
+fp() { "$FEATPIPE" "$@"; }
+# Every split of one feature spec: train and val from the training set, test from the test set.
+splits() {  # FIRST-STAGE NAME COMMAND-AND-OPTIONS...
+  local first=$1 name=$2
+  shift 2
+  stage $first "$exp/${name}_train.h5" -- fp "$@" --data "$data" "${resize[@]}" --val-size $val "${subset[@]}" \
+    --split train --out "$exp/${name}_train.h5"
+  stage $((first + 1)) "$exp/${name}_val.h5" -- fp "$@" --data "$data" "${resize[@]}" --val-size $val \
+    --split val --out "$exp/${name}_val.h5"
+  stage $((first + 2)) "$exp/${name}_test.h5" -- fp "$@" --data "$data" "${resize[@]}" "${subset[@]}" \
+    --split test --out "$exp/${name}_test.h5"
+}
+sweep() {  # STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE (features: MODEL up to its last '_')
+  stage $1 "$exp/$2.h5" -- fp sweep --train "$exp/${2%_*}_train.h5" --val "$exp/${2%_*}_val.h5" --loss $3 \
+    --lr-range $4 --lambda-range $5 --steps 3 --epochs $epochs --batch 256 --out "$exp/$2.h5"
+}
+descriptors() {  # STAGE NAME DESCRIPTOR
+  stage $1 "$exp/$2_desc.h5" -- fp descriptors --data "$data" "${resize[@]}" --val-size $val "${subset[@]}" \
+    --split train --descriptor "$3" --sample 200000 --out "$exp/$2_desc.h5"
+}
+
+# Pipeline 1 (baseline): raw pixels + softmax and + linear SVM.
+splits 1 raw extract --features raw
+sweep 4 raw_softmax softmax 3e-4:3e-3 1e-5:1e-3
+sweep 5 raw_svm svm 3e-4:3e-3 1e-5:1e-3
+
+# Pipeline 2 (CS231n-style): HOG + hue histogram + linear SVM.
+splits 6 hoghue extract --features "hog(cell=4,variant=uoctti)+huehist(bins=12)"
+sweep 9 hoghue_svm svm 3e-4:3e-3 1e-5:1e-3
+
+# Pipeline 3 (PHOW-style): dense SIFT, a k-means vocabulary, bag of words over a spatial pyramid, chi2
+# homogeneous kernel map, linear SVM.
+descriptors 10 dsift "$dsift"
+stage 11 "$exp/dsift_vocab.h5" -- fp vocab --descriptors "$exp/dsift_desc.h5" --k $bow_k --iterations 20 \
+  --out "$exp/dsift_vocab.h5"
+splits 12 bow encode --vocab "$exp/dsift_vocab.h5" --encoding bow --pyramid $bow_pyramid --norm hellinger \
+  --kernel-map chi2
+sweep 15 bow_svm svm 1e-4:1e-3 1e-5:1e-3
+
+# Pipeline 4 (Coates-Lee-Ng): small patches, ZCA, k-means, triangle encoding pooled over quadrants,
+# linear SVM.
+descriptors 16 patch "$patch"
+stage 17 "$exp/patch_vocab.h5" -- fp vocab --descriptors "$exp/patch_desc.h5" --k $tri_k --whiten zca \
+  --iterations 20 --out "$exp/patch_vocab.h5"
+splits 18 triangle encode --vocab "$exp/patch_vocab.h5" --encoding triangle --pyramid $tri_pyramid --pool sum
+sweep 21 triangle_svm svm 1e-4:1e-3 1e-5:1e-3
+
+# 22: the report (table + plots) over every model, each on its own test store.
+models=("$exp/raw_softmax.h5" "$exp/raw_svm.h5" "$exp/hoghue_svm.h5" "$exp/bow_svm.h5" "$exp/triangle_svm.h5")
+tests=("$exp/raw_test.h5" "$exp/raw_test.h5" "$exp/hoghue_test.h5" "$exp/bow_test.h5" "$exp/triangle_test.h5")
+stage 22 "$exp/report/report.html" -- fp compare "${models[@]}" --test "${tests[@]}" --title "$title" \
+  --out "$exp/report"
+if [[ -e $exp/report/report.html ]]; then
+  echo
+  fp compare "${models[@]}" --test "${tests[@]}" --out "$exp/report" --no-plots --quiet
+  echo "report: $exp/report/report.html"
+fi
