@@ -38,27 +38,34 @@ sweep 5 raw_svm svm 3e-4:3e-3 1e-5:1e-3
 splits 6 hoghue extract --features "hog(cell=4,variant=uoctti)+huehist(bins=12)"
 sweep 9 hoghue_svm svm 3e-4:3e-3 1e-5:1e-3
 
+# Pipeline 2b: the same HOG + hue vector concatenated with the raw pixels ("engineer features and
+# concatenate them into large vectors").
+splits 10 hograw extract --features "hog(cell=4,variant=uoctti)+huehist(bins=12)+raw"
+sweep 13 hograw_svm svm 3e-4:3e-3 1e-5:1e-3
+
 # Pipeline 3 (PHOW-style): dense SIFT, a k-means vocabulary, bag of words over a spatial pyramid, chi2
 # homogeneous kernel map, linear SVM.
-descriptors 10 dsift "$dsift"
-stage 11 "$exp/dsift_vocab.h5" -- fp vocab --descriptors "$exp/dsift_desc.h5" --k $bow_k --iterations 20 \
+descriptors 14 dsift "$dsift"
+stage 15 "$exp/dsift_vocab.h5" -- fp vocab --descriptors "$exp/dsift_desc.h5" --k $bow_k --iterations 20 \
   --out "$exp/dsift_vocab.h5"
-splits 12 bow encode --vocab "$exp/dsift_vocab.h5" --encoding bow --pyramid $bow_pyramid --norm hellinger \
+splits 16 bow encode --vocab "$exp/dsift_vocab.h5" --encoding bow --pyramid $bow_pyramid --norm hellinger \
   --kernel-map chi2
-sweep 15 bow_svm svm 1e-4:1e-3 1e-5:1e-3
+sweep 19 bow_svm svm 1e-4:1e-3 1e-5:1e-3
 
 # Pipeline 4 (Coates-Lee-Ng): small patches, ZCA, k-means, triangle encoding pooled over quadrants,
 # linear SVM.
-descriptors 16 patch "$patch"
-stage 17 "$exp/patch_vocab.h5" -- fp vocab --descriptors "$exp/patch_desc.h5" --k $tri_k --whiten zca \
+descriptors 20 patch "$patch"
+stage 21 "$exp/patch_vocab.h5" -- fp vocab --descriptors "$exp/patch_desc.h5" --k $tri_k --whiten zca \
   --iterations 20 --out "$exp/patch_vocab.h5"
-splits 18 triangle encode --vocab "$exp/patch_vocab.h5" --encoding triangle --pyramid $tri_pyramid --pool sum
-sweep 21 triangle_svm svm 1e-4:1e-3 1e-5:1e-3
+splits 22 triangle encode --vocab "$exp/patch_vocab.h5" --encoding triangle --pyramid $tri_pyramid --pool sum
+sweep 25 triangle_svm svm 1e-4:1e-3 1e-5:1e-3
 
-# 22: the report (table + plots) over every model, each on its own test store.
-models=("$exp/raw_softmax.h5" "$exp/raw_svm.h5" "$exp/hoghue_svm.h5" "$exp/bow_svm.h5" "$exp/triangle_svm.h5")
-tests=("$exp/raw_test.h5" "$exp/raw_test.h5" "$exp/hoghue_test.h5" "$exp/bow_test.h5" "$exp/triangle_test.h5")
-stage 22 "$exp/report/report.html" -- fp compare "${models[@]}" --test "${tests[@]}" --title "$title" \
+# 26: the report (table + plots) over every model, each on its own test store.
+models=("$exp/raw_softmax.h5" "$exp/raw_svm.h5" "$exp/hoghue_svm.h5" "$exp/hograw_svm.h5" "$exp/bow_svm.h5"
+  "$exp/triangle_svm.h5")
+tests=("$exp/raw_test.h5" "$exp/raw_test.h5" "$exp/hoghue_test.h5" "$exp/hograw_test.h5" "$exp/bow_test.h5"
+  "$exp/triangle_test.h5")
+stage 26 "$exp/report/report.html" -- fp compare "${models[@]}" --test "${tests[@]}" --title "$title" \
   --out "$exp/report"
 if [[ -e $exp/report/report.html ]]; then
   echo
