@@ -66,9 +66,18 @@ void BatchGradient::compute_block(int64_t k) {
   for (int64_t i = 0; i < count; ++i) blk.correct += argmax<float>(scores.row(i)) == blk.labels[i];
   const Labels block_labels(blk.labels.data(), count);
   blk.loss = data_loss<float>(loss_, scores, block_labels, blk.dscores.topRows(count).leftCols(classes_));
+  // Rows with dL/dS = 0 (the margin losses' rows that meet every margin) add nothing to the gradient:
+  // the backward pass skips them, keeping the others' rows and gradients in order.
+  int64_t active = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    if (blk.dscores.row(i).isZero(0)) continue;
+    blk.rows[active] = blk.rows[i];
+    if (active != i) blk.dscores.row(active) = blk.dscores.row(i);
+    ++active;
+  }
   // the block's mean loss weighs count / n in the minibatch mean
   const float share = static_cast<float>(count) / static_cast<float>(n);
-  rows_backward(blk.rows.data(), count, dim_, blk.dscores.data(), padded_, share, blk.grad.data(),
+  rows_backward(blk.rows.data(), active, dim_, blk.dscores.data(), padded_, share, blk.grad.data(),
                 blk.grad.data() + dim_ * padded_);
 }
 
