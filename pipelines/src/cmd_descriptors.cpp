@@ -10,8 +10,6 @@
 
 #include <algorithm>
 #include <array>
-#include <exception>
-#include <mutex>
 #include <numeric>
 #include <random>
 
@@ -21,34 +19,10 @@
 #include "featpipe/features/descriptor.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/pipelines/progress.h"
+#include "featpipe/pipelines/worker_errors.h"
 
 namespace featpipe::pipelines {
 namespace {
-
-/// Keeps the first exception thrown by any worker so it can be rethrown on the calling thread.
-class FirstError {
- public:
-  void capture() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!error_) error_ = std::current_exception();
-  }
-  bool failed() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return static_cast<bool>(error_);
-  }
-  void rethrow() const {
-    if (error_) std::rethrow_exception(error_);
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::exception_ptr error_;
-};
-
-std::string describe_image(const data::SplitView& view, std::size_t i) {
-  return view.dataset().spec() + " image " + std::to_string(view.source_index(i)) + " of " +
-         (view.source() == data::Source::train ? "train" : "test");
-}
 
 /// Runs fn(i, features) for images [begin, end) in parallel, each thread reusing one LocalFeatures. The
 /// descriptor's std::invalid_argument becomes an InputError naming the image; the first error is rethrown.

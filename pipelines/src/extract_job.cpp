@@ -2,38 +2,17 @@
 
 #include <omp.h>
 
-#include <exception>
-#include <mutex>
 #include <vector>
 
 #include "featpipe/data/errors.h"
+#include "featpipe/pipelines/worker_errors.h"
 
 namespace featpipe::pipelines {
-namespace {
-
-/// Keeps the first exception thrown by any worker so it can be rethrown on the calling thread.
-class FirstError {
- public:
-  void capture() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!error_) error_ = std::current_exception();
-  }
-  bool failed() const { return static_cast<bool>(error_); }
-  void rethrow() const {
-    if (error_) std::rethrow_exception(error_);
-  }
-
- private:
-  std::mutex mutex_;
-  std::exception_ptr error_;
-};
 
 std::string describe_image(const data::SplitView& view, std::size_t i) {
   return view.dataset().spec() + " image " + std::to_string(view.source_index(i)) + " of " +
          (view.source() == data::Source::train ? "train" : "test");
 }
-
-}  // namespace
 
 void extract_to_store(const data::SplitView& view, const features::FeatureExtractor& extractor, std::size_t dim,
                       const ExtractRange& range, data::FeatureStoreWriter& writer, Progress& progress) {
