@@ -6,6 +6,8 @@
 #include "featpipe/data/errors.h"
 #include "featpipe/features/extractor.h"
 #include "featpipe/pipelines/dataset_options.h"
+#include "featpipe/vocab/image_encoder.h"
+#include "featpipe/vocab/vocabulary.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -25,10 +27,15 @@ cv::Mat conform(const cv::Mat& image, const ImageShape& shape) {
   return out;
 }
 
+/// The extractor of the store: a global extractor, or an ImageEncoder over the vocabulary it owns.
 class ExtractChain final : public FeatureChain {
  public:
-  ExtractChain(std::unique_ptr<features::FeatureExtractor> extractor, ImageShape shape)
-      : extractor_(std::move(extractor)), shape_(shape), dim_(extractor_->dim(shape.size, shape.channels)) {}
+  ExtractChain(std::unique_ptr<features::FeatureExtractor> extractor, ImageShape shape,
+               std::unique_ptr<vocab::Vocabulary> vocabulary = nullptr)
+      : vocabulary_(std::move(vocabulary)),
+        extractor_(std::move(extractor)),
+        shape_(shape),
+        dim_(extractor_->dim(shape.size, shape.channels)) {}
 
   std::size_t dim() const override { return dim_; }
 
@@ -50,6 +57,7 @@ class ExtractChain final : public FeatureChain {
   }
 
  private:
+  std::unique_ptr<vocab::Vocabulary> vocabulary_;  // outlives the encoder made from it
   std::unique_ptr<features::FeatureExtractor> extractor_;
   ImageShape shape_;
   std::size_t dim_;
@@ -77,8 +85,17 @@ std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& p, const 
     return std::make_unique<ExtractChain>(features::make_extractor(p["features"].get<std::string>()),
                                           image_shape(p, source));
   }
+  if (command == "encode") {
+    const std::string vocab_path = p.contains("vocab") ? p["vocab"].value("path", "") : "";
+    if (vocab_path.empty() || !p.contains("encoding")) {
+      throw InputError(source, "provenance of its encoded features names no vocabulary or encoding");
+    }
+    auto vocabulary = std::make_unique<vocab::Vocabulary>(vocab::load_vocabulary(vocab_path));
+    auto encoder = std::make_unique<vocab::ImageEncoder>(*vocabulary, vocab::encoding_params_from_json(p["encoding"]));
+    return std::make_unique<ExtractChain>(std::move(encoder), image_shape(p, source), std::move(vocabulary));
+  }
   throw InputError(source, "its features were made by '" + command +
-                               "', which predict cannot replay; only extract-made stores are supported");
+                               "', which predict cannot replay (extract and encode stores can be)");
 }
 
 }  // namespace featpipe::pipelines

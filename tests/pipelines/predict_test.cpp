@@ -89,4 +89,50 @@ TEST_F(PredictCli, LargerImagesAreResizedToTheTrainingSize) {
   EXPECT_NE(r.err.find("resize to 24x24, extract raw(size=12x12)"), std::string::npos) << r.err;
 }
 
+TEST(PredictEncoded, ReplaysDescriptorVocabularyAndEncoding) {
+  TempDir dir;
+  auto run_ok = [&](const std::vector<std::string>& args) {
+    const auto r = run_featpipe(args, dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  };
+  const auto path = [&](const std::string& name) { return (dir / name).string(); };
+  run_ok({"descriptors", "--quiet", "--data", kData, "--descriptor", "patch(size=5,stride=2,norm=1)", "--sample",
+          "5000", "--out", path("desc.h5")});
+  run_ok({"vocab", "--quiet", "--descriptors", path("desc.h5"), "--k", "16", "--whiten", "zca", "--out",
+          path("vocab.h5")});
+  for (const char* split : {"train", "test"}) {
+    run_ok({"encode", "--quiet", "--data", kData, "--split", split, "--vocab", path("vocab.h5"), "--encoding",
+            "triangle", "--pyramid", "2", "--out", path(std::string(split) + ".h5")});
+  }
+  run_ok({"train", "--quiet", "--train", path("train.h5"), "--loss", "svm", "--epochs", "3", "--out",
+          path("model.h5")});
+
+  const auto model = featpipe::classify::load_model(path("model.h5"));
+  featpipe::data::FeatureStoreReader test(path("test.h5"));
+  std::vector<float> rows(test.rows() * test.dim());
+  test.read_rows(0, test.rows(), rows.data());
+  const auto scores = featpipe::classify::predict_scores(
+      model.model, Eigen::Map<const featpipe::classify::RowMatrix<float>>(rows.data(), Eigen::Index(test.rows()),
+                                                                          Eigen::Index(test.dim())));
+  const auto dataset = featpipe::data::open_dataset(kData);
+  std::vector<std::string> args = {"predict", "--quiet", "--model", path("model.h5")};
+  std::vector<std::string> expected;
+  for (std::size_t i = 0; i < test.rows(); ++i) {
+    const std::string png = path("img_" + std::to_string(i) + ".png");
+    ASSERT_TRUE(cv::imwrite(png, dataset->image(featpipe::data::Source::test, test.index()[i])));
+    args.push_back(png);
+    Eigen::Index best = 0;
+    scores.row(Eigen::Index(i)).maxCoeff(&best);
+    expected.push_back(png + "\t" + model.model.class_names[best] + "\t");
+  }
+  const auto r = run_featpipe(args, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  for (const std::string& want : expected) {
+    ASSERT_TRUE(std::getline(lines, line));
+    EXPECT_EQ(line.substr(0, want.size()), want) << line;
+  }
+}
+
 }  // namespace
