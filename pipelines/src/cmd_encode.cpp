@@ -131,6 +131,8 @@ int run_encode(const std::vector<std::string>& args) {
   Progress progress("encode " + a.encoding + " k=" + std::to_string(v.k()) + " " + v.descriptor, view.size(),
                     common.quiet);
   extract_to_store(view, *encoder, dim, {0, view.size(), block}, writer, progress);
+  provenance["seconds"] = progress.elapsed_seconds();
+  writer.store().set_provenance(provenance);
   writer.commit();
   progress.finish();
   log_line(common, "wrote " + a.out + ": " + std::to_string(view.size()) + " x " + std::to_string(dim) +

@@ -184,6 +184,7 @@ int run_sweep(const std::vector<std::string>& args) {
       model_provenance("sweep", train_path, train_store.reader().provenance(), val_path,
                        val_store.reader().provenance(), best_params, best.result->history);
   provenance["sweep"] = {{"lr_range", lr_range}, {"lambda_range", lambda_range}, {"runs", table}};
+  provenance["result"]["seconds"] = best.seconds;  // the chosen run's training time
   classify::save_model(out, model, best.result->history, provenance);
   std::printf("wrote %s: the best run, lr %g, lambda %g, val acc %.4f\n", out.c_str(), best.lr, best.lambda,
               best.val_acc());

@@ -1,5 +1,6 @@
 #include "featpipe/pipelines/feature_chain.h"
 
+#include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -86,7 +87,11 @@ std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& p, const 
                                           image_shape(p, source));
   }
   if (command == "encode") {
-    const std::string vocab_path = p.contains("vocab") ? p["vocab"].value("path", "") : "";
+    // The absolute path first: predict may run from another directory than encode did.
+    std::string vocab_path = p.contains("vocab") ? p["vocab"].value("absolute_path", "") : "";
+    if (vocab_path.empty() || !std::filesystem::exists(vocab_path)) {
+      vocab_path = p.contains("vocab") ? p["vocab"].value("path", "") : "";
+    }
     if (vocab_path.empty() || !p.contains("encoding")) {
       throw InputError(source, "provenance of its encoded features names no vocabulary or encoding");
     }
