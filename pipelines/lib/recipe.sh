@@ -20,9 +20,9 @@ splits() {  # FIRST-STAGE NAME COMMAND-AND-OPTIONS...
   stage $((first + 2)) "$exp/${name}_test.h5" -- fp "$@" --data "$data" "${resize[@]}" "${subset[@]}" \
     --split test --out "$exp/${name}_test.h5"
 }
-sweep() {  # STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE (features: MODEL up to its last '_')
+sweep() {  # STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE [EPOCHS] (features: MODEL up to its last '_')
   stage $1 "$exp/$2.h5" -- fp sweep --train "$exp/${2%_*}_train.h5" --val "$exp/${2%_*}_val.h5" --loss $3 \
-    --lr-range $4 --lambda-range $5 --steps 3 --epochs $epochs --batch 256 --out "$exp/$2.h5"
+    --lr-range $4 --lambda-range $5 --steps 3 --epochs ${6:-$epochs} --batch 256 --out "$exp/$2.h5"
 }
 descriptors() {  # STAGE NAME DESCRIPTOR
   stage $1 "$exp/$2_desc.h5" -- fp descriptors --data "$data" "${resize[@]}" --val-size $val "${subset[@]}" \
@@ -36,12 +36,13 @@ sweep 5 raw_svm svm 3e-4:3e-3 1e-5:1e-3
 
 # Pipeline 2 (CS231n-style): HOG + hue histogram + linear SVM.
 splits 6 hoghue extract --features "hog(cell=4,variant=uoctti)+huehist(bins=12)"
-sweep 9 hoghue_svm svm 3e-4:3e-3 1e-5:1e-3
+# A few thousand dimensions train in about a second an epoch, so these get twice the epochs.
+sweep 9 hoghue_svm svm 3e-4:3e-3 1e-5:1e-3 $((2 * epochs))
 
 # Pipeline 2b: the same HOG + hue vector concatenated with the raw pixels ("engineer features and
 # concatenate them into large vectors").
 splits 10 hograw extract --features "hog(cell=4,variant=uoctti)+huehist(bins=12)+raw"
-sweep 13 hograw_svm svm 3e-4:3e-3 1e-5:1e-3
+sweep 13 hograw_svm svm 3e-4:3e-3 1e-5:1e-3 $((2 * epochs))
 
 # Pipeline 3 (PHOW-style): dense SIFT, a k-means vocabulary, bag of words over a spatial pyramid, chi2
 # homogeneous kernel map, linear SVM.
