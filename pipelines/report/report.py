@@ -224,6 +224,7 @@ def main():
                 "body{font-family:sans-serif;margin:2em;max-width:1200px}"
                 "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;text-align:right}"
                 "td:first-child,td:nth-child(2),th{text-align:left}img{max-width:100%}"
+                "td:nth-child(2){max-width:28em;overflow-wrap:anywhere;font-size:0.85em}"
                 "</style></head><body>")
         f.write(f"<h1>{html.escape(title)}</h1><table id='results'><tr>")
         f.write("".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>")
