@@ -89,7 +89,8 @@ int main(int argc, char** argv) try {
   const cv::Size size = images[0].size();
 
   for (const char* name : {"dalaltriggs", "uoctti"}) {
-    const auto hog = featpipe::features::make_extractor(std::string("hog(cell=4,bins=9,variant=") + name + ")");
+    const auto hog =
+        featpipe::features::make_extractor(std::string("hog(cell=4,bins=9,variant=") + name + ")");
     const std::size_t dim = hog->dim(size, 1);
     std::vector<float> out(dim);
     const double rate = images_per_second(n, [&](std::size_t i) { hog->extract(images[i], out.data()); });

@@ -50,7 +50,8 @@ inline CliResult run_featpipe(const std::vector<std::string>& args, const std::f
 /// Files in dir (not recursive), for "nothing half-written" checks.
 inline std::vector<std::string> list_dir(const std::filesystem::path& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
   return names;
 }
 

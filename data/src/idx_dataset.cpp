@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-
 #include <future>
 
 #include "featpipe/data/errors.h"

@@ -133,8 +133,8 @@ void SpecTerm::check_keys(const std::vector<std::string>& allowed) const {
   if (unknown.empty()) return;
   std::string known;
   for (const std::string& a : allowed) known += (known.empty() ? "" : ", ") + a;
-  throw std::invalid_argument(name + ": unknown parameter " + unknown + "; allowed: " +
-                              (known.empty() ? "none" : known));
+  throw std::invalid_argument(name + ": unknown parameter " + unknown +
+                              "; allowed: " + (known.empty() ? "none" : known));
 }
 
 }  // namespace featpipe

@@ -238,7 +238,8 @@ void StoreWriter::set_attribute(const std::string& key, const std::string& value
 void StoreWriter::set_provenance(const nlohmann::json& provenance) {
   impl_->check_open("set_provenance");
   h5::write_string_attribute(impl_->file.get(), "provenance",
-                             provenance.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), impl_->path);
+                             provenance.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                             impl_->path);
 }
 
 void StoreWriter::create_rows(const std::string& name, uint64_t cols, uint64_t chunk_rows) {

@@ -20,7 +20,8 @@ class RawExtractor final : public FeatureExtractor {
   std::string spec() const override {
     SpecTerm t{"raw", {}};
     if (p_.gray) t.params["gray"] = "1";
-    if (!p_.size.empty()) t.params["size"] = std::to_string(p_.size.width) + "x" + std::to_string(p_.size.height);
+    if (!p_.size.empty())
+      t.params["size"] = std::to_string(p_.size.width) + "x" + std::to_string(p_.size.height);
     return t.canonical();
   }
 

@@ -17,7 +17,7 @@ std::optional<po::variables_map> parse_command_line(const std::string& command, 
                                                     CommonOptions& common) {
   po::options_description general("common options");
   general.add_options()("help,h", "print this help and exit")                                   //
-      ("quiet,q", po::bool_switch(&common.quiet), "no progress output")                        //
+      ("quiet,q", po::bool_switch(&common.quiet), "no progress output")                         //
       ("threads", po::value<int>(&common.threads)->default_value(0), "threads (0: all cores)")  //
       ("seed", po::value<uint64_t>(&common.seed)->default_value(0), "random seed");
   options.add(general);

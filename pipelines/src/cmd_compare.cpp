@@ -36,8 +36,9 @@ nlohmann::json lookup(const nlohmann::json& j, std::initializer_list<const char*
 nlohmann::json evaluate(const std::string& model_path, const std::string& test_path) {
   const classify::ModelFile model = classify::load_model(model_path);
   const classify::StoreRowSource test(test_path);
-  check_same_features(signature(model_path, model.provenance, model.model.dim(), model.model.class_names),
-                      signature(test_path, test.reader().provenance(), test.dim(), test.reader().class_names()));
+  check_same_features(
+      signature(model_path, model.provenance, model.model.dim(), model.model.class_names),
+      signature(test_path, test.reader().provenance(), test.dim(), test.reader().class_names()));
   const std::vector<int32_t> predicted = classify::predict(model.model, test);
   const classify::ClassificationReport r =
       classify::classification_report(test.labels(), predicted, model.model.classes());
@@ -86,12 +87,14 @@ int run_compare(const std::vector<std::string>& args) {
   std::vector<std::string> models, tests;
   std::string out_dir, baseline, title = "featpipe: raw pixels vs engineered features";
   bool no_plots = false;
-  options.add_options()                                                                                    //
-      ("model", po::value(&models), "model stores to compare (positional)")                                //
-      ("test", po::value(&tests)->multitoken(), "test feature stores: one per model, in order, or one for all")  //
+  options.add_options()                                                      //
+      ("model", po::value(&models), "model stores to compare (positional)")  //
+      ("test", po::value(&tests)->multitoken(),
+       "test feature stores: one per model, in order, or one for all")                                      //
       ("out", po::value(&out_dir), "report folder (created): summary.json, report.md, report.html, plots")  //
-      ("baseline", po::value(&baseline), "model name the gain is measured against (default: the first raw-pixel model)")  //
-      ("title", po::value(&title)->default_value(title), "report title")  //
+      ("baseline", po::value(&baseline),
+       "model name the gain is measured against (default: the first raw-pixel model)")  //
+      ("title", po::value(&title)->default_value(title), "report title")                //
       ("no-plots", po::bool_switch(&no_plots), "only the table and summary.json");
   po::positional_options_description positional;
   positional.add("model", -1);
@@ -106,7 +109,8 @@ int run_compare(const std::vector<std::string>& args) {
                                    ") or one for all; got " + std::to_string(tests.size()));
   }
   const fs::path parent = fs::absolute(out_dir).parent_path();
-  if (!fs::is_directory(parent)) throw InputError(out_dir, "directory " + parent.string() + " does not exist");
+  if (!fs::is_directory(parent))
+    throw InputError(out_dir, "directory " + parent.string() + " does not exist");
 
   nlohmann::json rows = nlohmann::json::array();
   for (std::size_t i = 0; i < models.size(); ++i) {
@@ -121,7 +125,8 @@ int run_compare(const std::vector<std::string>& args) {
   }
   if (!baseline.empty() && base == nullptr) throw InputError("--baseline", "no model is named " + baseline);
   for (nlohmann::json& r : rows) {
-    r["gain"] = base ? nlohmann::json(r["test_acc"].get<double>() - (*base)["test_acc"].get<double>()) : nullptr;
+    r["gain"] =
+        base ? nlohmann::json(r["test_acc"].get<double>() - (*base)["test_acc"].get<double>()) : nullptr;
   }
 
   std::printf("%-22s %-40s %7s %9s %8s %8s %8s %8s\n", "pipeline", "features", "dim", "extract s", "train s",
@@ -134,14 +139,16 @@ int run_compare(const std::vector<std::string>& args) {
   for (const nlohmann::json& r : rows) {
     std::string features = r["features"];
     if (features.size() > 40) features = features.substr(0, 37) + "...";
-    std::printf("%-22s %-40s %7llu %9s %8s %8s %8.4f %8s\n", r["name"].get<std::string>().c_str(), features.c_str(),
-                static_cast<unsigned long long>(r["dim"].get<uint64_t>()), num(r["extract_seconds"], "%.1f").c_str(),
-                num(r["train_seconds"], "%.1f").c_str(), num(r["val_acc"], "%.4f").c_str(),
-                r["test_acc"].get<double>(), num(r["gain"], "%+.4f").c_str());
+    std::printf("%-22s %-40s %7llu %9s %8s %8s %8.4f %8s\n", r["name"].get<std::string>().c_str(),
+                features.c_str(), static_cast<unsigned long long>(r["dim"].get<uint64_t>()),
+                num(r["extract_seconds"], "%.1f").c_str(), num(r["train_seconds"], "%.1f").c_str(),
+                num(r["val_acc"], "%.4f").c_str(), r["test_acc"].get<double>(),
+                num(r["gain"], "%+.4f").c_str());
   }
 
   fs::create_directories(out_dir);
-  const nlohmann::json summary = {{"title", title}, {"baseline", base ? (*base)["name"] : nullptr}, {"rows", rows}};
+  const nlohmann::json summary = {
+      {"title", title}, {"baseline", base ? (*base)["name"] : nullptr}, {"rows", rows}};
   {
     const fs::path tmp = fs::path(out_dir) / "summary.json.tmp";
     std::ofstream(tmp) << summary.dump(2) << "\n";

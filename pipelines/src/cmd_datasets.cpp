@@ -53,7 +53,8 @@ int run_datasets(const std::vector<std::string>& args) {
       if (explicit_specs) throw;
       std::printf("%s\n  not found: %s\n", spec.c_str(), e.what());
       if (spec == "fashion-mnist") {
-        std::printf("  (install Debian's dataset-fashion-mnist, or set FEATPIPE_FASHION_MNIST to its folder)\n");
+        std::printf(
+            "  (install Debian's dataset-fashion-mnist, or set FEATPIPE_FASHION_MNIST to its folder)\n");
       }
     }
     std::printf("\n");

@@ -14,14 +14,14 @@ int run_extract(const std::vector<std::string>& args) {
   std::string feature_spec, out;
   std::size_t block_rows = 1024;
   add_dataset_options(options, dataset_args);
-  options.add_options()                                                                                   //
-      ("features", po::value<std::string>(&feature_spec)->default_value("raw"),                            //
-       "feature spec, terms joined by '+': raw, raw(gray=1,size=WxH), ...")                               //
-      ("out", po::value<std::string>(&out), "output feature store (.h5)")                                 //
+  options.add_options()                                                          //
+      ("features", po::value<std::string>(&feature_spec)->default_value("raw"),  //
+       "feature spec, terms joined by '+': raw, raw(gray=1,size=WxH), ...")      //
+      ("out", po::value<std::string>(&out), "output feature store (.h5)")        //
       ("block", po::value<std::size_t>(&block_rows)->default_value(block_rows), "images per written block");
   CommonOptions common;
-  auto vm = parse_command_line("extract", "--data SPEC --split S --features FSPEC --out F.h5", args, options, {},
-                               common);
+  auto vm = parse_command_line("extract", "--data SPEC --split S --features FSPEC --out F.h5", args, options,
+                               {}, common);
   if (!vm) return 0;
   require(*vm, "out");
   check_output_path(out, "--out");
@@ -35,7 +35,8 @@ int run_extract(const std::vector<std::string>& args) {
   }
   OpenedSplit opened = open_split(dataset_args, common.seed);
   const data::SplitView& view = *opened.view;
-  if (view.size() == 0) throw InputError("--split", dataset_args.split + " of " + dataset_args.spec + " is empty");
+  if (view.size() == 0)
+    throw InputError("--split", dataset_args.split + " of " + dataset_args.spec + " is empty");
 
   const cv::Mat first = view.image(0);
   std::size_t dim = 0;
@@ -58,7 +59,8 @@ int run_extract(const std::vector<std::string>& args) {
   writer.store().set_provenance(provenance);
   writer.commit();
   progress.finish();
-  log_line(common, "wrote " + out + ": " + std::to_string(view.size()) + " x " + std::to_string(dim) + " float32");
+  log_line(common,
+           "wrote " + out + ": " + std::to_string(view.size()) + " x " + std::to_string(dim) + " float32");
   return 0;
 }
 

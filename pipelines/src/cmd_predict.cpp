@@ -17,8 +17,8 @@ int run_predict(const std::vector<std::string>& args) {
   std::string model_path;
   std::vector<std::string> images;
   int top = 3;
-  options.add_options()                                                                 //
-      ("model", po::value<std::string>(&model_path), "model store written by train")    //
+  options.add_options()                                                                   //
+      ("model", po::value<std::string>(&model_path), "model store written by train")      //
       ("image", po::value<std::vector<std::string>>(&images), "image files to classify")  //
       ("top", po::value<int>(&top)->default_value(top), "classes listed per image, best first");
   po::positional_options_description positional;
@@ -41,8 +41,10 @@ int run_predict(const std::vector<std::string>& args) {
   log_line(common, "model " + model_path + ": " + chain->describe());
 
   // Decode and featurize every image first, so a bad file fails before anything is printed.
-  classify::RowMatrix<float> rows(static_cast<Eigen::Index>(images.size()), static_cast<Eigen::Index>(model.dim()));
-  for (std::size_t i = 0; i < images.size(); ++i) chain->featurize_file(images[i], rows.row(Eigen::Index(i)).data());
+  classify::RowMatrix<float> rows(static_cast<Eigen::Index>(images.size()),
+                                  static_cast<Eigen::Index>(model.dim()));
+  for (std::size_t i = 0; i < images.size(); ++i)
+    chain->featurize_file(images[i], rows.row(Eigen::Index(i)).data());
   const classify::RowMatrix<float> scores = classify::predict_scores(model, rows);
 
   const int classes = model.classes();

@@ -99,7 +99,8 @@ int run_train(const std::vector<std::string>& args) {
   nlohmann::json provenance =
       model_provenance("train", train_path, train.reader().provenance(), val_path,
                        val ? val->reader().provenance() : nlohmann::json(), p, result.history);
-  provenance["result"]["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  provenance["result"]["seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   classify::save_model(out, result.model, result.history, provenance);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("wrote %s: W [%llu, %d] in %.2f s%s\n", out.c_str(),

@@ -7,13 +7,13 @@
 namespace featpipe::pipelines {
 
 void add_dataset_options(po::options_description& options, DatasetArgs& args) {
-  options.add_options()                                                                               //
-      ("data", po::value<std::string>(&args.spec)->default_value(args.spec),                          //
-       "dataset spec: fashion-mnist, mnist:DIR, idx:DIR, cifar10:DIR, folder:DIR, synthetic:shapes")  //
+  options.add_options()                                                                                //
+      ("data", po::value<std::string>(&args.spec)->default_value(args.spec),                           //
+       "dataset spec: fashion-mnist, mnist:DIR, idx:DIR, cifar10:DIR, folder:DIR, synthetic:shapes")   //
       ("split", po::value<std::string>(&args.split)->default_value(args.split), "train | val | test")  //
       ("val-size", po::value<std::string>(&args.val_size),
        "hold out a stratified, seeded val split of this many images (or this fraction) of train")  //
-      ("resize", po::value<std::string>(&args.resize), "resize every image to WxH first")  //
+      ("resize", po::value<std::string>(&args.resize), "resize every image to WxH first")          //
       ("subset", po::value<std::string>(&args.subset),
        "keep a stratified, seeded subset of the split: this many images (or this fraction)");
 }

@@ -14,8 +14,9 @@ std::string describe_image(const data::SplitView& view, std::size_t i) {
          (view.source() == data::Source::train ? "train" : "test");
 }
 
-void extract_to_store(const data::SplitView& view, const features::FeatureExtractor& extractor, std::size_t dim,
-                      const ExtractRange& range, data::FeatureStoreWriter& writer, Progress& progress) {
+void extract_to_store(const data::SplitView& view, const features::FeatureExtractor& extractor,
+                      std::size_t dim, const ExtractRange& range, data::FeatureStoreWriter& writer,
+                      Progress& progress) {
   const std::size_t block_rows = std::max<std::size_t>(1, range.block_rows);
   std::vector<float> rows(block_rows * dim);
   std::vector<int32_t> labels(block_rows);

@@ -47,7 +47,8 @@ class ExtractChain final : public FeatureChain {
 
   void featurize_file(const std::string& path, float* out) const override {
     const cv::Mat image = cv::imread(path, shape_.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-    if (image.empty()) throw InputError(path, "cannot be read as an image (missing, unreadable or not an image)");
+    if (image.empty())
+      throw InputError(path, "cannot be read as an image (missing, unreadable or not an image)");
     featurize(image, out);
   }
 
@@ -96,7 +97,8 @@ std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& p, const 
       throw InputError(source, "provenance of its encoded features names no vocabulary or encoding");
     }
     auto vocabulary = std::make_unique<vocab::Vocabulary>(vocab::load_vocabulary(vocab_path));
-    auto encoder = std::make_unique<vocab::ImageEncoder>(*vocabulary, vocab::encoding_params_from_json(p["encoding"]));
+    auto encoder =
+        std::make_unique<vocab::ImageEncoder>(*vocabulary, vocab::encoding_params_from_json(p["encoding"]));
     return std::make_unique<ExtractChain>(std::move(encoder), image_shape(p, source), std::move(vocabulary));
   }
   throw InputError(source, "its features were made by '" + command +

@@ -8,7 +8,7 @@
 namespace featpipe::pipelines {
 namespace {
 
-constexpr int64_t kTtyIntervalNs = 200'000'000;     // redraw the bar 5 times a second
+constexpr int64_t kTtyIntervalNs = 200'000'000;       // redraw the bar 5 times a second
 constexpr int64_t kPlainIntervalNs = 10'000'000'000;  // a log line every 10 s otherwise
 
 std::string format_duration(double seconds) {

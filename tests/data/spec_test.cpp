@@ -30,8 +30,8 @@ TEST(SpecTest, DefaultsWhenAbsent) {
 }
 
 TEST(SpecTest, MalformedSpecsAreRejectedWithPosition) {
-  for (const char* bad : {"", "hog(", "hog(cell)", "hog(cell=)", "hog(cell=4", "hog+", "(cell=4)", "hog(cell=4,cell=5)",
-                          "hog)x", "hog(cell=4)raw"}) {
+  for (const char* bad : {"", "hog(", "hog(cell)", "hog(cell=)", "hog(cell=4", "hog+", "(cell=4)",
+                          "hog(cell=4,cell=5)", "hog)x", "hog(cell=4)raw"}) {
     EXPECT_THROW(parse_spec(bad), std::invalid_argument) << bad;
   }
   try {

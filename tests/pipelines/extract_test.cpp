@@ -62,9 +62,10 @@ TEST_F(ExtractCli, FashionMnistTrainGivesA60000x784Store) {
 
   // Readable by the HDF5 tools and by h5py with no plugins.
   EXPECT_EQ(std::system(("h5dump -H " + store + " > /dev/null").c_str()), 0);
-  const std::string py = "/usr/bin/python3 -c \"import h5py,sys; f=h5py.File('" + store +
-                         "','r'); d=f['features']; sys.exit(0 if (d.shape==(60000,784) and d.dtype=='float32' "
-                         "and f.attrs['featpipe_kind']=='features') else 1)\"";
+  const std::string py =
+      "/usr/bin/python3 -c \"import h5py,sys; f=h5py.File('" + store +
+      "','r'); d=f['features']; sys.exit(0 if (d.shape==(60000,784) and d.dtype=='float32' "
+      "and f.attrs['featpipe_kind']=='features') else 1)\"";
   EXPECT_EQ(std::system(py.c_str()), 0);
 
   const CliResult inspect = run_featpipe({"inspect", store}, data_.path());
@@ -195,15 +196,15 @@ TEST_F(ExtractCli, CorruptImageInFolder) {
   featpipe::testing::write_folder_dataset(data_.path());
   const fs::path broken = data_ / "test" / "circle" / featpipe::testing::folder_fixture_name(1);
   fs::resize_file(broken, 40);
-  expect_bad_input(extract("folder:" + data_.str(), {"--resize", "16x16", "--split", "test"}), broken.string(),
-                   "decoded", out_.path());
+  expect_bad_input(extract("folder:" + data_.str(), {"--resize", "16x16", "--split", "test"}),
+                   broken.string(), "decoded", out_.path());
 }
 
 TEST_F(ExtractCli, EmptyClassFolder) {
   featpipe::testing::write_folder_dataset(data_.path());
   fs::create_directories(data_ / "train" / "hexagon");
-  expect_bad_input(extract("folder:" + data_.str(), {"--resize", "16x16"}), (data_ / "train" / "hexagon").string(),
-                   "empty class folder", out_.path());
+  expect_bad_input(extract("folder:" + data_.str(), {"--resize", "16x16"}),
+                   (data_ / "train" / "hexagon").string(), "empty class folder", out_.path());
 }
 
 TEST_F(ExtractCli, OutputDirectoryMissing) {

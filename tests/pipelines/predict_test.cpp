@@ -22,14 +22,15 @@ constexpr const char* kData = "synthetic:shapes(classes=4,train=200,test=24,size
 
 /// Writes every test image of the store as a PNG, runs `featpipe predict` on them, and checks that each
 /// gets the class the model gives its row in the store (the argmax eval uses).
-void expect_predict_matches_store(const fs::path& dir, const std::string& model_path, const std::string& store) {
+void expect_predict_matches_store(const fs::path& dir, const std::string& model_path,
+                                  const std::string& store) {
   const auto model = featpipe::classify::load_model(model_path);
   featpipe::data::FeatureStoreReader test(store);
   std::vector<float> rows(test.rows() * test.dim());
   test.read_rows(0, test.rows(), rows.data());
   const auto scores = featpipe::classify::predict_scores(
-      model.model, Eigen::Map<const featpipe::classify::RowMatrix<float>>(rows.data(), Eigen::Index(test.rows()),
-                                                                          Eigen::Index(test.dim())));
+      model.model, Eigen::Map<const featpipe::classify::RowMatrix<float>>(
+                       rows.data(), Eigen::Index(test.rows()), Eigen::Index(test.dim())));
   const auto dataset = featpipe::data::open_dataset(kData);
   std::vector<std::string> args = {"predict", "--quiet", "--model", model_path};
   std::vector<std::string> expected;
@@ -57,13 +58,14 @@ class PredictCli : public ::testing::Test {
 
   void SetUp() override {
     for (const char* split : {"train", "test"}) {
-      const auto r = run_featpipe({"extract", "--quiet", "--data", kData, "--split", split, "--features",
-                                   "raw(size=12x12)", "--out", (dir_ / (std::string(split) + ".h5")).string()},
-                                  dir_.path());
+      const auto r =
+          run_featpipe({"extract", "--quiet", "--data", kData, "--split", split, "--features",
+                        "raw(size=12x12)", "--out", (dir_ / (std::string(split) + ".h5")).string()},
+                       dir_.path());
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
-    const auto r = run_featpipe({"train", "--quiet", "--train", (dir_ / "train.h5").string(), "--loss", "softmax",
-                                 "--epochs", "5", "--out", (dir_ / "model.h5").string()},
+    const auto r = run_featpipe({"train", "--quiet", "--train", (dir_ / "train.h5").string(), "--loss",
+                                 "softmax", "--epochs", "5", "--out", (dir_ / "model.h5").string()},
                                 dir_.path());
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
@@ -76,9 +78,11 @@ TEST_F(PredictCli, PngOfATestImageGetsTheClassOfItsRow) {
 TEST_F(PredictCli, UnreadableImageIsBadInput) {
   const fs::path text = dir_ / "notes.png";
   std::ofstream(text) << "not an image";
-  const auto r = run_featpipe({"predict", "--model", (dir_ / "model.h5").string(), text.string()}, dir_.path());
+  const auto r =
+      run_featpipe({"predict", "--model", (dir_ / "model.h5").string(), text.string()}, dir_.path());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("featpipe: error: " + text.string() + ": cannot be read as an image"), std::string::npos)
+  EXPECT_NE(r.err.find("featpipe: error: " + text.string() + ": cannot be read as an image"),
+            std::string::npos)
       << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
 }
@@ -89,7 +93,8 @@ TEST_F(PredictCli, LargerImagesAreResizedToTheTrainingSize) {
   cv::resize(dataset->image(featpipe::data::Source::test, 0), big, {96, 96}, 0, 0, cv::INTER_NEAREST);
   const fs::path png = dir_ / "big.png";
   ASSERT_TRUE(cv::imwrite(png.string(), big));
-  const auto r = run_featpipe({"predict", "--model", (dir_ / "model.h5").string(), png.string()}, dir_.path());
+  const auto r =
+      run_featpipe({"predict", "--model", (dir_ / "model.h5").string(), png.string()}, dir_.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("resize to 24x24, extract raw(size=12x12)"), std::string::npos) << r.err;
 }
@@ -101,8 +106,8 @@ TEST(PredictEncoded, ReplaysDescriptorVocabularyAndEncoding) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
   };
   const auto path = [&](const std::string& name) { return (dir / name).string(); };
-  run_ok({"descriptors", "--quiet", "--data", kData, "--descriptor", "patch(size=5,stride=2,norm=1)", "--sample",
-          "5000", "--out", path("desc.h5")});
+  run_ok({"descriptors", "--quiet", "--data", kData, "--descriptor", "patch(size=5,stride=2,norm=1)",
+          "--sample", "5000", "--out", path("desc.h5")});
   run_ok({"vocab", "--quiet", "--descriptors", path("desc.h5"), "--k", "16", "--whiten", "zca", "--out",
           path("vocab.h5")});
   for (const char* split : {"train", "test"}) {

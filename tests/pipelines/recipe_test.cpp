@@ -73,7 +73,8 @@ TEST(Recipes, FolderKilledMidStageResumesWithoutRedoingFinishedStages) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     setpgid(0, 0);
-    const std::string cmd = recipe_command("folder", args, exp) + " > " + shell_quote((dir / "log1").string()) + " 2>&1";
+    const std::string cmd =
+        recipe_command("folder", args, exp) + " > " + shell_quote((dir / "log1").string()) + " 2>&1";
     execl("/bin/bash", "bash", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -88,7 +89,8 @@ TEST(Recipes, FolderKilledMidStageResumesWithoutRedoingFinishedStages) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_FALSE(exited) << "the recipe ended before it could be killed:\n" << featpipe::testing::slurp(dir / "log1");
+  ASSERT_FALSE(exited) << "the recipe ended before it could be killed:\n"
+                       << featpipe::testing::slurp(dir / "log1");
   ASSERT_TRUE(fs::exists(exp / "dsift_desc.h5")) << featpipe::testing::slurp(dir / "log1");
   kill(-pid, SIGKILL);
   waitpid(pid, &status, 0);

@@ -36,7 +36,8 @@ std::vector<uint8_t> base64_decode(const std::string& text) {
 
 std::string chromium(const std::string& mode, const fs::path& page, const fs::path& profile) {
   return std::string(kChromium) +
-         " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking"
+         " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+         "--disable-background-networking"
          " --disable-component-update --disable-sync --user-data-dir=" +
          profile.string() + " " + mode + " file://" + page.string();
 }
@@ -75,7 +76,8 @@ TEST_F(ReportCli, ChromiumRendersTheTableAndEveryPlot) {
   ASSERT_TRUE(fs::exists(page));
   const fs::path profile = dir_ / "chromium-profile";
   const fs::path dom_file = dir_ / "dom.html";
-  ASSERT_EQ(std::system((chromium("--dump-dom", page, profile) + " > " + dom_file.string() + " 2>/dev/null").c_str()),
+  ASSERT_EQ(std::system(
+                (chromium("--dump-dom", page, profile) + " > " + dom_file.string() + " 2>/dev/null").c_str()),
             0);
   const std::string dom = featpipe::testing::slurp(dom_file);
   EXPECT_NE(dom.find("<table id=\"results\">"), std::string::npos) << "no results table in the rendered page";
@@ -96,9 +98,12 @@ TEST_F(ReportCli, ChromiumRendersTheTableAndEveryPlot) {
     EXPECT_FALSE(decoded.empty()) << "plot '" << captions.back() << "' is not a decodable PNG";
     EXPECT_GT(decoded.cols, 100) << captions.back();
   }
-  const std::vector<std::string> expected = {"Training loss per iteration", "Validation accuracy per epoch",
-                                             "Confusion matrices on the test split", "Learned templates: softmax",
-                                             "Sweep: svm_sweep", "Learned templates: svm_sweep"};
+  const std::vector<std::string> expected = {"Training loss per iteration",
+                                             "Validation accuracy per epoch",
+                                             "Confusion matrices on the test split",
+                                             "Learned templates: softmax",
+                                             "Sweep: svm_sweep",
+                                             "Learned templates: svm_sweep"};
   EXPECT_EQ(captions, expected);
 
   const fs::path shot = dir_ / "report.png";
@@ -119,8 +124,8 @@ TEST_F(ReportCli, MismatchedTestStoreIsRefused) {
   run_ok({"extract", "--quiet", "--data", kData, "--split", "test", "--features", "raw(gray=1)", "--out",
           path("test_gray.h5")});
   run_ok({"train", "--quiet", "--train", path("train.h5"), "--epochs", "1", "--out", path("m.h5")});
-  const auto r = run_featpipe({"compare", path("m.h5"), "--test", path("test_gray.h5"), "--out", path("report")},
-                              dir_.path());
+  const auto r = run_featpipe(
+      {"compare", path("m.h5"), "--test", path("test_gray.h5"), "--out", path("report")}, dir_.path());
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("test_gray.h5"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "report"));

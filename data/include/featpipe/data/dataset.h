@@ -4,11 +4,10 @@
 // of rows of those (see split.h).
 #include <cstdint>
 #include <memory>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 namespace featpipe::data {
 

@@ -2,10 +2,9 @@
 // Feature stores: /features float32 [N, D] chunked by rows, /labels int32 [N], /index int64 [N] (row in the
 // source split), /class_names, kind "features". Built on store.h.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "featpipe/data/store.h"
 

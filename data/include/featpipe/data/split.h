@@ -2,10 +2,9 @@
 // Splits are views of rows of a dataset's source sets. `val` is a stratified, seeded hold-out carved
 // from the source training set; `train` is then the rest, so the two never overlap.
 #include <cstdint>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "featpipe/data/dataset.h"
 

@@ -10,10 +10,9 @@
 // compute a block in parallel, then append it from the calling thread).
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace featpipe::data {
 
@@ -26,7 +25,7 @@ enum class DType { float32, float64, int32, int64, uint8, string, other };
 std::string to_string(DType t);
 
 struct DatasetInfo {
-  std::string name;             // full path inside the file, e.g. "/features", "/history/loss"
+  std::string name;  // full path inside the file, e.g. "/features", "/history/loss"
   DType dtype;
   std::vector<uint64_t> shape;
   std::vector<uint64_t> chunk;  // empty when contiguous

@@ -4,9 +4,8 @@
 // concatenate into one vector.
 #include <cstddef>
 #include <memory>
-#include <string>
-
 #include <opencv2/core.hpp>
+#include <string>
 
 namespace featpipe::features {
 

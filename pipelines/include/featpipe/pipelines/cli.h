@@ -1,20 +1,19 @@
 #pragma once
 // Shared command-line plumbing: every command takes --help, --quiet, --threads and --seed.
+#include <boost/program_options.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
 
 namespace featpipe::pipelines {
 
 namespace po = boost::program_options;
 
 struct CommonOptions {
-  int threads = 0;    // 0: all cores
-  uint64_t seed = 0;  // same seed + inputs -> same outputs
-  bool quiet = false; // no progress output
+  int threads = 0;     // 0: all cores
+  uint64_t seed = 0;   // same seed + inputs -> same outputs
+  bool quiet = false;  // no progress output
 };
 
 /// Parses args against `options` (plus the common ones) and positional names. Returns std::nullopt after

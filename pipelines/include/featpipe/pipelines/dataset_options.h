@@ -1,9 +1,8 @@
 #pragma once
 // The dataset options shared by every command that reads images: --data, --split, --val-size, --resize.
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "featpipe/data/dataset.h"
 #include "featpipe/data/split.h"

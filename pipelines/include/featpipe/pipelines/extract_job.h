@@ -18,7 +18,8 @@ struct ExtractRange {
 
 /// Requires every image to give `dim` values; throws InputError naming the image otherwise (images of
 /// differing size need --resize). Exceptions thrown inside worker threads are rethrown here.
-void extract_to_store(const data::SplitView& view, const features::FeatureExtractor& extractor, std::size_t dim,
-                      const ExtractRange& range, data::FeatureStoreWriter& writer, Progress& progress);
+void extract_to_store(const data::SplitView& view, const features::FeatureExtractor& extractor,
+                      std::size_t dim, const ExtractRange& range, data::FeatureStoreWriter& writer,
+                      Progress& progress);
 
 }  // namespace featpipe::pipelines

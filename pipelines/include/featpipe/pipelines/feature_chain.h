@@ -3,11 +3,10 @@
 // exactly as its training rows were made: decoding (grey or colour), the dataset's resize, then the
 // extractor (or, for encoded stores, the descriptor + vocabulary + encoding) the store records.
 #include <memory>
-#include <string>
-#include <vector>
-
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
+#include <string>
+#include <vector>
 
 namespace featpipe::pipelines {
 
@@ -27,6 +26,7 @@ class FeatureChain {
 
 /// From the provenance of a feature store (as recorded in a model's "train" entry). InputError naming
 /// `source` when the provenance does not say how its features were made.
-std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& store_provenance, const std::string& source);
+std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& store_provenance,
+                                                 const std::string& source);
 
 }  // namespace featpipe::pipelines
