@@ -85,4 +85,12 @@ std::unique_ptr<Dataset> open_dataset(const std::string& spec, const OpenOptions
                                                        "; known: " + kKnownKinds);
 }
 
+void check_image_index(const std::string& spec, Source s, std::size_t i, std::size_t size) {
+  if (i >= size) {
+    throw std::out_of_range(spec + ": image " + std::to_string(i) + " of the " +
+                            (s == Source::train ? "train" : "test") + " set, which holds " +
+                            std::to_string(size));
+  }
+}
+
 }  // namespace featpipe::data

@@ -120,13 +120,7 @@ class FolderDataset final : public Dataset {
  private:
   const FileSet& set(Source s) const { return sets_[s == Source::train ? 0 : 1]; }
 
-  void check_index(Source s, std::size_t i) const {
-    if (i >= size(s)) {
-      throw std::out_of_range(spec_ + ": image " + std::to_string(i) + " of the " +
-                              (s == Source::train ? "train" : "test") + " set, which holds " +
-                              std::to_string(size(s)));
-    }
-  }
+  void check_index(Source s, std::size_t i) const { check_image_index(spec_, s, i, size(s)); }
 
   std::string spec_;
   std::vector<std::string> class_names_;

@@ -33,4 +33,7 @@ std::unique_ptr<Dataset> open_synthetic(const std::string& spec, const std::stri
 /// InputError naming `path` unless it is an existing directory; `what` says what it should hold.
 void require_directory(const std::string& path, const std::string& what);
 
+/// std::out_of_range naming the dataset, the set and its size unless i < size.
+void check_image_index(const std::string& spec, Source s, std::size_t i, std::size_t size);
+
 }  // namespace featpipe::data

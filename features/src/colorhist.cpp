@@ -67,17 +67,8 @@ class ColorHistExtractor final : public FeatureExtractor {
   PixelBins hsv_bins(int r, int g, int b) const {
     const int max = std::max({r, g, b});
     const int chroma = max - std::min({r, g, b});
-    float sixths = 0;  // hue in sixths of the circle; 0 for grey, whose hue is undefined
-    if (chroma > 0) {
-      if (max == r) {
-        sixths = static_cast<float>(g - b) / chroma;
-        if (sixths < 0) sixths += 6.0f;
-      } else if (max == g) {
-        sixths = static_cast<float>(b - r) / chroma + 2.0f;
-      } else {
-        sixths = static_cast<float>(r - g) / chroma + 4.0f;
-      }
-    }
+    // hue in sixths of the circle; 0 for grey, whose hue is undefined
+    const float sixths = chroma > 0 ? hue_sixths(r, g, b, max, chroma) : 0.0f;
     const auto hue_bin = std::min(static_cast<uint32_t>(sixths * p_.bins / 6.0f), uint32_t(p_.bins - 1));
     const auto sat_bin =
         max > 0 ? std::min(static_cast<uint32_t>(chroma * p_.bins / max), uint32_t(p_.bins - 1)) : 0u;

@@ -56,16 +56,7 @@ class HueHistExtractor final : public FeatureExtractor {
           v[0] = v[1] = PixelVote{};
           continue;
         }
-        // Hue in sixths of the circle, as in Foley & van Dam's RGB -> HSV.
-        float sixths;
-        if (max == r) {
-          sixths = static_cast<float>(g - b) / chroma;
-          if (sixths < 0) sixths += 6.0f;
-        } else if (max == g) {
-          sixths = static_cast<float>(b - r) / chroma + 2.0f;
-        } else {
-          sixths = static_cast<float>(r - g) / chroma + 4.0f;
-        }
+        const float sixths = hue_sixths(r, g, b, max, chroma);
         const float pos = sixths * bins_per_sixth;
         const int bin = std::min(static_cast<int>(pos), p_.bins - 1);
         const float frac = pos - bin;
