@@ -4,6 +4,7 @@
 
 #include "featpipe/classify/dropout.h"
 #include "linear_scores.h"
+#include "narrow_kernels.h"
 #include "row_kernels.h"
 
 namespace featpipe::classify {
@@ -14,7 +15,8 @@ BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int
       dropout_(p.dropout),
       dim_(dim),
       classes_(classes),
-      padded_(padded_classes(classes)),
+      narrow_(narrow_layout(classes)),
+      padded_(narrow_ ? classes : padded_classes(classes)),
       pool_(threads),
       block_fn_([this](int64_t k) { compute_block(k); }) {
   const int64_t blocks = (p.batch + kRowsPerBlock - 1) / kRowsPerBlock;
@@ -33,13 +35,26 @@ BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int
 void BatchGradient::pack(const RowMatrix<float>& W, const RowVector<float>& b,
                          Eigen::VectorXf& params) const {
   params = Eigen::VectorXf::Zero(param_size());
-  Eigen::Map<RowMatrix<float>>(params.data(), dim_, padded_).leftCols(classes_) = W;
+  if (narrow_) {
+    Eigen::Map<RowMatrix<float>>(params.data(), classes_, dim_) = W.transpose();
+  } else {
+    Eigen::Map<RowMatrix<float>>(params.data(), dim_, padded_).leftCols(classes_) = W;
+  }
   params.segment(dim_ * padded_, classes_) = b.transpose();
 }
 
 void BatchGradient::unpack(const Eigen::VectorXf& params, RowMatrix<float>& W, RowVector<float>& b) const {
-  W = Eigen::Map<const RowMatrix<float>>(params.data(), dim_, padded_).leftCols(classes_);
+  if (narrow_) {
+    W = weights(params.data()).transpose();
+  } else {
+    W = weights(params.data()).leftCols(classes_);
+  }
   b = params.segment(dim_ * padded_, classes_).transpose();
+}
+
+Eigen::Map<const RowMatrix<float>> BatchGradient::weights(const float* params) const {
+  return narrow_ ? Eigen::Map<const RowMatrix<float>>(params, classes_, dim_)
+                 : Eigen::Map<const RowMatrix<float>>(params, dim_, padded_);
 }
 
 void BatchGradient::compute_block(int64_t k) {
@@ -60,7 +75,11 @@ void BatchGradient::compute_block(int64_t k) {
   }
   const float* W = params_;
   const float* b = params_ + dim_ * padded_;
-  rows_forward(blk.rows.data(), count, dim_, W, b, padded_, blk.scores.data());
+  if (narrow_) {
+    narrow_forward(blk.rows.data(), count, dim_, W, b, classes_, blk.scores.data());
+  } else {
+    rows_forward(blk.rows.data(), count, dim_, W, b, padded_, blk.scores.data());
+  }
   auto scores = blk.scores.topRows(count).leftCols(classes_);
   blk.correct = 0;
   for (int64_t i = 0; i < count; ++i) blk.correct += argmax<float>(scores.row(i)) == blk.labels[i];
@@ -77,8 +96,12 @@ void BatchGradient::compute_block(int64_t k) {
   }
   // the block's mean loss weighs count / n in the minibatch mean
   const float share = static_cast<float>(count) / static_cast<float>(n);
-  rows_backward(blk.rows.data(), active, dim_, blk.dscores.data(), padded_, share, blk.grad.data(),
-                blk.grad.data() + dim_ * padded_);
+  float* db = blk.grad.data() + dim_ * padded_;
+  if (narrow_) {
+    narrow_backward(blk.rows.data(), active, dim_, blk.dscores.data(), classes_, share, blk.grad.data(), db);
+  } else {
+    rows_backward(blk.rows.data(), active, dim_, blk.dscores.data(), padded_, share, blk.grad.data(), db);
+  }
 }
 
 BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels labels,
@@ -102,8 +125,8 @@ BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels
     r.data_loss += blocks_[k].loss * static_cast<double>(count) / static_cast<double>(n);
     r.correct += blocks_[k].correct;
   }
-  const Eigen::Map<const RowMatrix<float>> W_view(params.data(), dim_, padded_);
-  Eigen::Map<RowMatrix<float>> dW(grad.data(), dim_, padded_);
+  const Eigen::Map<const RowMatrix<float>> W_view = weights(params.data());
+  Eigen::Map<RowMatrix<float>> dW(grad.data(), W_view.rows(), W_view.cols());
   r.penalty = penalty<float>(reg_, W_view, dW);
   return r;
 }

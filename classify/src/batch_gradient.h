@@ -4,8 +4,9 @@
 // gradient (row_kernels.h, on the rows in place, or on a copy when dropout masks them); the shares are
 // then summed in block order. All buffers are allocated once.
 //
-// Parameters live in the kernels' padded layout: W [D, padded] row-major, then b [padded]; pack() and
-// unpack() convert from and to W [D, C], b [C].
+// Parameters live in the kernels' layout, then b: for up to kNarrowMaxClasses classes Wt [C, D] row-major
+// and b [C] (narrow_kernels.h), otherwise W [D, padded] row-major and b [padded] (row_kernels.h); pack()
+// and unpack() convert from and to W [D, C], b [C].
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -41,6 +42,8 @@ class BatchGradient {
 
  private:
   void compute_block(int64_t k);
+  /// The weights within params (of the layout's shape).
+  Eigen::Map<const RowMatrix<float>> weights(const float* params) const;
 
   struct Block {
     std::vector<const float*> rows;
@@ -55,7 +58,9 @@ class BatchGradient {
   LossParams loss_;
   RegParams reg_;
   double dropout_;
-  int64_t dim_, classes_, padded_;
+  int64_t dim_, classes_;
+  bool narrow_;     // Wt [C, D] and narrow_kernels.h, else W [D, padded] and row_kernels.h
+  int64_t padded_;  // classes as the kernels store them: a row of scores, b
   std::vector<Block> blocks_;
 
   // the step being computed, read by compute_block

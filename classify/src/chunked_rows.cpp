@@ -5,15 +5,19 @@
 namespace featpipe::classify {
 
 ChunkedRows::ChunkedRows(const RowSource& source, uint64_t chunk_rows)
-    : source_(source), chunk_rows_(std::max<uint64_t>(1, chunk_rows)), buffer_(0, source.dim()) {}
+    : source_(source), chunk_rows_(std::max<uint64_t>(1, chunk_rows)) {}
 
 uint64_t ChunkedRows::count(uint64_t chunk) const {
   return std::min(chunk_rows_, source_.rows() - begin(chunk));
 }
 
+MatrixView<float> ChunkedRows::buffer(uint64_t chunk) {
+  return Eigen::Map<RowMatrix<float>>(buffer_.data(), count(chunk), source_.dim());
+}
+
 void ChunkedRows::read(uint64_t chunk) {
   if (loaded_ == static_cast<int64_t>(chunk)) return;
-  if (buffer_.rows() == 0) buffer_.resize(std::min(chunk_rows_, source_.rows()), source_.dim());
+  if (buffer_.size() == 0) buffer_ = HugePageBuffer(std::min(chunk_rows_, source_.rows()) * source_.dim());
   source_.read_rows(begin(chunk), count(chunk), buffer_.data());
   loaded_ = static_cast<int64_t>(chunk);
   is_standardised_ = false;
@@ -29,16 +33,16 @@ ConstMatrixView<float> ChunkedRows::raw(uint64_t chunk) {
     loaded_ = -1;
     read(chunk);
   }
-  return buffer_.topRows(count(chunk));
+  return buffer(chunk);
 }
 
 ConstMatrixView<float> ChunkedRows::standardised(uint64_t chunk, const Standardizer& s) {
   read(chunk);
   if (!is_standardised_) {
-    s.apply(buffer_.topRows(count(chunk)));
+    s.apply(buffer(chunk));
     is_standardised_ = true;
   }
-  return buffer_.topRows(count(chunk));
+  return buffer(chunk);
 }
 
 }  // namespace featpipe::classify

@@ -1,12 +1,13 @@
 #pragma once
 // Private: the rows of a source held in memory one chunk at a time, standardised on load. With a single
 // chunk (the data fits in memory) the rows are read and standardised once for the whole run; raw rows of a
-// source already in memory are used in place.
+// source already in memory are used in place. The buffer is in huge pages (huge_page_buffer.h).
 #include <cstdint>
 
 #include "featpipe/classify/matrix.h"
 #include "featpipe/classify/row_source.h"
 #include "featpipe/classify/standardizer.h"
+#include "huge_page_buffer.h"
 
 namespace featpipe::classify {
 
@@ -26,10 +27,11 @@ class ChunkedRows {
 
  private:
   void read(uint64_t chunk);
+  MatrixView<float> buffer(uint64_t chunk);
 
   const RowSource& source_;
   uint64_t chunk_rows_;
-  RowMatrix<float> buffer_;
+  HugePageBuffer buffer_;  // [min(chunk_rows, rows), dim]
   int64_t loaded_ = -1;
   bool is_standardised_ = false;
 };

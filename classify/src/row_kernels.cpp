@@ -1,33 +1,21 @@
 #include "row_kernels.h"
 
 #include <algorithm>
-#include <cstring>
+
+#include "simd_lanes.h"
 
 namespace featpipe::classify {
 namespace {
 
-// One SIMD register of floats (GCC vector extension: AVX-512 when built for it, split into narrower
-// registers otherwise).
-#if defined(__AVX512F__)
-constexpr int64_t kLanes = 16;
-#else
-constexpr int64_t kLanes = 8;
-#endif
-typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+using simd::kFloatsPerLine;
+using simd::kLanes;
+using simd::Lanes;
+using simd::load;
+using simd::store;
 
 // Classes are processed in panels of up to kPanel vectors, rows in groups sized so that the accumulators
 // of a group fit in registers.
 constexpr int64_t kPanel = 4;
-
-Lanes load(const float* p) {
-  Lanes v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-void store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
-
-constexpr int64_t kFloatsPerLine = 64 / sizeof(float);
 
 /// R rows x P vectors of one panel starting at column c0. next: the R rows of the next group, fetched into
 /// cache meanwhile (the rows are scattered in memory, and this pass is the first to touch them), or null.
@@ -124,10 +112,7 @@ void rows_forward(const float* const* rows, int64_t n, int64_t dim, const float*
 void rows_backward(const float* const* rows, int64_t n, int64_t dim, const float* dscores, int64_t padded,
                    float scale, float* dW, float* db) {
   std::fill_n(dW, dim * padded, 0.0f);
-  std::fill_n(db, padded, 0.0f);
-  for (int64_t r = 0; r < n; ++r) {
-    for (int64_t c = 0; c < padded; ++c) db[c] += scale * dscores[r * padded + c];
-  }
+  simd::scaled_column_sums(dscores, n, padded, scale, db);
   const int64_t vectors = padded / kLanes;
   if (vectors == 1) return backward_rows<1>(rows, n, dim, dscores, padded, scale, 0, dW);
   if (vectors == 2) return backward_rows<2>(rows, n, dim, dscores, padded, scale, 0, dW);

@@ -1,0 +1,168 @@
+#include "narrow_kernels.h"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "simd_lanes.h"
+
+namespace featpipe::classify {
+namespace {
+
+using simd::kLanes;
+using simd::Lanes;
+using simd::load;
+using simd::store;
+
+typedef int32_t LaneIndex __attribute__((vector_size(kLanes * sizeof(int32_t))));
+
+struct Halves {
+  LaneIndex lo, hi;
+};
+
+/// Shuffles for one level of the lane-sum tree. Each input vector holds kLanes / S sources with S
+/// partial sums each; the output holds the sources of a, then those of b, with S / 2 partial sums each.
+Halves halves(int64_t S) {
+  Halves h;
+  const int64_t half = S / 2, groups_in_a = kLanes / S;
+  for (int64_t j = 0; j < kLanes; ++j) {
+    const int64_t g = j / half, p = j % half;
+    const int64_t base = g < groups_in_a ? g * S : kLanes + (g - groups_in_a) * S;
+    h.lo[j] = static_cast<int32_t>(base + p);
+    h.hi[j] = static_cast<int32_t>(base + half + p);
+  }
+  return h;
+}
+
+template <int64_t S>
+Lanes combine(Lanes a, Lanes b) {
+  static const Halves h = halves(S);
+  return __builtin_shuffle(a, b, h.lo) + __builtin_shuffle(a, b, h.hi);
+}
+
+/// v[0..S) -> v[0] whose lane i is the sum of the lanes of the original v[i].
+template <int64_t S>
+void sum_tree(Lanes* v) {
+  for (int64_t i = 0; i < S / 2; ++i) v[i] = combine<S>(v[2 * i], v[2 * i + 1]);
+  if constexpr (S > 2) sum_tree<S / 2>(v);
+}
+
+/// out[c] = sum of the lanes of acc[c], for c in [0, K).
+template <int K>
+void sum_lanes(const Lanes* acc, float* out) {
+  for (int c0 = 0; c0 < K; c0 += kLanes) {
+    Lanes v[kLanes];
+    const int count = std::min<int>(kLanes, K - c0);
+    for (int i = 0; i < kLanes; ++i) v[i] = i < count ? acc[c0 + i] : Lanes{};
+    sum_tree<kLanes>(v);
+    for (int i = 0; i < count; ++i) out[c0 + i] = v[0][i];
+  }
+}
+
+/// Scores of R rows; next: the R rows of the next group, fetched meanwhile, or null.
+template <int K, int R>
+void forward_group(const float* const* rows, const float* const* next, int64_t dim, const float* Wt,
+                   const float* b, float* scores) {
+  Lanes acc[R][K] = {};
+  int64_t d = 0;
+  for (; d + kLanes <= dim; d += kLanes) {
+    if (next) {
+      for (int r = 0; r < R; ++r) __builtin_prefetch(next[r] + d);
+    }
+    Lanes x[R];
+    for (int r = 0; r < R; ++r) x[r] = load(rows[r] + d);
+    for (int c = 0; c < K; ++c) {
+      const Lanes w = load(Wt + c * dim + d);
+      for (int r = 0; r < R; ++r) acc[r][c] += x[r] * w;
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    float* out = scores + r * K;
+    sum_lanes<K>(acc[r], out);
+    for (int c = 0; c < K; ++c) {
+      float s = b[c];
+      for (int64_t t = d; t < dim; ++t) s += rows[r][t] * Wt[c * dim + t];
+      out[c] += s;
+    }
+  }
+}
+
+/// Adds R rows' share to dWt.
+template <int K, int R>
+void backward_group(const float* const* rows, int64_t dim, const float* dscores, float scale, float* dWt) {
+  Lanes g[R][K];
+  for (int r = 0; r < R; ++r) {
+    for (int c = 0; c < K; ++c) g[r][c] = Lanes{} + scale * dscores[r * K + c];
+  }
+  int64_t d = 0;
+  for (; d + kLanes <= dim; d += kLanes) {
+    Lanes x[R];
+    for (int r = 0; r < R; ++r) x[r] = load(rows[r] + d);
+    for (int c = 0; c < K; ++c) {
+      float* out = dWt + c * dim + d;
+      Lanes a = load(out);
+      for (int r = 0; r < R; ++r) a += g[r][c] * x[r];
+      store(out, a);
+    }
+  }
+  for (; d < dim; ++d) {
+    for (int c = 0; c < K; ++c) {
+      float s = 0;
+      for (int r = 0; r < R; ++r) s += scale * dscores[r * K + c] * rows[r][d];
+      dWt[c * dim + d] += s;
+    }
+  }
+}
+
+// Pairs of rows: two rows' accumulators (or gradients) for up to kNarrowMaxClasses classes fit the 32
+// AVX-512 registers beside the loads.
+constexpr int kPair = 2;
+
+template <int K>
+void forward(const float* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
+             float* scores) {
+  int64_t r = 0;
+  for (; r + kPair <= n; r += kPair) {
+    const float* const* next = r + 2 * kPair <= n ? rows + r + kPair : nullptr;
+    forward_group<K, kPair>(rows + r, next, dim, Wt, b, scores + r * K);
+  }
+  for (; r < n; ++r) forward_group<K, 1>(rows + r, nullptr, dim, Wt, b, scores + r * K);
+}
+
+template <int K>
+void backward(const float* const* rows, int64_t n, int64_t dim, const float* dscores, float scale,
+              float* dWt) {
+  int64_t r = 0;
+  for (; r + kPair <= n; r += kPair) backward_group<K, kPair>(rows + r, dim, dscores + r * K, scale, dWt);
+  for (; r < n; ++r) backward_group<K, 1>(rows + r, dim, dscores + r * K, scale, dWt);
+}
+
+/// f.template operator()<K>() for the compile-time class count K == classes.
+template <typename F>
+void with_classes(int64_t classes, F&& f) {
+  [&]<int... I>(std::integer_sequence<int, I...>) {
+    const bool found = ((classes == I + 1 ? (f.template operator()<I + 1>(), true) : false) || ...);
+    if (!found) throw std::logic_error("narrow kernels: unsupported class count " + std::to_string(classes));
+  }
+  (std::make_integer_sequence<int, kNarrowMaxClasses>());
+}
+
+}  // namespace
+
+bool narrow_layout(int64_t classes) { return classes >= 1 && classes <= kNarrowMaxClasses; }
+
+void narrow_forward(const float* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
+                    int64_t classes, float* scores) {
+  with_classes(classes, [&]<int K>() { forward<K>(rows, n, dim, Wt, b, scores); });
+}
+
+void narrow_backward(const float* const* rows, int64_t n, int64_t dim, const float* dscores, int64_t classes,
+                     float scale, float* dWt, float* db) {
+  std::fill_n(dWt, dim * classes, 0.0f);
+  simd::scaled_column_sums(dscores, n, classes, scale, db);
+  with_classes(classes, [&]<int K>() { backward<K>(rows, n, dim, dscores, scale, dWt); });
+}
+
+}  // namespace featpipe::classify

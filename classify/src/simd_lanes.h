@@ -1,0 +1,35 @@
+#pragma once
+// Private: one SIMD register of floats for the training kernels (GCC vector extension: AVX-512 when
+// built for it, split into narrower registers otherwise), with unaligned loads and stores, and what both
+// kernel families share.
+#include <cstdint>
+#include <cstring>
+
+namespace featpipe::classify::simd {
+
+#if defined(__AVX512F__)
+constexpr int64_t kLanes = 16;
+#else
+constexpr int64_t kLanes = 8;
+#endif
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+
+inline Lanes load(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+
+constexpr int64_t kFloatsPerLine = 64 / sizeof(float);
+
+/// out[c] = scale sum_r m[r * cols + c]: the bias gradient of both kernel families.
+inline void scaled_column_sums(const float* m, int64_t rows, int64_t cols, float scale, float* out) {
+  for (int64_t c = 0; c < cols; ++c) out[c] = 0.0f;
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c) out[c] += scale * m[r * cols + c];
+  }
+}
+
+}  // namespace featpipe::classify::simd
