@@ -13,6 +13,8 @@ class Adagrad final : public Optimizer {
     params.array() -= lr * grad.array() / (cache_.array().sqrt() + eps_);
   }
 
+  std::vector<Eigen::VectorXf*> state_vectors() override { return {&cache_}; }
+
  private:
   float eps_;
   Eigen::VectorXf cache_;

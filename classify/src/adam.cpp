@@ -28,6 +28,9 @@ class Adam final : public Optimizer {
     params.array() -= step * m_.array() / (v_.array().sqrt() + eps);
   }
 
+  std::vector<Eigen::VectorXf*> state_vectors() override { return {&m_, &v_}; }
+  int64_t* step_count() override { return &t_; }
+
  private:
   double beta1_, beta2_;
   float eps_;

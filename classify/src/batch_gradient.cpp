@@ -1,6 +1,8 @@
 #include "batch_gradient.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "featpipe/classify/dropout.h"
 #include "linear_scores.h"
@@ -50,6 +52,28 @@ void BatchGradient::unpack(const Eigen::VectorXf& params, RowMatrix<float>& W, R
     W = weights(params.data()).leftCols(classes_);
   }
   b = params.segment(dim_ * padded_, classes_).transpose();
+}
+
+Eigen::VectorXf BatchGradient::to_portable(const Eigen::VectorXf& params) const {
+  RowMatrix<float> W;
+  RowVector<float> b;
+  unpack(params, W, b);
+  Eigen::VectorXf portable(W.size() + b.size());
+  Eigen::Map<RowMatrix<float>>(portable.data(), dim_, classes_) = W;
+  portable.tail(classes_) = b.transpose();
+  return portable;
+}
+
+Eigen::VectorXf BatchGradient::from_portable(const Eigen::VectorXf& portable) const {
+  if (portable.size() != (dim_ + 1) * classes_) {
+    throw std::invalid_argument("checkpoint holds " + std::to_string(portable.size()) + " parameters; " +
+                                std::to_string(dim_) + " features x " + std::to_string(classes_) +
+                                " classes need " + std::to_string((dim_ + 1) * classes_));
+  }
+  Eigen::VectorXf params;
+  pack(Eigen::Map<const RowMatrix<float>>(portable.data(), dim_, classes_),
+       portable.tail(classes_).transpose(), params);
+  return params;
 }
 
 Eigen::Map<const RowMatrix<float>> BatchGradient::weights(const float* params) const {

@@ -28,6 +28,9 @@ class BatchGradient {
   Eigen::Index param_size() const { return (dim_ + 1) * padded_; }
   void pack(const RowMatrix<float>& W, const RowVector<float>& b, Eigen::VectorXf& params) const;
   void unpack(const Eigen::VectorXf& params, RowMatrix<float>& W, RowVector<float>& b) const;
+  /// A parameter-shaped vector to and from [W row-major [D, C], then b [C]] (TrainState's layout).
+  Eigen::VectorXf to_portable(const Eigen::VectorXf& params) const;
+  Eigen::VectorXf from_portable(const Eigen::VectorXf& portable) const;
 
   struct Result {
     double data_loss = 0;  // mean over the minibatch

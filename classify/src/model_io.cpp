@@ -2,15 +2,12 @@
 
 #include "featpipe/data/errors.h"
 #include "featpipe/data/store.h"
+#include "history_io.h"
 
 namespace featpipe::classify {
 namespace {
 
 constexpr const char* kModelKind = "model";
-
-std::vector<float> read_or_empty(const data::StoreReader& r, const std::string& name) {
-  return r.has(name) ? r.read_floats(name) : std::vector<float>{};
-}
 
 }  // namespace
 
@@ -22,13 +19,7 @@ void save_model(const std::string& path, const LinearModel& model, const TrainHi
   w.write("/b", model.b.data(), {classes});
   w.write("/preprocess/mean", model.preprocess.mean.data(), {dim});
   w.write("/preprocess/std", model.preprocess.std.data(), {dim});
-  const auto write_series = [&](const std::string& name, const std::vector<float>& v) {
-    if (!v.empty()) w.write(name, v.data(), {v.size()});  // no val_acc without a validation set
-  };
-  write_series("/history/loss", history.loss);
-  write_series("/history/train_acc", history.train_acc);
-  write_series("/history/val_acc", history.val_acc);
-  write_series("/history/lr", history.lr);
+  write_history_series(w, history);
   w.write_strings("/class_names", model.class_names);
   w.commit();
 }
@@ -59,10 +50,7 @@ ModelFile load_model(const std::string& path) {
                                " but /b, /preprocess or /class_names do not match it");
   }
   m.b = Eigen::Map<const RowVector<float>>(b.data(), classes);
-  f.history.loss = read_or_empty(r, "/history/loss");
-  f.history.train_acc = read_or_empty(r, "/history/train_acc");
-  f.history.val_acc = read_or_empty(r, "/history/val_acc");
-  f.history.lr = read_or_empty(r, "/history/lr");
+  read_history_series(r, f.history);
   f.provenance = r.provenance();
   return f;
 }

@@ -14,6 +14,8 @@ class Momentum final : public Optimizer {
     params += velocity_;
   }
 
+  std::vector<Eigen::VectorXf*> state_vectors() override { return {&velocity_}; }
+
  private:
   float mu_;
   Eigen::VectorXf velocity_;

@@ -17,6 +17,8 @@ class Nesterov final : public Optimizer {
     params += (1 + mu_) * velocity_;
   }
 
+  std::vector<Eigen::VectorXf*> state_vectors() override { return {&velocity_}; }
+
  private:
   float mu_;
   Eigen::VectorXf velocity_;

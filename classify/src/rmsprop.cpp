@@ -14,6 +14,8 @@ class RmsProp final : public Optimizer {
     params.array() -= lr * grad.array() / (cache_.array().sqrt() + eps_);
   }
 
+  std::vector<Eigen::VectorXf*> state_vectors() override { return {&cache_}; }
+
  private:
   float decay_, eps_;
   Eigen::VectorXf cache_;

@@ -108,7 +108,7 @@ std::optional<std::string> initial_loss_warning(double loss, double expected) {
 }
 
 TrainResult train(const TrainParams& p, const LabelledRows& train, const LabelledRows* val, int classes,
-                  const TrainObserver& observer) {
+                  const TrainObserver& observer, const TrainState* resume) {
   if (auto e = validate(p)) throw std::invalid_argument("train: " + *e);
   if (classes < 2)
     throw std::invalid_argument("train: need at least 2 classes, got " + std::to_string(classes));
@@ -166,15 +166,53 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   TrainResult result;
   TrainHistory& h = result.history;
   h.expected_initial_loss = expected_initial_loss(p.loss, classes);
-  h.loss.reserve(max_iterations);
   Eigen::VectorXf best_params;
   double best_val = -1, first_objective = 0;
-  int epochs_since_best = 0;
+  int epochs_since_best = 0, first_epoch = 0;
   int64_t iteration = 0;
+  if (resume) {
+    params = batch_gradient.from_portable(resume->params);
+    const std::vector<Eigen::VectorXf*> state = optimizer->state_vectors();
+    if (resume->optimizer.size() != state.size()) {
+      throw std::invalid_argument("checkpoint holds " + std::to_string(resume->optimizer.size()) +
+                                  " optimizer vectors; " + to_string(p.optimizer.kind) + " keeps " +
+                                  std::to_string(state.size()));
+    }
+    for (std::size_t i = 0; i < state.size(); ++i)
+      *state[i] = batch_gradient.from_portable(resume->optimizer[i]);
+    if (int64_t* steps = optimizer->step_count()) *steps = resume->optimizer_steps;
+    std::istringstream(resume->rng) >> rng;
+    h = resume->history;
+    if (resume->best_params.size() > 0) best_params = batch_gradient.from_portable(resume->best_params);
+    best_val = resume->best_val;
+    epochs_since_best = resume->epochs_since_best;
+    first_objective = resume->first_objective;
+    first_epoch = resume->epochs_done;
+    iteration = resume->iteration;
+  }
+  h.loss.reserve(max_iterations);
+  const auto checkpoint = [&](int epochs_done) {
+    TrainState s;
+    s.epochs_done = epochs_done;
+    s.iteration = iteration;
+    s.params = batch_gradient.to_portable(params);
+    for (const Eigen::VectorXf* v : optimizer->state_vectors())
+      s.optimizer.push_back(batch_gradient.to_portable(*v));
+    if (const int64_t* steps = optimizer->step_count()) s.optimizer_steps = *steps;
+    std::ostringstream rng_state;
+    rng_state << rng;
+    s.rng = rng_state.str();
+    s.history = h;
+    if (best_params.size() > 0) s.best_params = batch_gradient.to_portable(best_params);
+    s.best_val = best_val;
+    s.epochs_since_best = epochs_since_best;
+    s.first_objective = first_objective;
+    observer.checkpoint(s);
+  };
   std::vector<uint64_t> chunk_order(train_rows.chunks());
   std::vector<int64_t> order(std::min<uint64_t>(chunk, n));
 
-  for (int epoch = 0; epoch < epochs && iteration < max_iterations; ++epoch) {
+  for (int epoch = first_epoch; epoch < epochs && iteration < max_iterations; ++epoch) {
     const Clock::time_point start = Clock::now();
     const double lr = learning_rate(p.schedule, p.lr, epoch, epochs);
     for (uint64_t c = 0; c < chunk_order.size(); ++c) chunk_order[c] = c;
@@ -251,6 +289,10 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     if (stop) {
       h.stopped_early = true;
       break;
+    }
+    if (observer.checkpoint && observer.checkpoint_every > 0 &&
+        (epoch + 1) % observer.checkpoint_every == 0 && epoch + 1 < epochs && iteration < max_iterations) {
+      checkpoint(epoch + 1);
     }
   }
   if (p.early_stop > 0) {

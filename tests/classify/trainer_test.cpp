@@ -7,34 +7,13 @@
 #include <random>
 #include <regex>
 
+#include "blobs.h"
 #include "featpipe/classify/metrics.h"
 #include "featpipe/classify/standardizer.h"
 #include "featpipe/data/errors.h"
 
 namespace featpipe::classify {
 namespace {
-
-/// Gaussian blobs around well-separated class centres (separable with a wide margin), in a row-major
-/// matrix with a shift and scale per dimension that standardisation must undo.
-struct Blobs {
-  RowMatrix<float> x;
-  std::vector<int32_t> y;
-  MatrixSource source() const { return MatrixSource(x.data(), x.rows(), x.cols()); }
-};
-
-Blobs make_blobs(int n, int dim, int classes, double spread, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> normal;
-  Blobs b{RowMatrix<float>(n, dim), std::vector<int32_t>(n)};
-  for (int i = 0; i < n; ++i) {
-    b.y[i] = i % classes;
-    for (int d = 0; d < dim; ++d) {
-      const float centre = (d % classes == b.y[i]) ? 4.0f : 0.0f;
-      b.x(i, d) = 100.0f + 10.0f * (centre + static_cast<float>(spread) * normal(rng));
-    }
-  }
-  return b;
-}
 
 double train_accuracy(const LinearModel& m, const Blobs& b) {
   const MatrixSource s = b.source();

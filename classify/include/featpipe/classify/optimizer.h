@@ -34,6 +34,12 @@ class Optimizer {
   /// One update of params with learning rate lr, given grad = dObjective/dparams at params.
   /// Allocates nothing (state is sized at construction).
   virtual void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) = 0;
+
+  /// What the optimiser carries from one step to the next (velocity, squared-gradient cache, moments; each
+  /// of the parameter vector's length) and its step count, which is all a checkpoint needs to continue
+  /// exactly. Empty / null when there is none (plain SGD, a stateless step count).
+  virtual std::vector<Eigen::VectorXf*> state_vectors() { return {}; }
+  virtual int64_t* step_count() { return nullptr; }
 };
 
 /// Throws std::invalid_argument with validate()'s message. size: length of the parameter vector.

@@ -71,10 +71,30 @@ struct TrainHistory {
   bool stopped_early = false;
 };
 
+/// Everything training needs to continue after a finished epoch exactly as if it had never stopped (the
+/// standardisation is recomputed from the same training rows). Parameter-shaped vectors are [W row-major
+/// [D, C], then b [C]], independent of the kernels' layout.
+struct TrainState {
+  int epochs_done = 0;
+  int64_t iteration = 0;
+  Eigen::VectorXf params;
+  std::vector<Eigen::VectorXf> optimizer;  // Optimizer::state_vectors(), in order
+  int64_t optimizer_steps = 0;             // Optimizer::step_count(), 0 when it has none
+  std::string rng;                         // the generator's state (operator<<)
+  TrainHistory history;
+  Eigen::VectorXf best_params;  // early stopping: the best epoch's weights so far (empty before any)
+  double best_val = -1;
+  int epochs_since_best = 0;
+  double first_objective = 0;  // the divergence check's reference
+};
+
 struct TrainObserver {
   std::function<void(double loss, double expected)> initial_loss;  // before the first update
   std::function<void(uint64_t rows)> progress;                     // rows consumed by each update
   std::function<void(const EpochStats&)> epoch_end;
+  /// Called after every checkpoint_every-th epoch except the last (the model follows it).
+  int checkpoint_every = 0;
+  std::function<void(const TrainState&)> checkpoint;
 };
 
 struct TrainResult {
@@ -86,9 +106,10 @@ struct TrainResult {
 /// invalid params, empty or mismatched inputs, or a label outside [0, classes); RunError (the command
 /// exits 3) when the training diverges: the loss or the weights stop being finite, or the objective grows
 /// to 10^4 times that of the first minibatch. The message names the epoch and iteration and advises a
-/// lower --lr.
+/// lower --lr. resume: continue from a checkpoint taken with the same params and data (std::invalid_argument
+/// when its shapes do not fit them).
 TrainResult train(const TrainParams& p, const LabelledRows& train, const LabelledRows* val, int classes,
-                  const TrainObserver& observer = {});
+                  const TrainObserver& observer = {}, const TrainState* resume = nullptr);
 
 /// A warning when the initial loss is more than 10% away from the expected one (weights not small,
 /// features not standardised, or a loss bug); nullopt otherwise.
