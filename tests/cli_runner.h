@@ -1,6 +1,8 @@
 #pragma once
 // Runs the featpipe binary (FEATPIPE_BINARY, set by CMake) and captures its exit code, stdout and stderr.
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -30,6 +32,18 @@ inline std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
+/// The result of a finished run from its wait status (128 + signal when a signal ended it) and its output
+/// files, which are removed.
+inline CliResult collect(int status, const std::filesystem::path& out, const std::filesystem::path& err) {
+  CliResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return r;
+}
+
 /// Runs `featpipe args...` with stdout and stderr captured in files next to `scratch`.
 inline CliResult run_featpipe(const std::vector<std::string>& args, const std::filesystem::path& scratch) {
   const auto out_path = scratch / "cli.stdout";
@@ -37,15 +51,55 @@ inline CliResult run_featpipe(const std::vector<std::string>& args, const std::f
   std::string cmd = shell_quote(FEATPIPE_BINARY);
   for (const std::string& a : args) cmd += " " + shell_quote(a);
   cmd += " >" + shell_quote(out_path.string()) + " 2>" + shell_quote(err_path.string()) + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  CliResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  std::filesystem::remove(out_path);
-  std::filesystem::remove(err_path);
-  return r;
+  return collect(std::system(cmd.c_str()), out_path, err_path);
 }
+
+/// `featpipe args...` running in the background, stdout and stderr in files next to `scratch`, to be
+/// signalled mid-run.
+class BackgroundRun {
+ public:
+  BackgroundRun(const std::vector<std::string>& args, const std::filesystem::path& scratch)
+      : out_(scratch / "bg.stdout"), err_(scratch / "bg.stderr") {
+    std::vector<std::string> argv_strings{FEATPIPE_BINARY};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::vector<char*> argv;
+      for (std::string& a : argv_strings) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      if (!std::freopen(out_.c_str(), "w", stdout) || !std::freopen(err_.c_str(), "w", stderr)) _exit(126);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+  }
+  ~BackgroundRun() {
+    if (pid_ > 0 && !finished_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  BackgroundRun(const BackgroundRun&) = delete;
+  BackgroundRun& operator=(const BackgroundRun&) = delete;
+
+  bool running() {
+    if (finished_) return false;
+    finished_ = waitpid(pid_, &status_, WNOHANG) == pid_;
+    return !finished_;
+  }
+  void signal(int sig) const { kill(pid_, sig); }
+  /// Waits for the exit; the exit code is 128 + signal when a signal ended it.
+  CliResult finish() {
+    if (!finished_) waitpid(pid_, &status_, 0);
+    finished_ = true;
+    return collect(status_, out_, err_);
+  }
+
+ private:
+  std::filesystem::path out_, err_;
+  pid_t pid_ = -1;
+  int status_ = 0;
+  bool finished_ = false;
+};
 
 /// Files in dir (not recursive), for "nothing half-written" checks.
 inline std::vector<std::string> list_dir(const std::filesystem::path& dir) {

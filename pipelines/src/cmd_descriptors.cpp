@@ -18,6 +18,7 @@
 #include "featpipe/data/feature_store.h"
 #include "featpipe/features/descriptor.h"
 #include "featpipe/pipelines/dataset_options.h"
+#include "featpipe/pipelines/interrupt.h"
 #include "featpipe/pipelines/progress.h"
 #include "featpipe/pipelines/worker_errors.h"
 
@@ -102,6 +103,7 @@ void choose(std::size_t n, std::size_t keep, uint64_t seed, int64_t image, std::
 }  // namespace
 
 int run_descriptors(const std::vector<std::string>& args) {
+  const InterruptGuard interrupts;  // stop cleanly on SIGINT / SIGTERM
   po::options_description options("descriptors options");
   DatasetArgs dataset_args;
   std::string descriptor_spec, out;

@@ -8,6 +8,7 @@
 #include "featpipe/data/errors.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/pipelines/extract_job.h"
+#include "featpipe/pipelines/interrupt.h"
 #include "featpipe/vocab/image_encoder.h"
 
 namespace featpipe::pipelines {
@@ -35,6 +36,7 @@ T parse_option(const std::string& option, Fn&& parse) {
 }  // namespace
 
 int run_encode(const std::vector<std::string>& args) {
+  const InterruptGuard interrupts;  // stop cleanly on SIGINT / SIGTERM
   po::options_description options("encode options");
   DatasetArgs dataset_args;
   EncodeArgs a;

@@ -5,10 +5,12 @@
 #include "featpipe/data/errors.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/pipelines/extract_job.h"
+#include "featpipe/pipelines/interrupt.h"
 
 namespace featpipe::pipelines {
 
 int run_extract(const std::vector<std::string>& args) {
+  const InterruptGuard interrupts;  // stop cleanly on SIGINT / SIGTERM
   po::options_description options("extract options");
   DatasetArgs dataset_args;
   std::string feature_spec, out;

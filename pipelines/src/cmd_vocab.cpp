@@ -8,6 +8,7 @@
 #include "featpipe/data/errors.h"
 #include "featpipe/data/store.h"
 #include "featpipe/pipelines/cli.h"
+#include "featpipe/pipelines/interrupt.h"
 #include "featpipe/pipelines/progress.h"
 #include "featpipe/vocab/distances.h"
 #include "featpipe/vocab/gmm.h"
@@ -67,6 +68,7 @@ std::string format_value(double v) {
 }  // namespace
 
 int run_vocab(const std::vector<std::string>& args) {
+  const InterruptGuard interrupts;  // stop cleanly on SIGINT / SIGTERM
   po::options_description options("vocab options");
   VocabArgs a;
   options.add_options()                                                                                   //
@@ -158,7 +160,10 @@ int run_vocab(const std::vector<std::string>& args) {
     p.max_batches = a.iterations > 0 ? a.iterations : p.max_batches;
     p.seed = common.seed;
     Progress progress(label, p.max_batches, common.quiet, "steps");
-    p.on_step = [&](int, double) { progress.advance(); };
+    p.on_step = [&](int, double) {
+      throw_if_interrupted();
+      progress.advance();
+    };
     const vocab::RowReader read = [&](uint64_t begin, uint64_t count, float* out) {
       r.read_rows("/features", begin, count, out);
       Eigen::Map<vocab::RowMatrix<float>> block(out, count, dim);
@@ -185,7 +190,10 @@ int run_vocab(const std::vector<std::string>& args) {
       p.tolerance = a.tolerance >= 0 ? a.tolerance : p.tolerance;
       p.seed = common.seed;
       Progress progress(label, p.max_iterations, common.quiet, "it");
-      p.on_iteration = [&](int, double) { progress.advance(); };
+      p.on_iteration = [&](int, double) {
+        throw_if_interrupted();
+        progress.advance();
+      };
       const vocab::KMeansResult result = vocab::kmeans(x, p);
       progress.finish();
       v.centres = result.centres;
@@ -201,7 +209,10 @@ int run_vocab(const std::vector<std::string>& args) {
       p.tolerance = a.tolerance >= 0 ? a.tolerance : p.tolerance;
       p.seed = common.seed;
       Progress progress(label, p.max_iterations, common.quiet, "it");
-      p.on_iteration = [&](int, double) { progress.advance(); };
+      p.on_iteration = [&](int, double) {
+        throw_if_interrupted();
+        progress.advance();
+      };
       const vocab::GmmResult result = vocab::fit_gmm(x, p);
       progress.finish();
       v.centres = result.gmm.means;

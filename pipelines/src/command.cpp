@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "featpipe/data/errors.h"
+#include "featpipe/pipelines/interrupt.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -19,7 +20,8 @@ void print_usage(std::ostream& out) {
     out << "  " << c.name << std::string(12 - std::min<size_t>(11, std::strlen(c.name)), ' ') << c.summary
         << "\n";
   }
-  out << "\nexit codes: 0 success, 2 bad input or usage, 3 the run failed (e.g. training diverged)\n";
+  out << "\nexit codes: 0 success, 2 bad input or usage, 3 the run failed (e.g. training diverged),\n"
+         "130 / 143 interrupted by SIGINT / SIGTERM (nothing finished-looking is left behind)\n";
 }
 
 int error(const std::string& message, int code) {
@@ -54,6 +56,8 @@ int run_command(int argc, char** argv) {
       return error(e.what(), kExitBadInput);
     } catch (const boost::program_options::error& e) {
       return error(std::string(e.what()) + " (see featpipe " + name + " --help)", kExitBadInput);
+    } catch (const Interrupted& e) {
+      return error(e.what(), e.exit_code());
     } catch (const RunError& e) {
       return error(e.what(), kExitRunFailed);
     } catch (const std::exception& e) {

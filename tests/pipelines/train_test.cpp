@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "blob_store.h"
 #include "cli_runner.h"
 #include "featpipe/classify/model_io.h"
 #include "featpipe/data/feature_store.h"
@@ -16,31 +17,10 @@ namespace {
 using featpipe::testing::CliResult;
 using featpipe::testing::run_featpipe;
 using featpipe::testing::TempDir;
+using featpipe::testing::write_blobs;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
-}
-
-/// rows x dim features in three well-separated Gaussian blobs (classes a, b, c), with spec `features`.
-std::string write_blobs(const TempDir& dir, const std::string& name, uint64_t rows, uint64_t dim,
-                        const std::string& features, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> noise(0.0f, 0.5f);
-  std::vector<float> x(rows * dim);
-  std::vector<int32_t> labels(rows);
-  std::vector<int64_t> index(rows);
-  for (uint64_t r = 0; r < rows; ++r) {
-    labels[r] = static_cast<int32_t>(r % 3);
-    index[r] = static_cast<int64_t>(r);
-    for (uint64_t d = 0; d < dim; ++d)
-      x[r * dim + d] = (d % 3 == uint64_t(labels[r]) ? 3.0f : 0.0f) + noise(rng);
-  }
-  const std::string path = (dir / name).string();
-  featpipe::data::FeatureStoreWriter w(
-      path, dim, {"a", "b", "c"}, {{"dataset", "synthetic:blobs"}, {"features", features}, {"dim", dim}});
-  w.append(x.data(), labels.data(), index.data(), rows);
-  w.commit();
-  return path;
 }
 
 void expect_bad_input(const CliResult& r, const std::string& subject) {

@@ -1,0 +1,46 @@
+#pragma once
+// SIGINT / SIGTERM during long commands (extract, encode, descriptors, vocab, train): the first signal is
+// recorded and the work stops at its next safe point (between images, minibatches or iterations); the
+// command then throws Interrupted, its unfinished outputs are removed (stores are written to a temporary
+// name), and featpipe exits 128 + signal (130, 143) with advice on how to go on. A second signal stops the
+// process at once, still without a finished-looking output.
+#include <csignal>
+#include <stdexcept>
+#include <string>
+
+namespace featpipe::pipelines {
+
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted(int signal, const std::string& advice);
+  int signal() const { return signal_; }
+  int exit_code() const { return 128 + signal_; }
+
+ private:
+  int signal_;
+};
+
+/// Catches SIGINT and SIGTERM while alive (one at a time); the previous handlers come back afterwards.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+/// The signal received under the guard, 0 when none. Cheap: safe to call from every worker.
+int interrupt_signal();
+
+/// Throws Interrupted (with advice, e.g. how to resume) when a signal has been received. Not inside an
+/// OpenMP region: workers check interrupt_signal() and stop; the caller throws after the region.
+void throw_if_interrupted(const std::string& advice = "");
+
+/// For tests: forget a recorded signal.
+void clear_interrupt();
+
+}  // namespace featpipe::pipelines

@@ -1,0 +1,67 @@
+#include "featpipe/pipelines/interrupt.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
+namespace featpipe::pipelines {
+namespace {
+
+std::atomic<int> received{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+void on_signal(int signal) {
+  int none = 0;
+  if (!received.compare_exchange_strong(none, signal)) {
+    // the second signal: stop now, as the default action would
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+    return;
+  }
+  const char message[] = "\nfeatpipe: interrupted; stopping at the next safe point (again to stop at once)\n";
+  ssize_t ignored = write(STDERR_FILENO, message, sizeof message - 1);
+  (void)ignored;
+}
+
+const char* signal_name(int signal) {
+  switch (signal) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    default:
+      return "a signal";
+  }
+}
+
+}  // namespace
+
+Interrupted::Interrupted(int signal, const std::string& advice)
+    : std::runtime_error(std::string("interrupted by ") + signal_name(signal) + "; " +
+                         (advice.empty() ? "nothing was written; run the same command again" : advice)),
+      signal_(signal) {}
+
+InterruptGuard::InterruptGuard() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, &old_int_);
+  sigaction(SIGTERM, &action, &old_term_);
+}
+
+InterruptGuard::~InterruptGuard() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+}
+
+int interrupt_signal() { return received.load(std::memory_order_relaxed); }
+
+void throw_if_interrupted(const std::string& advice) {
+  if (const int signal = interrupt_signal()) throw Interrupted(signal, advice);
+}
+
+void clear_interrupt() { received.store(0); }
+
+}  // namespace featpipe::pipelines
