@@ -218,6 +218,31 @@ TEST(IdxDatasetErrors, TruncatedGzipStream) {
   EXPECT_TRUE(msg.find("gzip") != std::string::npos || msg.find("truncated") != std::string::npos) << msg;
 }
 
+// Found by fuzz/fuzz_idx (with --resize 5x7): an empty set whose header declares 11842998 x 3075603703
+// images passed the length check (0 bytes expected) and overflowed cv::Size. The files as the fuzzer wrote
+// them.
+TEST(IdxDatasetErrors, EmptySetDeclaringHugeImages) {
+  const std::vector<uint8_t> images = {
+      0x00, 0x00, 0x08, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0xb4, 0xb5, 0xb6, 0xb7, 0x51, 0xfc, 0xf7,
+      0xf2, 0x12, 0x17, 0x09, 0x0e, 0x0a, 0x00, 0x00, 0x00, 0x0c, 0x11, 0x16, 0xbb, 0x26, 0x21, 0x00,
+      0x10, 0x61, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xa5, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff,
+      0xa5, 0x1f, 0x24, 0x0e, 0x13, 0x18, 0x1d, 0x22, 0x11, 0x16, 0x1b, 0x20, 0x25, 0xba, 0xbb, 0x1b,
+      0x20, 0x25, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0x17, 0x1c, 0x21, 0x26, 0x2b};
+  const std::vector<uint8_t> labels = {0x00, 0x00, 0x08, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02};
+  TempDir dir;
+  for (const std::string set : {"train", "t10k"}) {
+    featpipe::testing::write_bytes(dir / (set + "-images-idx3-ubyte"), images);
+    featpipe::testing::write_bytes(dir / (set + "-labels-idx1-ubyte"), labels);
+  }
+  OpenOptions options;
+  options.resize = cv::Size(5, 7);
+  const std::string msg = input_error([&] { open_dataset("idx:" + dir.str(), options); });
+  EXPECT_NE(msg.find("-images-idx3-ubyte: declares images of 11842998 x 3075603703 pixels, more than the "
+                     "1073741824 an image may have"),
+            std::string::npos)
+      << msg;
+}
+
 TEST(IdxDatasetErrors, ImageAndLabelCountsDiffer) {
   TempDir dir;
   write_idx_dataset(dir.path());
