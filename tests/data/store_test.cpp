@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "featpipe/data/errors.h"
+#include "test_fixtures.h"
 
 namespace fs = std::filesystem;
 using featpipe::InputError;
@@ -362,4 +363,24 @@ TEST_F(StoreTest, MisuseIsALogicError) {
   EXPECT_THROW(writer.write("/scalar", row.data(), {}), std::invalid_argument);
   writer.write("/twice", row.data(), {3});
   EXPECT_THROW(writer.write("/twice", row.data(), {3}), InputError);
+}
+
+// Found by fuzz/fuzz_store: a store whose root group's local heap declares a negative size. HDF5 asks for
+// 2^64 - 136 bytes while listing the group; the allocation fails and listing must be an InputError.
+TEST_F(StoreTest, CorruptLocalHeapSizeIsAnInputError) {
+  const std::string path = file("store_local_heap_size.h5");
+  fs::copy_file(FEATPIPE_SOURCE_DIR "/tests/data/fuzz_regressions/store_local_heap_size.h5", path);
+  const std::string msg = featpipe::testing::error_message<InputError>([&] { StoreReader(path).list(); });
+  EXPECT_NE(msg.find(path + ": cannot list group /"), std::string::npos) << msg;
+}
+
+// Found by fuzz/fuzz_store: a store whose root object header holds a corrupt attribute message after good
+// ones. H5Aiterate2 then crashed inside HDF5 1.10.8 (it frees table slots it never filled); listing the
+// attributes must be an InputError.
+TEST_F(StoreTest, CorruptAttributeMessageIsAnInputError) {
+  const std::string path = file("store_corrupt_attribute.h5");
+  fs::copy_file(FEATPIPE_SOURCE_DIR "/tests/data/fuzz_regressions/store_corrupt_attribute.h5", path);
+  const std::string msg =
+      featpipe::testing::error_message<InputError>([&] { StoreReader(path).attributes(); });
+  EXPECT_NE(msg.find(path + ": cannot list the attributes"), std::string::npos) << msg;
 }
