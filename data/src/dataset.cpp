@@ -21,6 +21,35 @@ void check_options(const OpenOptions& options) {
   }
 }
 
+struct KindAndRest {
+  std::string kind;  // before the first ':'
+  std::string rest;  // the directory or generator after it
+};
+
+/// Splits a spec at its first ':'; InputError on an unknown kind or a missing directory / generator.
+KindAndRest split_spec(const std::string& spec) {
+  const std::size_t colon = spec.find(':');
+  KindAndRest parts{spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1)};
+  const std::string& kind = parts.kind;
+  if (kind == "fashion-mnist") {
+    if (colon != std::string::npos && parts.rest.empty()) {
+      throw InputError(spec, "missing directory after ':'; e.g. fashion-mnist:/data/fmnist");
+    }
+    return parts;
+  }
+  if (kind == "mnist" || kind == "idx" || kind == "cifar10" || kind == "folder" || kind == "synthetic") {
+    if (parts.rest.empty()) {
+      const std::string example = kind == "synthetic" ? "synthetic:shapes" : kind + ":/path/to/dir";
+      throw InputError(spec, "missing " + std::string(kind == "synthetic" ? "generator" : "directory") +
+                                 " after '" + kind + ":'; e.g. " + example);
+    }
+    return parts;
+  }
+  throw InputError(spec.empty() ? "--data" : spec, (spec.empty() ? std::string("empty dataset spec")
+                                                                 : "unknown dataset kind '" + kind + "'") +
+                                                       "; known: " + kKnownKinds);
+}
+
 }  // namespace
 
 std::vector<int32_t> Dataset::labels(Source s) const {
@@ -53,36 +82,28 @@ void require_directory(const std::string& path, const std::string& what) {
   }
 }
 
+void validate_dataset_spec(const std::string& spec) {
+  const KindAndRest parts = split_spec(spec);
+  if (parts.kind == "synthetic") check_synthetic(spec, parts.rest);
+}
+
 std::unique_ptr<Dataset> open_dataset(const std::string& spec, const OpenOptions& options) {
   check_options(options);
-  const std::size_t colon = spec.find(':');
-  const std::string kind = spec.substr(0, colon);
-  const std::string rest = colon == std::string::npos ? "" : spec.substr(colon + 1);
-
+  const auto [kind, rest] = split_spec(spec);
   if (kind == "fashion-mnist") {
-    const std::string dir = colon == std::string::npos ? fashion_mnist_dir() : rest;
-    if (dir.empty()) throw InputError(spec, "missing directory after ':'; e.g. fashion-mnist:/data/fmnist");
-    if (colon == std::string::npos && !std::filesystem::exists(dir)) {
+    const bool named = spec.find(':') != std::string::npos;
+    const std::string dir = named ? rest : fashion_mnist_dir();
+    if (!named && !std::filesystem::exists(dir)) {
       throw InputError(dir,
                        "no such directory; install the Debian package dataset-fashion-mnist, or set "
                        "FEATPIPE_FASHION_MNIST to a folder holding the four Fashion-MNIST .gz files");
     }
     return open_idx(spec, dir, fashion_mnist_class_names(), options);
   }
-  if (kind == "mnist" || kind == "idx" || kind == "cifar10" || kind == "folder" || kind == "synthetic") {
-    if (rest.empty()) {
-      const std::string example = kind == "synthetic" ? "synthetic:shapes" : kind + ":/path/to/dir";
-      throw InputError(spec, "missing " + std::string(kind == "synthetic" ? "generator" : "directory") +
-                                 " after '" + kind + ":'; e.g. " + example);
-    }
-    if (kind == "mnist" || kind == "idx") return open_idx(spec, rest, {}, options);
-    if (kind == "cifar10") return open_cifar10(spec, rest, options);
-    if (kind == "folder") return open_folder(spec, rest, options);
-    return open_synthetic(spec, rest, options);
-  }
-  throw InputError(spec.empty() ? "--data" : spec, (spec.empty() ? std::string("empty dataset spec")
-                                                                 : "unknown dataset kind '" + kind + "'") +
-                                                       "; known: " + kKnownKinds);
+  if (kind == "mnist" || kind == "idx") return open_idx(spec, rest, {}, options);
+  if (kind == "cifar10") return open_cifar10(spec, rest, options);
+  if (kind == "folder") return open_folder(spec, rest, options);
+  return open_synthetic(spec, rest, options);
 }
 
 void check_image_index(const std::string& spec, Source s, std::size_t i, std::size_t size) {

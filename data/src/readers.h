@@ -30,6 +30,9 @@ std::unique_ptr<Dataset> open_folder(const std::string& spec, const std::string&
 std::unique_ptr<Dataset> open_synthetic(const std::string& spec, const std::string& generator,
                                         const OpenOptions& options);
 
+/// The checks open_synthetic makes of the generator and its parameters, without generating.
+void check_synthetic(const std::string& spec, const std::string& generator);
+
 /// InputError naming `path` unless it is an existing directory; `what` says what it should hold.
 void require_directory(const std::string& path, const std::string& what);
 

@@ -30,6 +30,8 @@ struct ShapesParams {
   double noise = 10;  // standard deviation of the added pixel noise, 0..100
 };
 
+constexpr double kMaxBytes = 4.0 * (1 << 30);  // both sets together, in memory
+
 /// splitmix64: small, fast, and the same on every platform (std distributions are not).
 class Rng {
  public:
@@ -167,13 +169,18 @@ ShapesParams parse_params(const std::string& spec, const SpecTerm& term) {
   check_range(spec, "train", p.train, p.classes, 10'000'000);
   check_range(spec, "test", p.test, 1, 10'000'000);
   check_range(spec, "noise", p.noise, 0, 100);
+  // Each bound above is sensible alone, but not all at once: 10^7 images of 1024 x 1024 would be 30 TiB.
+  const double bytes = (double(p.train) + p.test) * p.size * p.size * 3;
+  if (bytes > kMaxBytes) {
+    throw InputError(spec, "the images would take " + number(bytes / (1 << 30)) +
+                               " GiB of memory, more than " + number(kMaxBytes / (1 << 30)) +
+                               " GiB; use fewer or smaller images");
+  }
   return p;
 }
 
-}  // namespace
-
-std::unique_ptr<Dataset> open_synthetic(const std::string& spec, const std::string& generator,
-                                        const OpenOptions& options) {
+/// The parsed and checked parameters of a generator spec (`shapes(...)`).
+ShapesParams parse_generator(const std::string& spec, const std::string& generator) {
   std::vector<SpecTerm> terms;
   try {
     terms = parse_spec(generator);
@@ -184,7 +191,18 @@ std::unique_ptr<Dataset> open_synthetic(const std::string& spec, const std::stri
     throw InputError(spec, "unknown synthetic generator '" + generator +
                                "'; known: shapes, shapes(classes=10,size=32,train=1000,test=200,noise=10)");
   }
-  const ShapesParams p = parse_params(spec, terms[0]);
+  return parse_params(spec, terms[0]);
+}
+
+}  // namespace
+
+void check_synthetic(const std::string& spec, const std::string& generator) {
+  parse_generator(spec, generator);
+}
+
+std::unique_ptr<Dataset> open_synthetic(const std::string& spec, const std::string& generator,
+                                        const OpenOptions& options) {
+  const ShapesParams p = parse_generator(spec, generator);
   std::vector<std::string> names;
   for (int c = 0; c < p.classes; ++c) names.push_back(class_name(c, p.classes));
   ImageSet train = generate(p, p.train, options.seed, 1);

@@ -191,3 +191,23 @@ TEST(SyntheticShapesErrors, OutOfRangeAndMalformed) {
   msg = input_error([] { open_dataset("synthetic:shapes(size=32"); });
   EXPECT_NE(msg.find("synthetic:shapes(size=32: "), std::string::npos) << msg;
 }
+
+TEST(SyntheticShapesErrors, SetsTooLargeForMemory) {
+  // Every parameter within its own range, but 10^7 images of 1024 x 1024 would need 30 TiB.
+  const std::string spec = "synthetic:shapes(size=1024,train=10000000)";
+  const std::string msg = input_error([&] { open_dataset(spec); });
+  EXPECT_NE(msg.find(spec + ": the images would take "), std::string::npos) << msg;
+  EXPECT_NE(msg.find("GiB of memory, more than 4 GiB; use fewer or smaller images"), std::string::npos)
+      << msg;
+}
+
+TEST(SyntheticShapesErrors, ValidateReportsWhatOpenWould) {
+  using featpipe::data::validate_dataset_spec;
+  for (const char* spec : {"synthetic:blobs", "synthetic:shapes(classes=1)", "synthetic:shapes(size=32",
+                           "synthetic:shapes(size=1024,train=10000000)", "synthetic:", "imagenet:/data"}) {
+    const std::string expected = input_error([&] { open_dataset(spec); });
+    EXPECT_EQ(input_error([&] { validate_dataset_spec(spec); }), expected) << spec;
+  }
+  EXPECT_NO_THROW(validate_dataset_spec("synthetic:shapes(classes=6,size=32,train=600,test=200)"));
+  EXPECT_NO_THROW(validate_dataset_spec("folder:/no/such/folder"));  // paths are open_dataset's to check
+}

@@ -54,6 +54,11 @@ class Dataset {
 /// at open, folder in image().
 std::unique_ptr<Dataset> open_dataset(const std::string& spec, const OpenOptions& options = {});
 
+/// Checks a spec as open_dataset would before reading anything: the kind, the directory or generator after
+/// ':', and a synthetic generator's parameters (including the memory its sets would take). Throws the same
+/// InputError; reads no file and generates nothing.
+void validate_dataset_spec(const std::string& spec);
+
 /// Where a named dataset is looked for: $FEATPIPE_FASHION_MNIST or /usr/share/datasets/fashion-mnist.
 std::string fashion_mnist_dir();
 
