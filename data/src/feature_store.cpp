@@ -38,7 +38,7 @@ DatasetInfo require(const StoreReader& store, const std::string& name, size_t ra
 FeatureStoreWriter::FeatureStoreWriter(const std::string& path, uint64_t dim,
                                        const std::vector<std::string>& class_names,
                                        const nlohmann::json& provenance, const std::string& kind)
-    : writer_(path, kind, provenance), dim_(dim) {
+    : writer_(path, kind, provenance) {
   if (dim == 0)
     throw std::invalid_argument("FeatureStoreWriter " + path + ": features need at least 1 dimension");
   writer_.write_strings(kClassNames, class_names);

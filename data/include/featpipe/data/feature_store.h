@@ -23,7 +23,6 @@ class FeatureStoreWriter {
 
  private:
   StoreWriter writer_;
-  uint64_t dim_;
   uint64_t rows_ = 0;
 };
 

@@ -4,10 +4,14 @@
 
 // GCC 12 reports false -Wmaybe-uninitialized inside its own AVX-512 intrinsics when Eigen's kernels are
 // inlined (GCC bug 105593, fixed in GCC 13); every vocab file includes Eigen through here.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <Eigen/Core>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 namespace featpipe::vocab {
 
