@@ -1,11 +1,17 @@
 #include "chunked_rows.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+#include "featpipe/classify/finite_check.h"
 
 namespace featpipe::classify {
 
-ChunkedRows::ChunkedRows(const RowSource& source, uint64_t chunk_rows)
-    : source_(source), chunk_rows_(std::max<uint64_t>(1, chunk_rows)) {}
+ChunkedRows::ChunkedRows(const RowSource& source, uint64_t chunk_rows, std::string checked_name)
+    : source_(source),
+      checked_name_(std::move(checked_name)),
+      chunk_rows_(std::max<uint64_t>(1, chunk_rows)) {}
 
 uint64_t ChunkedRows::count(uint64_t chunk) const {
   return std::min(chunk_rows_, source_.rows() - begin(chunk));
@@ -20,13 +26,26 @@ void ChunkedRows::read(uint64_t chunk) {
   if (buffer_.size() == 0) buffer_ = HugePageBuffer(std::min(chunk_rows_, source_.rows()) * source_.dim());
   source_.read_rows(begin(chunk), count(chunk), buffer_.data());
   loaded_ = static_cast<int64_t>(chunk);
+  check(buffer(chunk), begin(chunk));
   is_standardised_ = false;
+}
+
+void ChunkedRows::check(ConstMatrixView<float> rows, uint64_t first_row) const {
+  if (checked_name_.empty()) return;
+  try {
+    check_finite(rows, first_row);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(checked_name_ + ": " + e.what());
+  }
 }
 
 ConstMatrixView<float> ChunkedRows::raw(uint64_t chunk) {
   if (source_.data()) {
-    return Eigen::Map<const RowMatrix<float>>(source_.data() + begin(chunk) * source_.dim(), count(chunk),
-                                              source_.dim());
+    const Eigen::Map<const RowMatrix<float>> rows(source_.data() + begin(chunk) * source_.dim(), count(chunk),
+                                                  source_.dim());
+    if (checked_ != static_cast<int64_t>(chunk)) check(rows, begin(chunk));
+    checked_ = static_cast<int64_t>(chunk);
+    return rows;
   }
   read(chunk);
   if (is_standardised_) {

@@ -3,6 +3,7 @@
 // chunk (the data fits in memory) the rows are read and standardised once for the whole run; raw rows of a
 // source already in memory are used in place. The buffer is in huge pages (huge_page_buffer.h).
 #include <cstdint>
+#include <string>
 
 #include "featpipe/classify/matrix.h"
 #include "featpipe/classify/row_source.h"
@@ -13,8 +14,9 @@ namespace featpipe::classify {
 
 class ChunkedRows {
  public:
-  /// chunk_rows >= 1; the buffer holds min(chunk_rows, rows) rows.
-  ChunkedRows(const RowSource& source, uint64_t chunk_rows);
+  /// chunk_rows >= 1; the buffer holds min(chunk_rows, rows) rows. With a name, every chunk read is checked
+  /// for NaN and infinity (std::invalid_argument starting with the name); without one, the caller checks.
+  ChunkedRows(const RowSource& source, uint64_t chunk_rows, std::string checked_name = "");
 
   uint64_t chunks() const { return (source_.rows() + chunk_rows_ - 1) / chunk_rows_; }
   uint64_t begin(uint64_t chunk) const { return chunk * chunk_rows_; }
@@ -27,12 +29,15 @@ class ChunkedRows {
 
  private:
   void read(uint64_t chunk);
+  void check(ConstMatrixView<float> rows, uint64_t first_row) const;
   MatrixView<float> buffer(uint64_t chunk);
 
   const RowSource& source_;
+  std::string checked_name_;
   uint64_t chunk_rows_;
   HugePageBuffer buffer_;  // [min(chunk_rows, rows), dim]
   int64_t loaded_ = -1;
+  int64_t checked_ = -1;  // the in-memory chunk last checked
   bool is_standardised_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "featpipe/classify/finite_check.h"
 #include "linear_scores.h"
 
 namespace featpipe::classify {
@@ -19,6 +20,7 @@ void check_dim(const LinearModel& model, uint64_t dim) {
 
 RowMatrix<float> predict_scores(const LinearModel& model, ConstMatrixView<float> rows) {
   check_dim(model, rows.cols());
+  check_finite(rows);
   RowMatrix<float> standardised = rows;
   model.preprocess.apply(standardised);
   RowMatrix<float> scores(rows.rows(), model.W.cols());
@@ -36,6 +38,7 @@ std::vector<int32_t> predict(const LinearModel& model, const RowSource& source, 
     const uint64_t count = std::min(block_rows, n - begin);
     source.read_rows(begin, count, block.data());
     auto rows = block.topRows(count);
+    check_finite(rows, begin);
     model.preprocess.apply(rows);
     predict_rows(rows, model.W, model.b, predicted.data() + begin);
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "featpipe/classify/finite_check.h"
 #include "parallel_blocks.h"
 
 namespace featpipe::classify {
@@ -73,6 +74,10 @@ Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows) {
     const Eigen::ArrayXd delta = block_mean - mean;
     mean += delta * (added / total);
     m2 += block_m2 + delta.square() * (seen * added / total);
+  }
+  if (!mean.allFinite() || !m2.allFinite()) {
+    check_finite(source, block_rows);  // names the first NaN or infinity
+    throw std::invalid_argument("a feature's values are too large to standardise (their squares overflow)");
   }
   Standardizer s;
   s.mean.resize(dim);

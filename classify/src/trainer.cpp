@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -23,7 +24,8 @@ using Clock = std::chrono::steady_clock;
 /// has diverged, even while still finite (adaptive optimisers move weights by about lr per step).
 constexpr double kDivergenceFactor = 1e4;
 
-void check_inputs(const LabelledRows& rows, const std::string& what, int classes) {
+void check_inputs(const LabelledRows& rows, std::string what, int classes) {
+  if (!rows.name.empty()) what += " " + rows.name;
   if (rows.features == nullptr || rows.features->rows() == 0) throw std::invalid_argument(what + ": no rows");
   if (rows.labels.size() != rows.features->rows()) {
     throw std::invalid_argument(what + ": " + std::to_string(rows.features->rows()) + " rows but " +
@@ -37,17 +39,35 @@ void check_inputs(const LabelledRows& rows, const std::string& what, int classes
   }
 }
 
-/// Rows per chunk so that one chunk of train and one of val fit in max_memory (everything when 0).
-uint64_t chunk_rows(const TrainParams& p, uint64_t train_rows, uint64_t val_rows, uint64_t dim) {
-  const uint64_t row_bytes = dim * sizeof(float);
-  if (p.max_memory == 0 || (train_rows + val_rows) * row_bytes <= p.max_memory) {
+std::string set_name(const LabelledRows& rows, const std::string& what) {
+  return rows.name.empty() ? what : what + " " + rows.name;
+}
+
+/// The bytes of memory the system can still give, from /proc/meminfo's MemAvailable; 0 when unknown.
+uint64_t available_memory() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  uint64_t kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024;
+  }
+  return 0;
+}
+
+/// Rows per chunk so that one chunk of train and one of val fit in max_memory. When 0: half the
+/// available memory for sources on disk (everything when unknown), no limit for sources in memory.
+uint64_t chunk_rows(const TrainParams& p, const RowSource& train, uint64_t val_rows) {
+  const uint64_t train_rows = train.rows(), row_bytes = train.dim() * sizeof(float);
+  const uint64_t budget = p.max_memory > 0 ? p.max_memory : train.data() ? 0 : available_memory() / 2;
+  if (budget == 0 || (train_rows + val_rows) * row_bytes <= budget) {
     return std::max(train_rows, val_rows);
   }
-  const uint64_t rows = p.max_memory / (2 * row_bytes);
+  const uint64_t rows = budget / (2 * row_bytes);
   if (rows < static_cast<uint64_t>(p.batch)) {
-    throw std::invalid_argument("max_memory " + std::to_string(p.max_memory) +
-                                " bytes holds fewer than two " + "minibatches of " + std::to_string(p.batch) +
-                                " rows of " + std::to_string(dim) + " floats");
+    throw std::invalid_argument("max_memory " + std::to_string(budget) + " bytes holds fewer than two " +
+                                "minibatches of " + std::to_string(p.batch) + " rows of " +
+                                std::to_string(train.dim()) + " floats");
   }
   return rows;
 }
@@ -124,13 +144,18 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   if (p.early_stop > 0 && !val) throw std::invalid_argument("train: early stopping needs a validation set");
 
   const uint64_t n = train.features->rows();
-  const uint64_t chunk = chunk_rows(p, n, val ? val->features->rows() : 0, dim);
+  const uint64_t chunk = chunk_rows(p, *train.features, val ? val->features->rows() : 0);
   ChunkedRows train_rows(*train.features, chunk);
-  const Standardizer standardizer =
-      !p.standardize ? identity_standardizer(dim)
-      : train_rows.chunks() == 1
-          ? fit_standardizer(MatrixSource(train_rows.raw(0).data(), n, static_cast<uint64_t>(dim)))
-          : fit_standardizer(*train.features);
+  const auto fit = [&] {
+    try {
+      return train_rows.chunks() == 1
+                 ? fit_standardizer(MatrixSource(train_rows.raw(0).data(), n, static_cast<uint64_t>(dim)))
+                 : fit_standardizer(*train.features);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(set_name(train, "training set") + ": " + e.what());
+    }
+  };
+  const Standardizer standardizer = p.standardize ? fit() : identity_standardizer(dim);
   // the rows of chunk c as the model sees them
   const auto model_rows = [&](ChunkedRows& rows, uint64_t c) {
     return p.standardize ? rows.standardised(c, standardizer) : rows.raw(c);
@@ -138,7 +163,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   std::optional<ChunkedRows> val_rows;
   std::vector<int32_t> val_predicted;
   if (val) {
-    val_rows.emplace(*val->features, chunk);
+    val_rows.emplace(*val->features, chunk, set_name(*val, "validation set"));
     val_predicted.resize(std::min<uint64_t>(chunk, val->features->rows()));
   }
 

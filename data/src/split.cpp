@@ -115,7 +115,8 @@ std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, doub
   holdout.reserve(total);
   for (const Quota& q : quotas) {
     std::vector<int64_t> rows = rows_of[q.label];
-    const int64_t take = std::min<int64_t>(q.count, int64_t(rows.size()));
+    // never a class's last image: the training split keeps every class (a class of one image gives none)
+    const int64_t take = std::min<int64_t>(q.count, int64_t(rows.size()) - 1);
     for (int64_t i = 0; i < take; ++i) {
       const uint64_t j = uint64_t(i) + uniform_below(rng, rows.size() - uint64_t(i));
       std::swap(rows[i], rows[j]);

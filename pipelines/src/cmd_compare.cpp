@@ -39,7 +39,7 @@ nlohmann::json evaluate(const std::string& model_path, const std::string& test_p
   check_same_features(
       signature(model_path, model.provenance, model.model.dim(), model.model.class_names),
       signature(test_path, test.reader().provenance(), test.dim(), test.reader().class_names()));
-  const std::vector<int32_t> predicted = classify::predict(model.model, test);
+  const std::vector<int32_t> predicted = predict_store(model.model, test, test_path);
   const classify::ClassificationReport r =
       classify::classification_report(test.labels(), predicted, model.model.classes());
 

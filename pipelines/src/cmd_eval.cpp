@@ -28,7 +28,7 @@ int run_eval(const std::vector<std::string>& args) {
   check_same_features(
       signature(model_path, model.provenance, model.model.dim(), model.model.class_names),
       signature(data_path, data.reader().provenance(), data.dim(), data.reader().class_names()));
-  const std::vector<int32_t> predicted = classify::predict(model.model, data);
+  const std::vector<int32_t> predicted = predict_store(model.model, data, data_path);
   const int classes = model.model.classes();
   const classify::ClassificationReport r = classify::classification_report(data.labels(), predicted, classes);
 

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "commands.h"
+#include "featpipe/classify/finite_check.h"
 #include "featpipe/classify/model_io.h"
 #include "featpipe/classify/standardizer.h"
 #include "featpipe/classify/store_source.h"
@@ -114,14 +115,24 @@ int run_sweep(const std::vector<std::string>& args) {
                                            val_store.reader().class_names()));
   // standardised once with the training statistics; every run uses these rows in place
   classify::RowMatrix<float> train_rows = read_all(train_store), val_rows = read_all(val_store);
-  const classify::Standardizer standardizer = classify::fit_standardizer(
-      classify::MatrixSource(train_rows.data(), train_rows.rows(), train_rows.cols()));
+  classify::Standardizer standardizer;
+  try {
+    standardizer = classify::fit_standardizer(
+        classify::MatrixSource(train_rows.data(), train_rows.rows(), train_rows.cols()));
+  } catch (const std::invalid_argument& e) {
+    throw InputError(train_path, e.what());
+  }
+  try {
+    classify::check_finite(val_rows);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(val_path, e.what());
+  }
   standardizer.apply(train_rows);
   standardizer.apply(val_rows);
   const classify::MatrixSource train_source(train_rows.data(), train_rows.rows(), train_rows.cols());
   const classify::MatrixSource val_source(val_rows.data(), val_rows.rows(), val_rows.cols());
-  const classify::LabelledRows train_set{&train_source, train_store.labels()};
-  const classify::LabelledRows val_set{&val_source, val_store.labels()};
+  const classify::LabelledRows train_set{&train_source, train_store.labels(), train_path};
+  const classify::LabelledRows val_set{&val_source, val_store.labels(), val_path};
   const int classes = static_cast<int>(train_sig.class_names.size());
   base.standardize = false;
 

@@ -86,7 +86,7 @@ int run_train(const std::vector<std::string>& args) {
     val.emplace(val_path);
     check_same_features(
         train_sig, signature(val_path, val->reader().provenance(), val->dim(), val->reader().class_names()));
-    val_rows = classify::LabelledRows{&*val, val->labels()};
+    val_rows = classify::LabelledRows{&*val, val->labels(), val_path};
   }
   const int classes = static_cast<int>(train_sig.class_names.size());
   if (p.early_stop > 0 && !val) throw InputError("--early-stop", "needs a validation store (--val)");
@@ -153,8 +153,9 @@ int run_train(const std::vector<std::string>& args) {
     std::fflush(stdout);
   };
   if (resumed) progress.advance(resumed->state.iteration * static_cast<uint64_t>(p.batch));
-  classify::TrainResult result = classify::train(p, {&train, train.labels()}, val_rows ? &*val_rows : nullptr,
-                                                 classes, observer, resumed ? &resumed->state : nullptr);
+  classify::TrainResult result =
+      classify::train(p, {&train, train.labels(), train_path}, val_rows ? &*val_rows : nullptr, classes,
+                      observer, resumed ? &resumed->state : nullptr);
   progress.finish();
   result.model.class_names = train_sig.class_names;
 

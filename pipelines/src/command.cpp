@@ -5,6 +5,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <new>
 
 #include "featpipe/data/errors.h"
 #include "featpipe/pipelines/interrupt.h"
@@ -58,6 +59,10 @@ int run_command(int argc, char** argv) {
       return error(std::string(e.what()) + " (see featpipe " + name + " --help)", kExitBadInput);
     } catch (const Interrupted& e) {
       return error(e.what(), e.exit_code());
+    } catch (const std::bad_alloc&) {
+      return error(name + ": out of memory" +
+                       (name == "train" ? "; set --max-memory to stream the training store in chunks" : ""),
+                   kExitRunFailed);
     } catch (const RunError& e) {
       return error(e.what(), kExitRunFailed);
     } catch (const std::exception& e) {

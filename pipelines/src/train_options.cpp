@@ -72,8 +72,8 @@ void add_train_options(po::options_description& options, TrainArgs& a, bool with
       "> 0: stop after this many epochs without a better val accuracy, keep the best");
   add("init-scale", with_default(&p.init_scale), "initial W ~ this * N(0, 1)");
   add("max-memory", po::value(&a.max_memory),
-      "memory for feature rows (e.g. 512M, 2G); larger stores are streamed in chunks visited in a seeded "
-      "random order, rows shuffled within each chunk");
+      "memory for feature rows (e.g. 512M, 2G; default: half the available memory); larger stores are "
+      "streamed in chunks visited in a seeded random order, rows shuffled within each chunk");
 }
 
 uint64_t parse_bytes(const std::string& text, const std::string& option) {
@@ -186,6 +186,15 @@ void check_same_features(const FeatureSignature& reference, const FeatureSignatu
     throw InputError(other.path, "has " + std::to_string(other.class_names.size()) + " classes (" +
                                      (other.class_names.empty() ? "" : other.class_names.front() + ", ...") +
                                      ") that differ from those of " + reference.path);
+  }
+}
+
+std::vector<int32_t> predict_store(const classify::LinearModel& model, const classify::RowSource& store,
+                                   const std::string& path) {
+  try {
+    return classify::predict(model, store);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(path, e.what());
   }
 }
 

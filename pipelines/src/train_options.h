@@ -55,4 +55,9 @@ FeatureSignature signature(const std::string& path, const nlohmann::json& proven
 /// naming both values.
 void check_same_features(const FeatureSignature& reference, const FeatureSignature& other);
 
+/// The model's class for every row of the store at path; InputError naming the file on NaN or infinite
+/// features.
+std::vector<int32_t> predict_store(const classify::LinearModel& model, const classify::RowSource& store,
+                                   const std::string& path);
+
 }  // namespace featpipe::pipelines

@@ -95,7 +95,7 @@ TEST(Split, ParseValSize) {
 TEST(StratifiedHoldout, ExactCountAndProportionalClasses) {
   const std::vector<int32_t> labels = imbalanced_labels();
   ASSERT_EQ(labels.size(), 200u);
-  for (int val : {1, 7, 20, 33, 199}) {
+  for (int val : {1, 7, 20, 33, 150}) {
     const std::vector<int64_t> rows = stratified_holdout(labels, val, 0);
     ASSERT_EQ(rows.size(), std::size_t(val));
     EXPECT_TRUE(std::is_sorted(rows.begin(), rows.end()));
@@ -112,6 +112,24 @@ TEST(StratifiedHoldout, ExactCountAndProportionalClasses) {
       EXPECT_LT(std::abs(got - share), 1.0) << "val " << val << " class " << label;
     }
   }
+}
+
+TEST(StratifiedHoldout, NeverTakesAClassesLastImage) {
+  // class 1 has a single image: it stays in training, and the hold-out is one image short of its share
+  std::vector<int32_t> labels(11, 0);
+  labels[4] = 1;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    const std::vector<int64_t> rows = stratified_holdout(labels, 0.5, seed);  // asks for 6
+    EXPECT_EQ(std::count(rows.begin(), rows.end(), 4), 0) << "seed " << seed;
+    EXPECT_GE(rows.size(), 5u);
+  }
+  // a hold-out of all but one image leaves one image of every class
+  const std::vector<int32_t> imbalanced = imbalanced_labels();
+  const std::vector<int64_t> rows = stratified_holdout(imbalanced, 199, 0);
+  std::map<int32_t, int> total;
+  for (int32_t l : imbalanced) ++total[l];
+  const std::map<int32_t, int> held = class_counts(imbalanced, rows);
+  for (const auto& [label, n] : total) EXPECT_EQ(held.at(label), n - 1) << "class " << label;
 }
 
 TEST(StratifiedHoldout, FractionOfTheTrainingSet) {

@@ -11,9 +11,11 @@
 namespace featpipe::testing {
 
 /// rows x dim features in three Gaussian blobs (classes a, b, c) around centres 3 apart, noise sd
-/// `spread` (well separated at the default), with spec `features`.
+/// `spread` (well separated at the default), with spec `features`. poison_row < rows: feature dim / 2 of that
+/// row is `poison` (e.g. NaN).
 inline std::string write_blobs(const TempDir& dir, const std::string& name, uint64_t rows, uint64_t dim,
-                               const std::string& features, uint64_t seed, float spread = 0.5f) {
+                               const std::string& features, uint64_t seed, float spread = 0.5f,
+                               uint64_t poison_row = UINT64_MAX, float poison = 0.0f) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> noise(0.0f, spread);
   std::vector<float> x(rows * dim);
@@ -25,6 +27,7 @@ inline std::string write_blobs(const TempDir& dir, const std::string& name, uint
     for (uint64_t d = 0; d < dim; ++d)
       x[r * dim + d] = (d % 3 == uint64_t(labels[r]) ? 3.0f : 0.0f) + noise(rng);
   }
+  if (poison_row < rows) x[poison_row * dim + dim / 2] = poison;
   const std::string path = (dir / name).string();
   featpipe::data::FeatureStoreWriter w(
       path, dim, {"a", "b", "c"}, {{"dataset", "synthetic:blobs"}, {"features", features}, {"dim", dim}});

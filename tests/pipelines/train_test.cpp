@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "blob_store.h"
@@ -119,6 +120,31 @@ TEST_F(TrainCli, StreamsWithMaxMemory) {
                                    dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "epoch   3 ")) << r.out;
+}
+
+TEST_F(TrainCli, NonFiniteFeaturesAreRefusedNamingTheFileAndRow) {
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  const std::string bad_train = write_blobs(dir_, "nan.h5", 300, 12, "raw", 1, 0.5f, 17, nan);
+  CliResult r = run_featpipe({"train", "--train", bad_train, "--out", out("m.h5")}, dir_.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "training set " + bad_train + ": row 17, feature 6 is NaN")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out("m.h5")));
+
+  const std::string bad_val = write_blobs(dir_, "inf.h5", 90, 12, "raw", 2, 0.5f, 89, -inf);
+  r = run_featpipe({"train", "--train", train_, "--val", bad_val, "--out", out("m.h5")}, dir_.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "validation set " + bad_val + ": row 89, feature 6 is infinite")) << r.err;
+
+  r = run_featpipe({"sweep", "--train", bad_train, "--val", val_, "--out", out("m.h5")}, dir_.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, bad_train + ": row 17, feature 6 is NaN")) << r.err;
+
+  ASSERT_EQ(run_featpipe({"train", "--train", train_, "--out", out("m.h5"), "--epochs", "1"}, dir_.path())
+                .exit_code,
+            0);
+  r = run_featpipe({"eval", "--model", out("m.h5"), "--data", bad_val}, dir_.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, bad_val + ": row 89, feature 6 is infinite")) << r.err;
 }
 
 TEST_F(TrainCli, EvalRefusesOtherFeaturesNamingBoth) {

@@ -18,7 +18,8 @@ struct Standardizer {
 };
 
 /// Mean and std of every dimension of source, read by blocks of block_rows rows (used in place when the
-/// source is in memory) and combined in block order (Chan et al.) in double.
+/// source is in memory) and combined in block order (Chan et al.) in double. std::invalid_argument naming
+/// the row and feature of the first NaN or infinity (finite_check.h).
 Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows = 4096);
 
 /// mean 0, std 1: the identity.

@@ -36,10 +36,11 @@ struct TrainParams {
   double init_scale = 0.001;      // W ~ init_scale * N(0, 1), b = 0
   bool standardize = true;        // false: rows are used as given (already standardised, e.g. shared by
                                   // the runs of a sweep) and the model's preprocess is the identity
-  uint64_t max_memory = 0;        // bytes of rows held in memory; 0: no limit. When train (+ val) do not
-                                  // fit, rows are streamed in chunks: each epoch visits the chunks in a
-                                  // seeded random order and shuffles rows within each chunk
-  uint64_t seed = 0;              // initial weights, shuffling, dropout
+  uint64_t max_memory = 0;        // bytes of rows held in memory; 0: half the available memory for rows on
+                            // disk (MemAvailable), no limit for rows in memory. When train (+ val) do not
+                            // fit, rows are streamed in chunks: each epoch visits the chunks in a
+                            // seeded random order and shuffles rows within each chunk
+  uint64_t seed = 0;  // initial weights, shuffling, dropout
 };
 
 std::optional<std::string> validate(const TrainParams& p);
@@ -48,6 +49,7 @@ std::optional<std::string> validate(const TrainParams& p);
 struct LabelledRows {
   const RowSource* features = nullptr;
   Labels labels;
+  std::string name;  // in error messages, e.g. the store's path; "training set" / "validation set" if empty
 };
 
 struct EpochStats {

@@ -46,7 +46,9 @@ class SplitView {
 };
 
 /// The stratified hold-out: per class, round(val * n_c / n) images (largest remainders make the total
-/// exact), chosen by a seeded shuffle. Returns sorted source-train rows.
+/// exact), chosen by a seeded shuffle, but never a class's last image: the training split keeps every
+/// class, so a class of one image gives none and the hold-out is that much smaller. Returns sorted
+/// source-train rows.
 std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, double val_size, uint64_t seed);
 
 /// Throws InputError when val is asked for without options.val_size > 0, or val_size leaves train empty.

@@ -1,0 +1,28 @@
+#pragma once
+// NaN and infinite features: training, standardisation and prediction refuse them with the row and the
+// feature that hold one, rather than turning them into NaN weights or arbitrary predictions.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "featpipe/classify/matrix.h"
+#include "featpipe/classify/row_source.h"
+
+namespace featpipe::classify {
+
+struct Cell {
+  uint64_t row = 0, feature = 0;
+  float value = 0;
+};
+
+/// The first non-finite value of rows (row-major order), if any.
+std::optional<Cell> first_non_finite(ConstMatrixView<float> rows);
+
+/// std::invalid_argument "row R, feature F is NaN (or inf): ..." for the first non-finite value of rows,
+/// whose first row is row first_row of its source.
+void check_finite(ConstMatrixView<float> rows, uint64_t first_row = 0);
+
+/// The same over a whole source, read by blocks.
+void check_finite(const RowSource& source, uint64_t block_rows = 4096);
+
+}  // namespace featpipe::classify

@@ -1,0 +1,88 @@
+// NaN and infinite features: standardisation, training and prediction refuse them, naming the row and
+// the feature (and the set), instead of training NaN weights or predicting arbitrary classes.
+#include "featpipe/classify/finite_check.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "../test_fixtures.h"
+#include "blobs.h"
+#include "featpipe/classify/standardizer.h"
+#include "featpipe/classify/trainer.h"
+
+namespace featpipe::classify {
+namespace {
+
+using testing::error_message;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+TEST(FiniteCheck, FindsTheFirstNonFiniteValue) {
+  RowMatrix<float> x = RowMatrix<float>::Ones(5, 4);
+  EXPECT_FALSE(first_non_finite(x));
+  x(3, 2) = -kInf;
+  x(4, 0) = kNaN;
+  const std::optional<Cell> bad = first_non_finite(x);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->row, 3u);
+  EXPECT_EQ(bad->feature, 2u);
+  EXPECT_EQ(error_message<std::invalid_argument>([&] { check_finite(x, 100); }).substr(0, 31),
+            "row 103, feature 2 is infinite;");
+}
+
+TEST(FiniteCheck, StandardisationNamesTheRowAcrossBlocks) {
+  RowMatrix<float> x = RowMatrix<float>::Random(1000, 6);
+  x(777, 5) = kNaN;
+  const MatrixSource s(x.data(), x.rows(), x.cols());
+  const std::string message = error_message<std::invalid_argument>([&] { fit_standardizer(s, 64); });
+  EXPECT_TRUE(contains(message, "row 777, feature 5 is NaN")) << message;
+}
+
+TEST(FiniteCheck, TrainingRefusesNaNInTrainAndInfInVal) {
+  Blobs train_set = make_blobs(300, 12, 3, 0.5, 1), val_set = make_blobs(90, 12, 3, 0.5, 2);
+  TrainParams p;
+  p.epochs = 2;
+  {
+    Blobs bad = train_set;
+    bad.x(17, 3) = kNaN;
+    const MatrixSource s = bad.source();
+    const std::string message = error_message<std::invalid_argument>([&] {
+      train(p, {&s, bad.y, "train.h5"}, nullptr, 3);
+    });
+    EXPECT_TRUE(contains(message, "training set train.h5: row 17, feature 3 is NaN")) << message;
+  }
+  {
+    Blobs bad = val_set;
+    bad.x(89, 11) = kInf;
+    const MatrixSource s = train_set.source(), v = bad.source();
+    const LabelledRows val{&v, bad.y, "val.h5"};
+    const std::string message = error_message<std::invalid_argument>([&] {
+      train(p, {&s, train_set.y}, &val, 3);
+    });
+    EXPECT_TRUE(contains(message, "validation set val.h5: row 89, feature 11 is infinite")) << message;
+  }
+}
+
+TEST(FiniteCheck, PredictionRefusesNonFiniteRows) {
+  const Blobs b = make_blobs(300, 12, 3, 0.5, 1);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.epochs = 1;
+  const LinearModel m = train(p, {&s, b.y}, nullptr, 3).model;
+  RowMatrix<float> x = b.x;
+  x(250, 0) = kInf;
+  const MatrixSource bad(x.data(), x.rows(), x.cols());
+  EXPECT_TRUE(
+      contains(error_message<std::invalid_argument>([&] { predict(m, bad, 100); }), "row 250, feature 0"));
+  EXPECT_TRUE(
+      contains(error_message<std::invalid_argument>([&] { predict_scores(m, x); }), "row 250, feature 0"));
+}
+
+}  // namespace
+}  // namespace featpipe::classify
