@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "featpipe/data/errors.h"
+#include "image_header.h"
 #include "readers.h"
 
 namespace featpipe::data {
@@ -100,6 +101,7 @@ class FolderDataset final : public Dataset {
   cv::Mat image(Source s, std::size_t i) const override {
     check_index(s, i);
     const std::string& path = set(s).paths[i];
+    check_image_dims(path);
     cv::Mat image = cv::imread(path, channels_ == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (image.empty()) {
       throw InputError(path, "cannot be decoded as an image (corrupt or truncated); replace or remove it");
@@ -131,6 +133,7 @@ class FolderDataset final : public Dataset {
 
 /// 1 when the first training image is grey, else 3: one decode fixes the channel count for the set.
 int channels_of(const std::string& path) {
+  check_image_dims(path);
   const cv::Mat first = cv::imread(path, cv::IMREAD_UNCHANGED);
   if (first.empty()) {
     throw InputError(path, "cannot be decoded as an image (corrupt or truncated); replace or remove it");
