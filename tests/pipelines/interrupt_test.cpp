@@ -1,7 +1,7 @@
-// SIGINT and SIGKILL in the middle of `featpipe train` and `featpipe extract`: after either, no
-// finished-looking output (no model, no store; SIGINT also leaves no temporary file and exits 130 with
-// advice); a run with --resume from the last checkpoint ends with weights bit-identical to an
-// uninterrupted run with the same seed, and an extract run again gives the whole store.
+// SIGINT and SIGKILL in the middle of `featpipe train` and `featpipe extract` (and SIGTERM in `vocab`):
+// after either, no finished-looking output (no model, no store; SIGINT / SIGTERM also leave no temporary
+// file and exit 130 / 143 with advice); a run with --resume from the last checkpoint ends with weights
+// bit-identical to an uninterrupted run with the same seed, and an extract run again gives the whole store.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -164,6 +164,26 @@ TEST_F(ExtractInterrupt, SigintAndSigkillLeaveNoStoreAndARerunCompletes) {
   EXPECT_EQ(store.rows(), 10000u);
   const CliResult inspect = run_featpipe({"inspect", out}, data_.path());
   EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
+}
+
+TEST(VocabInterrupt, SigtermStopsMiniBatchKMeansAndWritesNothing) {
+  TempDir dir;
+  const std::string descriptors = (dir / "D.h5").string(), vocab = (dir / "V.h5").string();
+  const CliResult d =
+      run_featpipe({"descriptors", "--data", "fashion-mnist", "--split", "test", "--descriptor",
+                    "dsift(step=4,size=4)", "--sample", "5000", "--out", descriptors, "--quiet"},
+                   dir.path());
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  BackgroundRun run({"vocab", "--descriptors", descriptors, "--k", "64", "--minibatch", "--iterations",
+                     "100000000", "--out", vocab, "--quiet"},
+                    dir.path());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(run.running()) << "the vocabulary was finished too soon to be interrupted";
+  run.signal(SIGTERM);
+  const CliResult r = run.finish();
+  EXPECT_EQ(r.exit_code, 143) << r.err;
+  EXPECT_TRUE(contains(r.err, "interrupted by SIGTERM; nothing was written")) << r.err;
+  EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"D.h5"});
 }
 
 }  // namespace
