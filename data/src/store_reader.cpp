@@ -1,4 +1,5 @@
 // StoreReader: opens a featpipe HDF5 store, refusing anything that is not one of this version.
+#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,28 @@
 
 namespace featpipe::data {
 namespace {
+
+// Deflate, the one compression filter every HDF5 build has, shrinks data by at most about 1032:1.
+constexpr double kMaxCompression = 1100;
+
+/// InputError unless the file holds the data the dataset declares: a damaged header can declare any shape,
+/// and reading it would then ask for that much memory. Compressed data may be smaller, by kMaxCompression.
+void check_stored(hid_t dataset, hid_t type, hid_t dcpl, const DatasetInfo& info, const std::string& path) {
+  double elements = 1;
+  std::string shape;
+  for (uint64_t d : info.shape) {
+    elements *= double(d);
+    shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+  }
+  if (elements == 0) return;
+  const double declared = elements * double(H5Tget_size(type));
+  const double stored = double(H5Dget_storage_size(dataset));
+  if (declared <= (H5Pget_nfilters(dcpl) > 0 ? stored * kMaxCompression : stored)) return;
+  char bytes[64];
+  std::snprintf(bytes, sizeof bytes, "%.4g bytes but the file holds %.0f", declared, stored);
+  throw InputError(path, info.name + " declares " + shape + " values, " + bytes +
+                             " of them; the store is damaged, rerun the stage that wrote it");
+}
 
 DatasetInfo describe(hid_t dataset, const std::string& name, const std::string& path) {
   DatasetInfo info;
@@ -27,6 +50,7 @@ DatasetInfo describe(hid_t dataset, const std::string& name, const std::string& 
     if (rank < 0) h5::fail(path, "cannot read the chunking of " + name);
     info.chunk.assign(chunk.begin(), chunk.begin() + rank);
   }
+  check_stored(dataset, type.get(), dcpl.get(), info, path);
   return info;
 }
 
@@ -264,6 +288,7 @@ std::vector<int64_t> StoreReader::read_int64(const std::string& name) const {
 }
 
 std::vector<std::string> StoreReader::read_strings(const std::string& name) const {
+  describe(impl_->dataset(name), h5::absolute_name(name), impl_->path);
   return h5::read_string_dataset(impl_->dataset(name), impl_->path, h5::absolute_name(name));
 }
 

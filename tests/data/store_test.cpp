@@ -384,3 +384,15 @@ TEST_F(StoreTest, CorruptAttributeMessageIsAnInputError) {
       featpipe::testing::error_message<InputError>([&] { StoreReader(path).attributes(); });
   EXPECT_NE(msg.find(path + ": cannot list the attributes"), std::string::npos) << msg;
 }
+
+// Found by fuzz/fuzz_store: a feature store whose /features header declares 4398046511107 x 25786580992
+// values that the file does not hold. Reading it asked for 309 GB (the count wrapped); describing it must be
+// an InputError.
+TEST_F(StoreTest, ShapeBeyondTheStoredDataIsAnInputError) {
+  const std::string path = file("store_huge_extent.h5");
+  fs::copy_file(FEATPIPE_SOURCE_DIR "/tests/data/fuzz_regressions/store_huge_extent.h5", path);
+  const std::string msg = featpipe::testing::error_message<InputError>([&] { StoreReader(path).list(); });
+  EXPECT_NE(msg.find(path + ": /features declares 4398046511107 x 25786580992 values"), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("; the store is damaged, rerun the stage that wrote it"), std::string::npos) << msg;
+}
