@@ -45,20 +45,22 @@ for target in "${targets[@]}"; do
   rate=$([[ -n $runs && ${took:-0} -gt 0 ]] && echo $((runs / took)))
   ours=0
   upstream=0
+  unreproduced=0
   for artifact in "$artifacts"/*; do
     [[ -e $artifact ]] || continue
     verdict=$(/usr/bin/python3 "$here/triage.py" "$binary" "$artifact")
-    if [[ $? -eq 0 ]]; then
-      upstream=$((upstream + 1))
-    else
-      ours=$((ours + 1))
-    fi
+    case $? in
+      0) upstream=$((upstream + 1)) ;;
+      2) unreproduced=$((unreproduced + 1)) ;;
+      *) ours=$((ours + 1)) ;;
+    esac
     echo "  $(basename "$artifact"): $verdict"
   done
   result=ok
-  [[ $upstream -gt 0 ]] && result="ok ($upstream in system libraries)"
+  [[ $upstream -gt 0 ]] && result+=", $upstream in system libraries"
+  [[ $unreproduced -gt 0 ]] && result+=", $unreproduced not reproduced alone"
   # libFuzzer's fork mode exits 1 after ignored findings too: its status counts only when it left none.
-  if [[ $ours -gt 0 || ($status -ne 0 && $((ours + upstream)) -eq 0) ]]; then
+  if [[ $ours -gt 0 || ($status -ne 0 && $((ours + upstream + unreproduced)) -eq 0) ]]; then
     result="FAILED: $ours finding(s) in featpipe, libFuzzer exit $status"
     failed+=("$target")
   fi

@@ -6,7 +6,9 @@ system libraries, which have no frame pointers) and finds the innermost frame of
 the sanitizer or libFuzzer runtime, an allocator entry point or libc. A frame in a shared library of the
 system (libhdf5, the OpenCV codecs ...) makes the finding `upstream`: a defect of that library on a corrupt
 file, which featpipe cannot fix (it is reported, with its frame, but fails nothing). Anything else, including
-a finding that does not reproduce, is `featpipe` and exits 1.
+a finding whose report has no stack, is `featpipe` and exits 1. A finding that does not reproduce when the input
+runs alone (a leak or RSS growth that needs the state earlier inputs left, e.g. in HDF5's free lists) is
+`unreproduced` and exits 2.
 """
 import os
 import re
@@ -47,9 +49,12 @@ def main():
         report = run.stderr
     except subprocess.TimeoutExpired as e:
         report = e.stderr.decode(errors="replace") if e.stderr else ""
+    if "ERROR:" not in report and "runtime error" not in report:
+        print("unreproduced: the input alone runs cleanly")
+        return 2
     frame = first_frame(report)
     if frame is None:
-        print("featpipe (not reproduced, or no stack)")
+        print("featpipe (no stack)")
         return 1
     function, where = frame
     allocation = report.split("allocated by thread", 1)

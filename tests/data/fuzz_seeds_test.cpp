@@ -54,7 +54,7 @@ class FuzzSeeds : public ::testing::Test {
   fs::path seeds_;
 };
 
-// fuzz_idx: flags, 32-bit length of the image file, the image file, the label file.
+// fuzz_idx: flags, 32-bit length of the image file, the image file, the label file (plain or gzipped).
 TEST_F(FuzzSeeds, Idx) {
   const fs::path dir = scratch_ / "idx";
   write_idx_dataset(dir, {.train = 3, .test = 3, .rows = 4, .cols = 5, .classes = 3, .gz = false});
@@ -64,6 +64,13 @@ TEST_F(FuzzSeeds, Idx) {
   const Bytes labels = read_bytes(dir / "train-labels-idx1-ubyte");
   write_seed("idx", "plain", concat({{0}, le32(images.size()), images, labels}));
   write_seed("idx", "resized", concat({{1}, le32(images.size()), images, labels}));
+
+  const fs::path gz_dir = scratch_ / "idx-gz";
+  write_idx_dataset(gz_dir, {.train = 3, .test = 3, .rows = 4, .cols = 5, .classes = 3, .gz = true});
+  ASSERT_EQ(data::open_dataset("idx:" + gz_dir.string())->size(data::Source::test), 3u);
+  const Bytes gz_images = read_bytes(gz_dir / "train-images-idx3-ubyte.gz");
+  const Bytes gz_labels = read_bytes(gz_dir / "train-labels-idx1-ubyte.gz");
+  write_seed("idx", "gzipped", concat({{2}, le32(gz_images.size()), gz_images, gz_labels}));
 }
 
 // fuzz_cifar10: flags, length of batches.meta.txt, batches.meta.txt, the batch.
