@@ -84,6 +84,21 @@ FileSet list_files(const fs::path& set_dir, const std::vector<std::string>& clas
   return set;
 }
 
+/// cv::imread, with every failure an InputError naming the file: an undecodable file, and OpenCV's own
+/// errors, such as a header declaring an image over its size limits (2^30 pixels).
+cv::Mat decode(const std::string& path, int flags) {
+  cv::Mat image;
+  try {
+    image = cv::imread(path, flags);
+  } catch (const cv::Exception& e) {
+    throw InputError(path, "cannot be decoded as an image (OpenCV: " + e.err + "); replace or remove it");
+  }
+  if (image.empty()) {
+    throw InputError(path, "cannot be decoded as an image (corrupt or truncated); replace or remove it");
+  }
+  return image;
+}
+
 class FolderDataset final : public Dataset {
  public:
   FolderDataset(std::string spec, std::vector<std::string> class_names, FileSet train, FileSet test,
@@ -102,10 +117,7 @@ class FolderDataset final : public Dataset {
     check_index(s, i);
     const std::string& path = set(s).paths[i];
     check_image_dims(path);
-    cv::Mat image = cv::imread(path, channels_ == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-    if (image.empty()) {
-      throw InputError(path, "cannot be decoded as an image (corrupt or truncated); replace or remove it");
-    }
+    cv::Mat image = decode(path, channels_ == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (resize_ && image.size() != *resize_) cv::resize(image, image, *resize_, 0, 0, cv::INTER_AREA);
     return image;
   }
@@ -134,11 +146,7 @@ class FolderDataset final : public Dataset {
 /// 1 when the first training image is grey, else 3: one decode fixes the channel count for the set.
 int channels_of(const std::string& path) {
   check_image_dims(path);
-  const cv::Mat first = cv::imread(path, cv::IMREAD_UNCHANGED);
-  if (first.empty()) {
-    throw InputError(path, "cannot be decoded as an image (corrupt or truncated); replace or remove it");
-  }
-  return first.channels() == 1 ? 1 : 3;
+  return decode(path, cv::IMREAD_UNCHANGED).channels() == 1 ? 1 : 3;
 }
 
 std::unique_ptr<Dataset> open_folder_checked(const std::string& spec, const std::string& dir,

@@ -141,6 +141,23 @@ TEST(FolderDatasetErrors, CorruptImageIsNamedWhenDecoded) {
   EXPECT_NE(msg.find(bad.string() + ": cannot be decoded"), std::string::npos) << msg;
 }
 
+// Found by fuzz/fuzz_folder_image: a PBM header declaring 999999 x 999999 pixels, over OpenCV's limit.
+// imread threw cv::Exception, which escaped the reader; it must be an InputError naming the file.
+TEST(FolderDatasetErrors, ImageOverOpenCvSizeLimitIsAnInputError) {
+  TempDir dir;
+  const std::string pbm = "P4\n 999999#  999999#   ";
+  for (const char* set : {"train", "test"}) {
+    featpipe::testing::write_bytes(dir / set / "a" / "image", std::vector<uint8_t>(pbm.begin(), pbm.end()));
+  }
+  featpipe::data::OpenOptions options;
+  options.resize = cv::Size(13, 9);
+  const std::string msg = input_error([&] { open_dataset("folder:" + dir.str(), options); });
+  EXPECT_NE(msg.find((dir / "train" / "a" / "image").string() + ": "), std::string::npos) << msg;
+  EXPECT_NE(msg.find("cannot be decoded as an image (OpenCV: pixels <= CV_IO_MAX_IMAGE_PIXELS)"),
+            std::string::npos)
+      << msg;
+}
+
 TEST(FolderDatasetErrors, EmptyClassFolder) {
   TempDir dir;
   write_folder_dataset(dir.path());
