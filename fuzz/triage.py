@@ -6,7 +6,7 @@ system libraries, which have no frame pointers) and finds the innermost frame of
 the sanitizer or libFuzzer runtime, an allocator entry point or libc. A frame in a shared library of the
 system (libhdf5, the OpenCV codecs ...) makes the finding `upstream`: a defect of that library on a corrupt
 file, which featpipe cannot fix (it is reported, with its frame, but fails nothing). Anything else, including
-a finding whose report has no stack, is `featpipe` and exits 1. A finding that does not reproduce when the input
+a finding whose report has no stack and any exception that escaped (std::terminate), is `featpipe` and exits 1. A finding that does not reproduce when the input
 runs alone (a leak or RSS growth that needs the state earlier inputs left, e.g. in HDF5's free lists) is
 `unreproduced` and exits 2.
 """
@@ -49,6 +49,9 @@ def main():
         report = run.stderr
     except subprocess.TimeoutExpired as e:
         report = e.stderr.decode(errors="replace") if e.stderr else ""
+    if "terminate called after throwing" in report:
+        print("featpipe: an exception escaped (" + report.split("what():", 1)[-1].strip().splitlines()[0] + ")")
+        return 1
     if "ERROR:" not in report and "runtime error" not in report:
         print("unreproduced: the input alone runs cleanly")
         return 2
