@@ -57,7 +57,8 @@ std::optional<ImageDims> bmp(const std::vector<uint8_t>& b) {
   return ImageDims{uint64_t(width < 0 ? -width : width), uint64_t(height < 0 ? -height : height)};
 }
 
-/// P1..P6: magic, then width and height as decimal text, with whitespace and # comments between.
+/// P1..P6: magic, then width and height as decimal text, with whitespace and # comments between (and, as
+/// OpenCV reads them, any one byte right after a number).
 std::optional<ImageDims> pnm(const std::vector<uint8_t>& b) {
   if (b.size() < 3 || b[0] != 'P' || b[1] < '1' || b[1] > '6') return std::nullopt;
   std::size_t i = 2;
@@ -73,6 +74,7 @@ std::optional<ImageDims> pnm(const std::vector<uint8_t>& b) {
     const std::size_t start = i;
     while (i < b.size() && std::isdigit(b[i]) && i - start < 19) v = v * 10 + (b[i++] - '0');
     if (i == start) return std::nullopt;
+    ++i;  // OpenCV's reader takes the byte after a number as its end, whatever it is: so must this one
   }
   return ImageDims{values[0], values[1]};
 }

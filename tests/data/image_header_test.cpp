@@ -63,4 +63,23 @@ TEST(ImageHeader, FolderReaderRefusesAnImageTooLargeToDecode) {
   EXPECT_NE(truncated.find("cannot be decoded"), std::string::npos) << truncated;
 }
 
+// Found by fuzz/fuzz_folder_image: a PPM header whose numbers end in other bytes than white space. OpenCV
+// reads it as 430 x 885380 pixels of 16 bits and allocated 2.3 GB for the 36-byte file; the header reader
+// must see the same size, so that the folder reader refuses it before decoding.
+TEST(ImageHeader, PnmNumbersEndedByAnyByte) {
+  TempDir dir;
+  const std::vector<uint8_t> ppm = {'P', '6', '\n', '0', '0',  '0',  '4',  '3',  '0',  '}', '8', '8',
+                                    '5', '3', '8',  '0', 0xf1, '4',  '1',  '4',  '0',  ':', '/', '/',
+                                    '4', '6', '6',  '6', 0x05, 0xf1, 0xff, 0xff, 0xff, 'R', 'A', 'I'};
+  for (const char* set : {"train", "test"}) write_bytes(dir / set / "a" / "image", ppm);
+  const auto dims = image_header_dims((dir / "train" / "a" / "image").string());
+  ASSERT_TRUE(dims);
+  EXPECT_EQ(dims->width, 430u);
+  EXPECT_EQ(dims->height, 885380u);
+  const std::string message =
+      error_message<InputError>([&] { featpipe::data::open_dataset("folder:" + dir.str()); });
+  EXPECT_NE(message.find("image: declares 430x885380 pixels, more than the 128 Mi pixels"), std::string::npos)
+      << message;
+}
+
 }  // namespace
