@@ -141,19 +141,34 @@ TEST(FolderDatasetErrors, CorruptImageIsNamedWhenDecoded) {
   EXPECT_NE(msg.find(bad.string() + ": cannot be decoded"), std::string::npos) << msg;
 }
 
-// Found by fuzz/fuzz_folder_image: a PBM header declaring 999999 x 999999 pixels, over OpenCV's limit.
-// imread threw cv::Exception, which escaped the reader; it must be an InputError naming the file.
-TEST(FolderDatasetErrors, ImageOverOpenCvSizeLimitIsAnInputError) {
+/// The folder DIR/{train,test}/a/image, both files holding `bytes`, opened (with --resize 13x9, as the
+/// fuzzer did): the message of the InputError.
+std::string open_one_image_error(const std::string& bytes) {
   TempDir dir;
-  const std::string pbm = "P4\n 999999#  999999#   ";
   for (const char* set : {"train", "test"}) {
-    featpipe::testing::write_bytes(dir / set / "a" / "image", std::vector<uint8_t>(pbm.begin(), pbm.end()));
+    featpipe::testing::write_bytes(dir / set / "a" / "image",
+                                   std::vector<uint8_t>(bytes.begin(), bytes.end()));
   }
   featpipe::data::OpenOptions options;
   options.resize = cv::Size(13, 9);
   const std::string msg = input_error([&] { open_dataset("folder:" + dir.str(), options); });
   EXPECT_NE(msg.find((dir / "train" / "a" / "image").string() + ": "), std::string::npos) << msg;
-  EXPECT_NE(msg.find("cannot be decoded as an image (OpenCV: pixels <= CV_IO_MAX_IMAGE_PIXELS)"),
+  return msg;
+}
+
+// Found by fuzz/fuzz_folder_image: a PBM header declaring 999999 x 999999 pixels, over OpenCV's limit.
+// imread threw cv::Exception, which escaped the reader; now the header check refuses it first.
+TEST(FolderDatasetErrors, ImageHeaderOverTheLimitIsAnInputError) {
+  const std::string msg = open_one_image_error("P4\n 999999#  999999#   ");
+  EXPECT_NE(msg.find("declares 999999x999999 pixels"), std::string::npos) << msg;
+}
+
+// Under featpipe's pixel limit but over OpenCV's width limit (2^20): OpenCV's exception becomes the
+// InputError.
+TEST(FolderDatasetErrors, OpenCvDecodeErrorIsAnInputError) {
+  const std::string msg = open_one_image_error("P4\n2000000 1\n");
+  EXPECT_NE(msg.find("cannot be decoded as an image (OpenCV: static_cast<size_t>(size.width) <= "
+                     "CV_IO_MAX_IMAGE_WIDTH)"),
             std::string::npos)
       << msg;
 }
