@@ -20,6 +20,9 @@ here=$(dirname "$0")
 # requests are still findings (operator new throws; -malloc_limit_mb reports anything above 2 GiB).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+# Seconds one input may take (inputs take milliseconds): HDF5's infinite loops on some corrupt files cost
+# this much each, so it is short. triage.py reruns with the same limit.
+export FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-5}
 
 summary=()
 failed=()
@@ -33,9 +36,9 @@ for target in "${targets[@]}"; do
   echo "fuzz: $target for ${seconds}s (log: $log)"
   # Fork mode keeps fuzzing after a finding, so that each target gets its whole time. The corpus grows
   # across runs; the seeds are read beside it. Limits: libFuzzer's 2048 MB of RSS, no single allocation
-  # above that, 20 s for one input.
+  # above that, FUZZ_TIMEOUT for one input.
   "$binary" "$corpus" "$seeds/$target" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=20 \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout="$FUZZ_TIMEOUT" \
     -artifact_prefix="$artifacts/" >"$log" 2>&1
   status=$?
   # The last status line reads "#RUNS: cov: ... time: SECONDSs ...": the rate is over the whole run.

@@ -44,7 +44,8 @@ def main():
     env = dict(os.environ, ASAN_OPTIONS="allocator_may_return_null=1:fast_unwind_on_malloc=0",
                UBSAN_OPTIONS="print_stacktrace=1")
     try:
-        run = subprocess.run([binary, "-timeout=20", "-rss_limit_mb=2048", "-malloc_limit_mb=2048", artifact],
+        timeout = os.environ.get("FUZZ_TIMEOUT", "5")
+        run = subprocess.run([binary, f"-timeout={timeout}", "-rss_limit_mb=2048", "-malloc_limit_mb=2048", artifact],
                              env=env, capture_output=True, text=True, errors="replace", timeout=120)
         report = run.stderr
     except subprocess.TimeoutExpired as e:
