@@ -27,15 +27,8 @@ void check_finite(ConstMatrixView<float> rows, uint64_t first_row) {
 }
 
 void check_finite(const RowSource& source, uint64_t block_rows) {
-  const uint64_t n = source.rows(), dim = source.dim();
-  block_rows = std::max<uint64_t>(1, std::min(block_rows, n));
-  std::vector<float> buffer(source.data() ? 0 : block_rows * dim);
-  for (uint64_t begin = 0; begin < n; begin += block_rows) {
-    const uint64_t count = std::min(block_rows, n - begin);
-    const float* block = source.data() ? source.data() + begin * dim : buffer.data();
-    if (!source.data()) source.read_rows(begin, count, buffer.data());
-    check_finite(Eigen::Map<const RowMatrix<float>>(block, Eigen::Index(count), Eigen::Index(dim)), begin);
-  }
+  for_each_row_block(source, block_rows,
+                     [](ConstMatrixView<float> rows, uint64_t begin) { check_finite(rows, begin); });
 }
 
 }  // namespace featpipe::classify

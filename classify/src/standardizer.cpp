@@ -31,8 +31,6 @@ void Standardizer::apply(MatrixView<float> rows) const {
 Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows) {
   const uint64_t n = source.rows(), dim = source.dim();
   if (n == 0) throw std::invalid_argument("standardize: no rows");
-  block_rows = std::max<uint64_t>(1, std::min(block_rows, n));
-  std::vector<float> buffer(source.data() ? 0 : block_rows * dim);
   // Per column: mean and sum of squared deviations of the rows so far, merged block by block (Chan et
   // al. 1979). Within a block, one pass of sums of x - K and (x - K)^2 with K the mean so far (the
   // block's first row for the first block), which keeps the cancellation in M2 = S2 - S1^2 / n small.
@@ -42,11 +40,8 @@ Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows) {
   const Eigen::Index d = static_cast<Eigen::Index>(dim);
   Eigen::ArrayXd mean = Eigen::ArrayXd::Zero(d), m2 = Eigen::ArrayXd::Zero(d), s1(d), s2(d);
   Eigen::ArrayXf shift(d), g1(d), g2(d);
-  for (uint64_t begin = 0; begin < n; begin += block_rows) {
-    const uint64_t count = std::min(block_rows, n - begin);
-    const float* block = source.data() ? source.data() + begin * dim : buffer.data();
-    if (!source.data()) source.read_rows(begin, count, buffer.data());
-    const Eigen::Map<const RowMatrix<float>> rows(block, static_cast<Eigen::Index>(count), d);
+  for_each_row_block(source, block_rows, [&](ConstMatrixView<float> rows, uint64_t begin) {
+    const uint64_t count = static_cast<uint64_t>(rows.rows());
     if (begin == 0) {
       shift = rows.row(0).transpose().array();
     } else {
@@ -74,7 +69,7 @@ Standardizer fit_standardizer(const RowSource& source, uint64_t block_rows) {
     const Eigen::ArrayXd delta = block_mean - mean;
     mean += delta * (added / total);
     m2 += block_m2 + delta.square() * (seen * added / total);
-  }
+  });
   if (!mean.allFinite() || !m2.allFinite()) {
     check_finite(source, block_rows);  // names the first NaN or infinity
     throw std::invalid_argument("a feature's values are too large to standardise (their squares overflow)");

@@ -24,8 +24,12 @@ using Clock = std::chrono::steady_clock;
 /// has diverged, even while still finite (adaptive optimisers move weights by about lr per step).
 constexpr double kDivergenceFactor = 1e4;
 
-void check_inputs(const LabelledRows& rows, std::string what, int classes) {
-  if (!rows.name.empty()) what += " " + rows.name;
+std::string set_name(const LabelledRows& rows, const std::string& what) {
+  return rows.name.empty() ? what : what + " " + rows.name;
+}
+
+void check_inputs(const LabelledRows& rows, const std::string& set, int classes) {
+  const std::string what = set_name(rows, set);
   if (rows.features == nullptr || rows.features->rows() == 0) throw std::invalid_argument(what + ": no rows");
   if (rows.labels.size() != rows.features->rows()) {
     throw std::invalid_argument(what + ": " + std::to_string(rows.features->rows()) + " rows but " +
@@ -37,10 +41,6 @@ void check_inputs(const LabelledRows& rows, std::string what, int classes) {
                                   std::to_string(i) + " is outside [0, " + std::to_string(classes) + ")");
     }
   }
-}
-
-std::string set_name(const LabelledRows& rows, const std::string& what) {
-  return rows.name.empty() ? what : what + " " + rows.name;
 }
 
 /// The bytes of memory the system can still give, from /proc/meminfo's MemAvailable; 0 when unknown.

@@ -137,7 +137,7 @@ int run_train(const std::vector<std::string>& args) {
     std::fflush(stdout);
   };
   observer.progress = [&](uint64_t rows) {
-    throw_if_interrupted(interrupted_advice());
+    if (const int signal = interrupt_signal()) throw Interrupted(signal, interrupted_advice());
     progress.advance(rows);
   };
   observer.checkpoint_every = checkpoint_every;

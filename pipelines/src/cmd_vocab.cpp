@@ -2,6 +2,7 @@
 // with the whitening the descriptors need and the descriptor spec recorded, so encoding can never use
 // another descriptor.
 #include <cstdio>
+#include <functional>
 #include <optional>
 
 #include "commands.h"
@@ -63,6 +64,15 @@ std::string format_value(double v) {
   char text[32];
   std::snprintf(text, sizeof text, "%.6g", v);
   return text;
+}
+
+/// The per-iteration callback of the clustering methods: stops on SIGINT / SIGTERM between iterations and
+/// advances the progress line.
+std::function<void(int, double)> interruptible_step(Progress& progress) {
+  return [&progress](int, double) {
+    throw_if_interrupted();
+    progress.advance();
+  };
 }
 
 }  // namespace
@@ -160,10 +170,7 @@ int run_vocab(const std::vector<std::string>& args) {
     p.max_batches = a.iterations > 0 ? a.iterations : p.max_batches;
     p.seed = common.seed;
     Progress progress(label, p.max_batches, common.quiet, "steps");
-    p.on_step = [&](int, double) {
-      throw_if_interrupted();
-      progress.advance();
-    };
+    p.on_step = interruptible_step(progress);
     const vocab::RowReader read = [&](uint64_t begin, uint64_t count, float* out) {
       r.read_rows("/features", begin, count, out);
       Eigen::Map<vocab::RowMatrix<float>> block(out, count, dim);
@@ -190,10 +197,7 @@ int run_vocab(const std::vector<std::string>& args) {
       p.tolerance = a.tolerance >= 0 ? a.tolerance : p.tolerance;
       p.seed = common.seed;
       Progress progress(label, p.max_iterations, common.quiet, "it");
-      p.on_iteration = [&](int, double) {
-        throw_if_interrupted();
-        progress.advance();
-      };
+      p.on_iteration = interruptible_step(progress);
       const vocab::KMeansResult result = vocab::kmeans(x, p);
       progress.finish();
       v.centres = result.centres;
@@ -209,10 +213,7 @@ int run_vocab(const std::vector<std::string>& args) {
       p.tolerance = a.tolerance >= 0 ? a.tolerance : p.tolerance;
       p.seed = common.seed;
       Progress progress(label, p.max_iterations, common.quiet, "it");
-      p.on_iteration = [&](int, double) {
-        throw_if_interrupted();
-        progress.advance();
-      };
+      p.on_iteration = interruptible_step(progress);
       const vocab::GmmResult result = vocab::fit_gmm(x, p);
       progress.finish();
       v.centres = result.gmm.means;
