@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "featpipe/classify/dropout.h"
 #include "linear_scores.h"
@@ -26,6 +27,7 @@ BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int
   blocks_.resize(blocks);
   for (Block& b : blocks_) {
     b.rows.resize(rows);
+    b.codes.resize(rows);
     if (dropout_ > 0) b.masked.resize(rows, dim_);
     b.scores = RowMatrix<float>::Zero(rows, padded_);
     b.dscores = RowMatrix<float>::Zero(rows, padded_);
@@ -85,10 +87,15 @@ void BatchGradient::compute_block(int64_t k) {
   Block& blk = blocks_[k];
   const int64_t n = static_cast<int64_t>(batch_.size());
   const int64_t begin = k * kRowsPerBlock, count = std::min(kRowsPerBlock, n - begin);
-  for (int64_t i = 0; i < count; ++i) {
-    blk.rows[i] = rows_ + batch_[begin + i] * row_stride_;
-    blk.labels[i] = labels_[batch_[begin + i]];
+  for (int64_t i = 0; i < count; ++i) blk.labels[i] = labels_[batch_[begin + i]];
+  // the block's mean loss weighs count / n in the minibatch mean
+  const float share = static_cast<float>(count) / static_cast<float>(n);
+  if (codes_) {
+    for (int64_t i = 0; i < count; ++i) blk.codes[i] = codes_ + batch_[begin + i] * row_stride_;
+    block_gradient(blk, blk.codes, count, share);
+    return;
   }
+  for (int64_t i = 0; i < count; ++i) blk.rows[i] = rows_ + batch_[begin + i] * row_stride_;
   if (dropout_ > 0) {
     auto masked = blk.masked.topRows(count);
     for (int64_t i = 0; i < count; ++i) {
@@ -97,12 +104,21 @@ void BatchGradient::compute_block(int64_t k) {
     }
     inverted_dropout(masked, dropout_, dropout_seed_ + static_cast<uint64_t>(k));
   }
+  block_gradient(blk, blk.rows, count, share);
+}
+
+template <typename T>
+void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int64_t count, float share) {
   const float* W = params_;
   const float* b = params_ + dim_ * padded_;
-  if (narrow_) {
-    narrow_forward(blk.rows.data(), count, dim_, W, b, classes_, blk.scores.data());
+  if constexpr (std::is_same_v<T, float>) {
+    if (narrow_) {
+      narrow_forward(rows.data(), count, dim_, W, b, classes_, blk.scores.data());
+    } else {
+      rows_forward(rows.data(), count, dim_, W, b, padded_, blk.scores.data());
+    }
   } else {
-    rows_forward(blk.rows.data(), count, dim_, W, b, padded_, blk.scores.data());
+    narrow_forward(rows.data(), count, dim_, W, b, classes_, blk.scores.data());
   }
   auto scores = blk.scores.topRows(count).leftCols(classes_);
   blk.correct = 0;
@@ -114,33 +130,25 @@ void BatchGradient::compute_block(int64_t k) {
   int64_t active = 0;
   for (int64_t i = 0; i < count; ++i) {
     if (blk.dscores.row(i).isZero(0)) continue;
-    blk.rows[active] = blk.rows[i];
+    rows[active] = rows[i];
     if (active != i) blk.dscores.row(active) = blk.dscores.row(i);
     ++active;
   }
-  // the block's mean loss weighs count / n in the minibatch mean
-  const float share = static_cast<float>(count) / static_cast<float>(n);
   float* db = blk.grad.data() + dim_ * padded_;
-  if (narrow_) {
-    narrow_backward(blk.rows.data(), active, dim_, blk.dscores.data(), classes_, share, blk.grad.data(), db);
+  if constexpr (std::is_same_v<T, float>) {
+    if (narrow_) {
+      narrow_backward(rows.data(), active, dim_, blk.dscores.data(), classes_, share, blk.grad.data(), db);
+    } else {
+      rows_backward(rows.data(), active, dim_, blk.dscores.data(), padded_, share, blk.grad.data(), db);
+    }
   } else {
-    rows_backward(blk.rows.data(), active, dim_, blk.dscores.data(), padded_, share, blk.grad.data(), db);
+    narrow_backward(rows.data(), active, dim_, blk.dscores.data(), classes_, share, blk.grad.data(), db);
   }
 }
 
-BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels labels,
-                                             std::span<const int64_t> batch, const Eigen::VectorXf& params,
-                                             uint64_t dropout_seed, Eigen::VectorXf& grad) {
-  rows_ = rows.data();
-  row_stride_ = rows.outerStride();
-  labels_ = labels;
-  batch_ = batch;
-  params_ = params.data();
-  dropout_seed_ = dropout_seed;
-  const int64_t n = static_cast<int64_t>(batch.size());
+BatchGradient::Result BatchGradient::run_blocks(int64_t n, Eigen::VectorXf& grad) {
   const int64_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
   pool_.run(blocks, block_fn_);
-
   Result r;
   grad = blocks_[0].grad;
   for (int64_t k = 1; k < blocks; ++k) grad += blocks_[k].grad;
@@ -149,9 +157,52 @@ BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels
     r.data_loss += blocks_[k].loss * static_cast<double>(count) / static_cast<double>(n);
     r.correct += blocks_[k].correct;
   }
+  return r;
+}
+
+BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels labels,
+                                             std::span<const int64_t> batch, const Eigen::VectorXf& params,
+                                             uint64_t dropout_seed, Eigen::VectorXf& grad) {
+  rows_ = rows.data();
+  codes_ = nullptr;
+  row_stride_ = rows.outerStride();
+  labels_ = labels;
+  batch_ = batch;
+  params_ = params.data();
+  dropout_seed_ = dropout_seed;
+  Result r = run_blocks(static_cast<int64_t>(batch.size()), grad);
   const Eigen::Map<const RowMatrix<float>> W_view = weights(params.data());
   Eigen::Map<RowMatrix<float>> dW(grad.data(), W_view.rows(), W_view.cols());
   r.penalty = penalty<float>(reg_, W_view, dW);
+  return r;
+}
+
+BatchGradient::Result BatchGradient::compute(const ByteRows& rows, const ByteAffine& affine, Labels labels,
+                                             std::span<const int64_t> batch, const Eigen::VectorXf& params,
+                                             Eigen::VectorXf& grad) {
+  if (!narrow_ || dropout_ > 0) {
+    throw std::logic_error("BatchGradient: byte rows need a narrow layout and no dropout");
+  }
+  // scores = b + Wt z = (b + Wt offset) + (Wt * scale) code
+  const Eigen::Map<const RowMatrix<float>> Wt(params.data(), classes_, dim_);
+  const Eigen::Map<const RowVector<float>> scale(affine.scale.data(), dim_),
+      offset(affine.offset.data(), dim_);
+  folded_.resize(param_size());
+  Eigen::Map<RowMatrix<float>>(folded_.data(), classes_, dim_) = Wt.array().rowwise() * scale.array();
+  folded_.tail(classes_) = params.tail(classes_) + Wt * offset.transpose();
+
+  rows_ = nullptr;
+  codes_ = rows.codes.data();
+  row_stride_ = static_cast<int64_t>(rows.dim);
+  labels_ = labels;
+  batch_ = batch;
+  params_ = folded_.data();
+  Result r = run_blocks(static_cast<int64_t>(batch.size()), grad);
+  // dWt[c, d] = sum_r g[r, c] z[r, d] = scale[d] (sum_r g[r, c] code[r, d]) + offset[d] db[c]
+  Eigen::Map<RowMatrix<float>> dWt(grad.data(), classes_, dim_);
+  const Eigen::Map<const Eigen::VectorXf> db(grad.data() + dim_ * classes_, classes_);
+  dWt = (dWt.array().rowwise() * scale.array()).matrix() + db * offset;
+  r.penalty = penalty<float>(reg_, Wt, dWt);
   return r;
 }
 

@@ -4,6 +4,11 @@
 // gradient (row_kernels.h, on the rows in place, or on a copy when dropout masks them); the shares are
 // then summed in block order. All buffers are allocated once.
 //
+// Rows are floats, or bytes (byte_rows.h) for up to kNarrowMaxClasses classes without dropout: the model
+// then sees z = code * scale + offset per column, and since the scores are linear in z the step computes
+// them from the codes with the folded weights Wt * scale and bias b + Wt offset, and takes dWt back
+// through the same map, at the cost of two passes over the weights.
+//
 // Parameters live in the kernels' layout, then b: for up to kNarrowMaxClasses classes Wt [C, D] row-major
 // and b [C] (narrow_kernels.h), otherwise W [D, padded] row-major and b [padded] (row_kernels.h); pack()
 // and unpack() convert from and to W [D, C], b [C].
@@ -13,6 +18,7 @@
 #include <vector>
 
 #include "block_pool.h"
+#include "byte_rows.h"
 #include "featpipe/classify/matrix.h"
 #include "featpipe/classify/trainer.h"
 
@@ -42,21 +48,33 @@ class BatchGradient {
   /// the minibatch.
   Result compute(ConstMatrixView<float> rows, Labels labels, std::span<const int64_t> batch,
                  const Eigen::VectorXf& params, uint64_t dropout_seed, Eigen::VectorXf& grad);
+  /// The same on byte rows, which the model sees through affine (narrow layouts without dropout only:
+  /// std::logic_error otherwise).
+  Result compute(const ByteRows& rows, const ByteAffine& affine, Labels labels,
+                 std::span<const int64_t> batch, const Eigen::VectorXf& params, Eigen::VectorXf& grad);
 
  private:
   void compute_block(int64_t k);
+
   /// The weights within params (of the layout's shape).
   Eigen::Map<const RowMatrix<float>> weights(const float* params) const;
 
   struct Block {
     std::vector<const float*> rows;
-    RowMatrix<float> masked;           // the rows after dropout
-    RowMatrix<float> scores, dscores;  // [kRowsPerBlock, padded]
+    std::vector<const uint8_t*> codes;  // the rows, when they are bytes
+    RowMatrix<float> masked;            // the rows after dropout
+    RowMatrix<float> scores, dscores;   // [kRowsPerBlock, padded]
     std::vector<int32_t> labels;
     Eigen::VectorXf grad;
     double loss = 0;
     int64_t correct = 0;
   };
+
+  /// Scores, loss and gradient share of the block's first count rows (of floats or bytes).
+  template <typename T>
+  void block_gradient(Block& blk, std::vector<const T*>& rows, int64_t count, float share);
+  /// Runs the blocks of an n-row minibatch and sums their losses, counts and gradients, in block order.
+  Result run_blocks(int64_t n, Eigen::VectorXf& grad);
 
   LossParams loss_;
   RegParams reg_;
@@ -68,11 +86,13 @@ class BatchGradient {
 
   // the step being computed, read by compute_block
   const float* rows_ = nullptr;
+  const uint8_t* codes_ = nullptr;  // byte rows instead of rows_
   int64_t row_stride_ = 0;
   Labels labels_;
   std::span<const int64_t> batch_;
   const float* params_ = nullptr;
   uint64_t dropout_seed_ = 0;
+  Eigen::VectorXf folded_;  // byte rows: the parameters folded with the affine map
 
   BlockPool pool_;
   const std::function<void(int64_t)> block_fn_;  // compute_block, made once

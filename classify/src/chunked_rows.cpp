@@ -23,7 +23,8 @@ MatrixView<float> ChunkedRows::buffer(uint64_t chunk) {
 
 void ChunkedRows::read(uint64_t chunk) {
   if (loaded_ == static_cast<int64_t>(chunk)) return;
-  if (buffer_.size() == 0) buffer_ = HugePageBuffer(std::min(chunk_rows_, source_.rows()) * source_.dim());
+  if (buffer_.size() == 0)
+    buffer_ = HugePageBuffer<float>(std::min(chunk_rows_, source_.rows()) * source_.dim());
   source_.read_rows(begin(chunk), count(chunk), buffer_.data());
   loaded_ = static_cast<int64_t>(chunk);
   check(buffer(chunk), begin(chunk));

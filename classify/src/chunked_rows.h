@@ -35,7 +35,7 @@ class ChunkedRows {
   const RowSource& source_;
   std::string checked_name_;
   uint64_t chunk_rows_;
-  HugePageBuffer buffer_;  // [min(chunk_rows, rows), dim]
+  HugePageBuffer<float> buffer_;  // [min(chunk_rows, rows), dim]
   int64_t loaded_ = -1;
   int64_t checked_ = -1;  // the in-memory chunk last checked
   bool is_standardised_ = false;

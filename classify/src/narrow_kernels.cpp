@@ -61,20 +61,24 @@ void sum_lanes(const Lanes* acc, float* out) {
   }
 }
 
-/// Scores of R rows; next: the R rows of the next group, fetched meanwhile, or null.
-template <int K, int R>
-void forward_group(const float* const* rows, const float* const* next, int64_t dim, const float* Wt,
-                   const float* b, float* scores) {
+/// Scores of R rows of T (float, or uint8_t codes); next: R rows of a later group, fetched meanwhile, or
+/// null.
+template <int K, int R, typename T>
+void forward_group(const T* const* rows, const T* const* next, int64_t dim, const float* Wt, const float* b,
+                   float* scores) {
   Lanes acc[R][K] = {};
   int64_t d = 0;
   for (; d + kLanes <= dim; d += kLanes) {
-    if (next) {
+    if (next && d * sizeof(T) % 64 == 0) {  // a cache line at a time
       for (int r = 0; r < R; ++r) __builtin_prefetch(next[r] + d);
     }
     Lanes x[R];
     for (int r = 0; r < R; ++r) x[r] = load(rows[r] + d);
     for (int c = 0; c < K; ++c) {
-      const Lanes w = load(Wt + c * dim + d);
+      Lanes w = load(Wt + c * dim + d);
+      // one load of w for the R rows: without this barrier GCC folds a load into every multiply-add,
+      // which costs about a tenth of the time on random rows
+      __asm__("" : "+v"(w));
       for (int r = 0; r < R; ++r) acc[r][c] += x[r] * w;
     }
   }
@@ -83,15 +87,15 @@ void forward_group(const float* const* rows, const float* const* next, int64_t d
     sum_lanes<K>(acc[r], out);
     for (int c = 0; c < K; ++c) {
       float s = b[c];
-      for (int64_t t = d; t < dim; ++t) s += rows[r][t] * Wt[c * dim + t];
+      for (int64_t t = d; t < dim; ++t) s += static_cast<float>(rows[r][t]) * Wt[c * dim + t];
       out[c] += s;
     }
   }
 }
 
 /// Adds R rows' share to dWt.
-template <int K, int R>
-void backward_group(const float* const* rows, int64_t dim, const float* dscores, float scale, float* dWt) {
+template <int K, int R, typename T>
+void backward_group(const T* const* rows, int64_t dim, const float* dscores, float scale, float* dWt) {
   Lanes g[R][K];
   for (int r = 0; r < R; ++r) {
     for (int c = 0; c < K; ++c) g[r][c] = Lanes{} + scale * dscores[r * K + c];
@@ -110,7 +114,7 @@ void backward_group(const float* const* rows, int64_t dim, const float* dscores,
   for (; d < dim; ++d) {
     for (int c = 0; c < K; ++c) {
       float s = 0;
-      for (int r = 0; r < R; ++r) s += scale * dscores[r * K + c] * rows[r][d];
+      for (int r = 0; r < R; ++r) s += scale * dscores[r * K + c] * static_cast<float>(rows[r][d]);
       dWt[c * dim + d] += s;
     }
   }
@@ -120,23 +124,22 @@ void backward_group(const float* const* rows, int64_t dim, const float* dscores,
 // AVX-512 registers beside the loads.
 constexpr int kPair = 2;
 
-template <int K>
-void forward(const float* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
-             float* scores) {
+template <int K, typename T>
+void forward(const T* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b, float* scores) {
   int64_t r = 0;
   for (; r + kPair <= n; r += kPair) {
-    const float* const* next = r + 2 * kPair <= n ? rows + r + kPair : nullptr;
-    forward_group<K, kPair>(rows + r, next, dim, Wt, b, scores + r * K);
+    // rows come in random order from memory: fetch those of the group after next
+    const T* const* next = r + 3 * kPair <= n ? rows + r + 2 * kPair : nullptr;
+    forward_group<K, kPair, T>(rows + r, next, dim, Wt, b, scores + r * K);
   }
-  for (; r < n; ++r) forward_group<K, 1>(rows + r, nullptr, dim, Wt, b, scores + r * K);
+  for (; r < n; ++r) forward_group<K, 1, T>(rows + r, nullptr, dim, Wt, b, scores + r * K);
 }
 
-template <int K>
-void backward(const float* const* rows, int64_t n, int64_t dim, const float* dscores, float scale,
-              float* dWt) {
+template <int K, typename T>
+void backward(const T* const* rows, int64_t n, int64_t dim, const float* dscores, float scale, float* dWt) {
   int64_t r = 0;
-  for (; r + kPair <= n; r += kPair) backward_group<K, kPair>(rows + r, dim, dscores + r * K, scale, dWt);
-  for (; r < n; ++r) backward_group<K, 1>(rows + r, dim, dscores + r * K, scale, dWt);
+  for (; r + kPair <= n; r += kPair) backward_group<K, kPair, T>(rows + r, dim, dscores + r * K, scale, dWt);
+  for (; r < n; ++r) backward_group<K, 1, T>(rows + r, dim, dscores + r * K, scale, dWt);
 }
 
 /// f.template operator()<K>() for the compile-time class count K == classes.
@@ -153,16 +156,38 @@ void with_classes(int64_t classes, F&& f) {
 
 bool narrow_layout(int64_t classes) { return classes >= 1 && classes <= kNarrowMaxClasses; }
 
+template <typename T>
+void narrow_forward_rows(const T* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
+                         int64_t classes, float* scores) {
+  with_classes(classes, [&]<int K>() { forward<K, T>(rows, n, dim, Wt, b, scores); });
+}
+
+template <typename T>
+void narrow_backward_rows(const T* const* rows, int64_t n, int64_t dim, const float* dscores, int64_t classes,
+                          float scale, float* dWt, float* db) {
+  std::fill_n(dWt, dim * classes, 0.0f);
+  simd::scaled_column_sums(dscores, n, classes, scale, db);
+  with_classes(classes, [&]<int K>() { backward<K, T>(rows, n, dim, dscores, scale, dWt); });
+}
+
 void narrow_forward(const float* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
                     int64_t classes, float* scores) {
-  with_classes(classes, [&]<int K>() { forward<K>(rows, n, dim, Wt, b, scores); });
+  narrow_forward_rows(rows, n, dim, Wt, b, classes, scores);
+}
+
+void narrow_forward(const uint8_t* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
+                    int64_t classes, float* scores) {
+  narrow_forward_rows(rows, n, dim, Wt, b, classes, scores);
 }
 
 void narrow_backward(const float* const* rows, int64_t n, int64_t dim, const float* dscores, int64_t classes,
                      float scale, float* dWt, float* db) {
-  std::fill_n(dWt, dim * classes, 0.0f);
-  simd::scaled_column_sums(dscores, n, classes, scale, db);
-  with_classes(classes, [&]<int K>() { backward<K>(rows, n, dim, dscores, scale, dWt); });
+  narrow_backward_rows(rows, n, dim, dscores, classes, scale, dWt, db);
+}
+
+void narrow_backward(const uint8_t* const* rows, int64_t n, int64_t dim, const float* dscores,
+                     int64_t classes, float scale, float* dWt, float* db) {
+  narrow_backward_rows(rows, n, dim, dscores, classes, scale, dWt, db);
 }
 
 }  // namespace featpipe::classify

@@ -13,13 +13,18 @@ constexpr int64_t kNarrowMaxClasses = 12;
 /// Whether `classes` is trained with these kernels rather than row_kernels.h's.
 bool narrow_layout(int64_t classes);
 
-/// scores[r * classes + c] = b[c] + sum_d rows[r][d] Wt[c * dim + d] for r in [0, n).
+/// scores[r * classes + c] = b[c] + sum_d rows[r][d] Wt[c * dim + d] for r in [0, n). Rows of floats, or
+/// of bytes (byte_rows.h) taken as the floats 0 to 255.
 void narrow_forward(const float* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
+                    int64_t classes, float* scores);
+void narrow_forward(const uint8_t* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
                     int64_t classes, float* scores);
 
 /// dWt[c * dim + d] = scale sum_r dscores[r * classes + c] rows[r][d] and db[c] = scale sum_r
 /// dscores[r * classes + c], overwritten.
 void narrow_backward(const float* const* rows, int64_t n, int64_t dim, const float* dscores, int64_t classes,
                      float scale, float* dWt, float* db);
+void narrow_backward(const uint8_t* const* rows, int64_t n, int64_t dim, const float* dscores,
+                     int64_t classes, float scale, float* dWt, float* db);
 
 }  // namespace featpipe::classify

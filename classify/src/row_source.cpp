@@ -1,11 +1,89 @@
 #include "featpipe/classify/row_source.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace featpipe::classify {
 
 void MatrixSource::read_rows(uint64_t begin, uint64_t count, float* out) const {
   std::copy_n(data_ + begin * dim_, count * dim_, out);
+}
+
+struct BlockReader::State {
+  const RowSource& source;
+  uint64_t block_rows, blocks;
+  std::vector<float> buffers[2];  // block b goes to buffers[b % 2]
+  std::mutex mutex;
+  std::condition_variable changed;
+  uint64_t read = 0;      // blocks read
+  uint64_t returned = 0;  // blocks given to the consumer
+  uint64_t done = 0;      // blocks the consumer is done with (all returned but the last)
+  bool stop = false;
+  std::exception_ptr error;
+  std::thread thread;
+
+  uint64_t count(uint64_t b) const { return std::min(block_rows, source.rows() - b * block_rows); }
+
+  void read_all() {
+    for (uint64_t b = 0; b < blocks; ++b) {
+      {
+        // buffers[b % 2] is free once block b - 2 is done with
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return stop || b < done + 2; });
+        if (stop) return;
+      }
+      try {
+        source.read_rows(b * block_rows, count(b), buffers[b % 2].data());
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        error = std::current_exception();
+        changed.notify_all();
+        return;
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      read = b + 1;
+      changed.notify_all();
+    }
+  }
+};
+
+BlockReader::BlockReader(const RowSource& source, uint64_t block_rows)
+    : state_(new State{source, std::max<uint64_t>(1, block_rows), 0}) {
+  State& s = *state_;
+  s.blocks = (source.rows() + s.block_rows - 1) / s.block_rows;
+  const uint64_t floats = std::min(s.block_rows, source.rows()) * source.dim();
+  s.buffers[0].resize(floats);
+  if (s.blocks > 1) s.buffers[1].resize(floats);
+  s.thread = std::thread([&s] { s.read_all(); });
+}
+
+BlockReader::~BlockReader() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stop = true;
+    state_->changed.notify_all();
+  }
+  state_->thread.join();
+  delete state_;
+}
+
+bool BlockReader::next(const float** rows, uint64_t* begin, uint64_t* count) {
+  State& s = *state_;
+  std::unique_lock<std::mutex> lock(s.mutex);
+  s.done = s.returned;  // the block returned last time
+  s.changed.notify_all();
+  if (s.returned == s.blocks) return false;
+  s.changed.wait(lock, [&] { return s.read > s.returned || s.error; });
+  if (s.read <= s.returned) std::rethrow_exception(s.error);
+  const uint64_t b = s.returned++;
+  *rows = s.buffers[b % 2].data();
+  *begin = b * s.block_rows;
+  *count = s.count(b);
+  return true;
 }
 
 }  // namespace featpipe::classify

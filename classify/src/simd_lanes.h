@@ -1,9 +1,13 @@
 #pragma once
 // Private: one SIMD register of floats for the training kernels (GCC vector extension: AVX-512 when
-// built for it, split into narrower registers otherwise), with unaligned loads and stores, and what both
-// kernel families share.
+// built for it, split into narrower registers otherwise), with unaligned loads (of floats, or of bytes
+// turned into floats) and stores, and what both kernel families share.
 #include <cstdint>
 #include <cstring>
+
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 namespace featpipe::classify::simd {
 
@@ -21,6 +25,23 @@ inline Lanes load(const float* p) {
 }
 
 inline void store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+
+/// kLanes bytes as floats (exact: every byte is a float). Intrinsics where there are, since GCC 12 turns
+/// __builtin_convertvector of bytes into one scalar conversion per lane.
+inline Lanes load(const uint8_t* p) {
+#if defined(__AVX512F__)
+  return reinterpret_cast<Lanes>(
+      _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))));
+#elif defined(__AVX2__)
+  return reinterpret_cast<Lanes>(
+      _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))));
+#else
+  typedef uint8_t ByteLanes __attribute__((vector_size(kLanes)));
+  ByteLanes v;
+  std::memcpy(&v, p, sizeof v);
+  return __builtin_convertvector(v, Lanes);
+#endif
+}
 
 constexpr int64_t kFloatsPerLine = 64 / sizeof(float);
 

@@ -11,9 +11,11 @@
 #include <stdexcept>
 
 #include "batch_gradient.h"
+#include "byte_rows.h"
 #include "chunked_rows.h"
 #include "featpipe/data/errors.h"
 #include "linear_scores.h"
+#include "narrow_kernels.h"
 
 namespace featpipe::classify {
 namespace {
@@ -146,6 +148,12 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   const uint64_t n = train.features->rows();
   const uint64_t chunk = chunk_rows(p, *train.features, val ? val->features->rows() : 0);
   ChunkedRows train_rows(*train.features, chunk);
+  // Training rows of 8-bit codes (raw pixels) are held as bytes when they fit in memory whole; the
+  // float rows are then never loaded.
+  std::optional<ByteRows> bytes;
+  if (p.byte_rows && train_rows.chunks() == 1 && p.dropout == 0 && narrow_layout(classes)) {
+    bytes = read_byte_rows(*train.features);
+  }
   const auto fit = [&] {
     try {
       return train_rows.chunks() == 1
@@ -155,7 +163,11 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
       throw std::invalid_argument(set_name(train, "training set") + ": " + e.what());
     }
   };
-  const Standardizer standardizer = p.standardize ? fit() : identity_standardizer(dim);
+  const Standardizer standardizer = !p.standardize ? identity_standardizer(dim)
+                                    : bytes        ? byte_standardizer(*bytes)
+                                                   : fit();
+  std::optional<ByteAffine> affine;
+  if (bytes) affine = byte_affine(*bytes, standardizer);
   // the rows of chunk c as the model sees them
   const auto model_rows = [&](ChunkedRows& rows, uint64_t c) {
     return p.standardize ? rows.standardised(c, standardizer) : rows.raw(c);
@@ -246,7 +258,8 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     int64_t correct = 0, seen = 0, epoch_batches = 0;
     for (uint64_t c : chunk_order) {
       if (iteration >= max_iterations) break;
-      const ConstMatrixView<float> rows = model_rows(train_rows, c);
+      std::optional<ConstMatrixView<float>> rows;
+      if (!bytes) rows.emplace(model_rows(train_rows, c));
       const Labels labels = train.labels.subspan(train_rows.begin(c), train_rows.count(c));
       const int64_t count = static_cast<int64_t>(train_rows.count(c));
       order.resize(count);
@@ -259,7 +272,9 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
       for (int64_t begin = 0; begin < count && iteration < max_iterations; begin += p.batch) {
         const std::span<const int64_t> batch(order.data() + begin, std::min<int64_t>(p.batch, count - begin));
         const BatchGradient::Result r =
-            batch_gradient.compute(rows, labels, batch, params, p.seed ^ (uint64_t(iteration) << 20), grad);
+            bytes ? batch_gradient.compute(*bytes, *affine, labels, batch, params, grad)
+                  : batch_gradient.compute(*rows, labels, batch, params, p.seed ^ (uint64_t(iteration) << 20),
+                                           grad);
         const double objective = r.data_loss + r.penalty;
         if (iteration == 0) {
           h.initial_loss = r.data_loss;
@@ -326,6 +341,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
         static_cast<int>(std::max_element(h.val_acc.begin(), h.val_acc.end()) - h.val_acc.begin()) + 1;
   }
 
+  if (bytes) result.byte_divisor = bytes->divisor;
   LinearModel& m = result.model;
   batch_gradient.unpack(params, m.W, m.b);
   m.preprocess = standardizer;

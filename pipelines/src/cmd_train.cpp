@@ -157,6 +157,9 @@ int run_train(const std::vector<std::string>& args) {
       classify::train(p, {&train, train.labels(), train_path}, val_rows ? &*val_rows : nullptr, classes,
                       observer, resumed ? &resumed->state : nullptr);
   progress.finish();
+  if (result.byte_divisor > 0) {
+    std::printf("training rows held as bytes k (8-bit values k / %g)\n", result.byte_divisor);
+  }
   result.model.class_names = train_sig.class_names;
 
   nlohmann::json provenance =

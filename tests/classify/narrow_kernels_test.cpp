@@ -1,9 +1,15 @@
 // The few-class training kernels against Eigen's products on the same rows: the same scores and
 // gradients for every supported class count, row counts that leave an odd row, and dimensions with and
-// without a remainder past the last whole SIMD vector.
+// without a remainder past the last whole SIMD vector; and rows of bytes against the same values as floats.
 #include "../../classify/src/narrow_kernels.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "featpipe/classify/matrix.h"
 
@@ -33,6 +39,59 @@ TEST(NarrowKernels, MatchEigenProducts) {
         EXPECT_TRUE(dWt.isApprox(0.5f * dS.transpose() * reversed, 1e-5f))
             << classes << " classes, " << n << " rows, dim " << dim;
         EXPECT_TRUE(db.isApprox(0.5f * dS.colwise().sum(), 1e-5f));
+      }
+    }
+  }
+}
+
+TEST(NarrowKernels, ByteRowsMatchTheSameValuesAsFloats) {
+  std::mt19937_64 rng(5);
+  for (int classes = 1; classes <= kNarrowMaxClasses; ++classes) {
+    for (int n : {1, 2, 3, 7, 64}) {
+      for (int dim : {5, 16, 37, 784}) {
+        std::vector<uint8_t> codes(static_cast<std::size_t>(n) * dim);
+        for (uint8_t& k : codes) k = static_cast<uint8_t>(rng() % 256);
+        codes[0] = 255;
+        RowMatrix<float> X(n, dim);
+        for (int i = 0; i < n * dim; ++i) X.data()[i] = static_cast<float>(codes[i]);
+        const RowMatrix<float> Wt = RowMatrix<float>::Random(classes, dim) / 255.0f;
+        const RowVector<float> b = RowVector<float>::Random(classes);
+        const RowMatrix<float> dS = RowMatrix<float>::Random(n, classes);
+        std::vector<const uint8_t*> byte_rows(n);
+        std::vector<const float*> float_rows(n);
+        for (int i = 0; i < n; ++i) {  // any order of rows
+          byte_rows[i] = codes.data() + static_cast<std::size_t>((i * 5 + 3) % n) * dim;
+          float_rows[i] = X.row((i * 5 + 3) % n).data();
+        }
+        const std::string what =
+            std::to_string(classes) + " classes, " + std::to_string(n) + " rows, dim " + std::to_string(dim);
+
+        RowMatrix<float> from_bytes(n, classes), from_floats(n, classes);
+        narrow_forward(byte_rows.data(), n, dim, Wt.data(), b.data(), classes, from_bytes.data());
+        narrow_forward(float_rows.data(), n, dim, Wt.data(), b.data(), classes, from_floats.data());
+        for (int i = 0; i < n * classes; ++i) {
+          EXPECT_NEAR(from_bytes.data()[i], from_floats.data()[i], 1e-6f * std::abs(from_floats.data()[i]))
+              << what << ", score " << i;
+        }
+        // and both are the scores
+        RowMatrix<float> ordered(n, dim);
+        for (int i = 0; i < n; ++i) ordered.row(i) = X.row((i * 5 + 3) % n);
+        EXPECT_TRUE(from_bytes.isApprox((ordered * Wt.transpose()).rowwise() + b, 1e-5f)) << what;
+
+        RowMatrix<float> dWt_bytes = RowMatrix<float>::Constant(classes, dim, 7.0f);  // overwritten
+        RowMatrix<float> dWt_floats = RowMatrix<float>::Constant(classes, dim, -7.0f);
+        RowVector<float> db_bytes = RowVector<float>::Constant(classes, 7.0f);
+        RowVector<float> db_floats = RowVector<float>::Constant(classes, -7.0f);
+        narrow_backward(byte_rows.data(), n, dim, dS.data(), classes, 0.25f, dWt_bytes.data(),
+                        db_bytes.data());
+        narrow_backward(float_rows.data(), n, dim, dS.data(), classes, 0.25f, dWt_floats.data(),
+                        db_floats.data());
+        for (int i = 0; i < classes * dim; ++i) {
+          EXPECT_NEAR(dWt_bytes.data()[i], dWt_floats.data()[i], 1e-6f * std::abs(dWt_floats.data()[i]))
+              << what << ", dWt " << i;
+        }
+        for (int c = 0; c < classes; ++c) EXPECT_EQ(db_bytes[c], db_floats[c]) << what;
+        EXPECT_TRUE(dWt_bytes.isApprox(0.25f * dS.transpose() * ordered, 1e-5f)) << what;
       }
     }
   }

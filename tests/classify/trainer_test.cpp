@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <numeric>
 #include <random>
 #include <regex>
 
+#include "../../classify/src/byte_rows.h"
 #include "blobs.h"
 #include "featpipe/classify/metrics.h"
 #include "featpipe/classify/standardizer.h"
@@ -18,6 +22,10 @@ namespace {
 double train_accuracy(const LinearModel& m, const Blobs& b) {
   const MatrixSource s = b.source();
   return accuracy(b.y, predict(m, s));
+}
+
+double train_accuracy_of(const LinearModel& m, const MatrixSource& s, const std::vector<int32_t>& y) {
+  return accuracy(y, predict(m, s));
 }
 
 TEST(Trainer, ReachesFullAccuracyOnSeparableData) {
@@ -217,6 +225,83 @@ TEST(Trainer, RowsStandardisedBeforehandTrainTheSameModel) {
   EXPECT_EQ(given.model.W, own.model.W);
   EXPECT_EQ(given.model.preprocess.mean, std::vector<float>(8, 0.0f));
   EXPECT_EQ(given.model.preprocess.std, std::vector<float>(8, 1.0f));
+}
+
+TEST(Trainer, ByteRowsTrainTheSameModelAsFloatRows) {
+  // pixel-like rows k * (1 / 255) with class-dependent means and a constant column (an image border)
+  const int n = 400, dim = 37, classes = 10;
+  std::mt19937_64 rng(13);
+  std::normal_distribution<float> normal;
+  RowMatrix<float> x(n, dim);
+  std::vector<int32_t> y(n);
+  for (int i = 0; i < n; ++i) {
+    y[i] = i % classes;
+    for (int d = 0; d < dim; ++d) {
+      const float centre = d % classes == y[i] ? 160.0f : 90.0f;
+      const float k = d == 0 ? 0.0f : std::clamp(std::round(centre + 50.0f * normal(rng)), 0.0f, 255.0f);
+      x(i, d) = k * (1.0f / 255.0f);
+    }
+  }
+  const MatrixSource s(x.data(), n, dim);
+  ASSERT_TRUE(read_byte_rows(s).has_value());  // the rows qualify: byte_rows true holds them as bytes
+  for (LossKind loss : {LossKind::softmax, LossKind::svm}) {
+    TrainParams p;
+    p.loss.kind = loss;
+    p.epochs = 3;
+    p.batch = 100;
+    p.lr = 0.01;
+    p.seed = 4;
+    p.byte_rows = true;
+    const TrainResult bytes = train(p, {&s, y}, nullptr, classes);
+    p.byte_rows = false;
+    const TrainResult floats = train(p, {&s, y}, nullptr, classes);
+    const std::string what = to_string(loss);
+    EXPECT_EQ(bytes.byte_divisor, 255.0f) << what;  // held as bytes
+    EXPECT_EQ(floats.byte_divisor, 0.0f) << what;
+
+    EXPECT_GT(train_accuracy_of(floats.model, s, y), 0.5) << what;  // it has learnt something (chance: 0.1)
+    ASSERT_EQ(bytes.model.W.rows(), dim);
+    ASSERT_EQ(bytes.model.W.cols(), classes);
+    EXPECT_TRUE(bytes.model.W.isApprox(floats.model.W, 1e-3f))
+        << what << ": relative error " << (bytes.model.W - floats.model.W).norm() / floats.model.W.norm();
+    EXPECT_TRUE(bytes.model.b.isApprox(floats.model.b, 1e-3f))
+        << what << ": relative error " << (bytes.model.b - floats.model.b).norm() / floats.model.b.norm();
+    for (int c = 0; c < classes; ++c) {
+      const float largest = floats.model.W.col(c).cwiseAbs().maxCoeff();
+      for (int d = 0; d < dim; ++d) {
+        EXPECT_NEAR(bytes.model.W(d, c), floats.model.W(d, c), 1e-3f * largest)
+            << what << ", W(" << d << ", " << c << ")";
+      }
+    }
+    ASSERT_EQ(bytes.model.preprocess.mean.size(), static_cast<std::size_t>(dim));
+    ASSERT_EQ(bytes.model.preprocess.std.size(), static_cast<std::size_t>(dim));
+    for (int d = 0; d < dim; ++d) {
+      EXPECT_NEAR(bytes.model.preprocess.mean[d], floats.model.preprocess.mean[d],
+                  1e-6 * std::abs(floats.model.preprocess.mean[d]))
+          << what << ", column " << d;
+      EXPECT_NEAR(bytes.model.preprocess.std[d], floats.model.preprocess.std[d],
+                  1e-6 * floats.model.preprocess.std[d])
+          << what << ", column " << d;
+    }
+    EXPECT_EQ(bytes.model.preprocess.std[0], 1.0f);
+    ASSERT_EQ(bytes.history.loss.size(), floats.history.loss.size());
+    ASSERT_EQ(bytes.history.loss.size(), 3u * 4);
+    for (std::size_t i = 0; i < floats.history.loss.size(); ++i) {
+      EXPECT_NEAR(bytes.history.loss[i], floats.history.loss[i], 1e-4 * floats.history.loss[i])
+          << what << ", iteration " << i;
+    }
+    EXPECT_NEAR(bytes.history.initial_loss, floats.history.initial_loss, 1e-5 * floats.history.initial_loss);
+    // the minibatches' correct counts and the predictions agree up to a near tie or two
+    ASSERT_EQ(bytes.history.train_acc.size(), floats.history.train_acc.size());
+    for (std::size_t e = 0; e < floats.history.train_acc.size(); ++e) {
+      EXPECT_NEAR(bytes.history.train_acc[e], floats.history.train_acc[e], 2.5 / n)
+          << what << ", epoch " << e;
+    }
+    const std::vector<int32_t> pb = predict(bytes.model, s), pf = predict(floats.model, s);
+    EXPECT_LE(std::inner_product(pb.begin(), pb.end(), pf.begin(), 0, std::plus<>(), std::not_equal_to<>()),
+              2)
+        << what;
+  }
 }
 
 TEST(Standardizer, ZeroVarianceDimensionsGetUnitStd) {

@@ -2,7 +2,7 @@
 // Where training rows come from: read by row blocks so that a store larger than memory can be streamed.
 #include <algorithm>
 #include <cstdint>
-#include <vector>
+#include <type_traits>
 
 #include "featpipe/classify/matrix.h"
 
@@ -34,20 +34,52 @@ class MatrixSource final : public RowSource {
   uint64_t rows_, dim_;
 };
 
-/// fn(rows, begin) for consecutive blocks of up to block_rows rows of source, in order: in place when the
-/// source is in memory, else read into one buffer reused for every block.
+/// Consecutive blocks of up to block_rows rows of a source, read one block ahead on a thread of its own
+/// into two buffers, so that reading the next block overlaps the work on this one (reading a store is
+/// a copy out of the page cache, as long as the work on a block of raw pixels).
+class BlockReader {
+ public:
+  BlockReader(const RowSource& source, uint64_t block_rows);
+  ~BlockReader();  // stops the reading thread
+  BlockReader(const BlockReader&) = delete;
+  BlockReader& operator=(const BlockReader&) = delete;
+
+  /// The next block, valid until the next call; false after the last. Rethrows what reading threw.
+  bool next(const float** rows, uint64_t* begin, uint64_t* count);
+
+ private:
+  struct State;
+  State* state_;
+};
+
+/// fn(rows, begin) for consecutive blocks of up to block_rows rows of source, in order, on this thread:
+/// in place when the source is in memory, else read ahead by a BlockReader. When fn returns bool, false
+/// stops the walk (and the reading).
 template <typename Fn>
 void for_each_row_block(const RowSource& source, uint64_t block_rows, Fn&& fn) {
   const uint64_t n = source.rows(), dim = source.dim();
   block_rows = std::max<uint64_t>(1, std::min(block_rows, n));
-  std::vector<float> buffer(source.data() ? 0 : block_rows * dim);
-  for (uint64_t begin = 0; begin < n; begin += block_rows) {
-    const uint64_t count = std::min(block_rows, n - begin);
-    const float* block = source.data() ? source.data() + begin * dim : buffer.data();
-    if (!source.data()) source.read_rows(begin, count, buffer.data());
-    fn(ConstMatrixView<float>(
-           Eigen::Map<const RowMatrix<float>>(block, Eigen::Index(count), Eigen::Index(dim))),
-       begin);
+  const auto call = [&](const float* block, uint64_t begin, uint64_t count) {
+    const ConstMatrixView<float> rows(
+        Eigen::Map<const RowMatrix<float>>(block, Eigen::Index(count), Eigen::Index(dim)));
+    if constexpr (std::is_same_v<std::invoke_result_t<Fn&, ConstMatrixView<float>, uint64_t>, bool>) {
+      return fn(rows, begin);
+    } else {
+      fn(rows, begin);
+      return true;
+    }
+  };
+  if (source.data()) {
+    for (uint64_t begin = 0; begin < n; begin += block_rows) {
+      if (!call(source.data() + begin * dim, begin, std::min(block_rows, n - begin))) return;
+    }
+    return;
+  }
+  BlockReader reader(source, block_rows);
+  const float* block = nullptr;
+  uint64_t begin = 0, count = 0;
+  while (reader.next(&block, &begin, &count)) {
+    if (!call(block, begin, count)) return;
   }
 }
 
