@@ -9,6 +9,7 @@
 #include "linear_scores.h"
 #include "narrow_kernels.h"
 #include "row_kernels.h"
+#include "simd_lanes.h"
 
 namespace featpipe::classify {
 
@@ -146,16 +147,41 @@ void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int6
   }
 }
 
-BatchGradient::Result BatchGradient::run_blocks(int64_t n, Eigen::VectorXf& grad) {
+BatchGradient::Result BatchGradient::run_blocks(int64_t n, const ByteAffine* affine, Eigen::VectorXf& grad) {
   const int64_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
   pool_.run(blocks, block_fn_);
   Result r;
-  grad = blocks_[0].grad;
-  for (int64_t k = 1; k < blocks; ++k) grad += blocks_[k].grad;
   for (int64_t k = 0; k < blocks; ++k) {
     const int64_t count = std::min(kRowsPerBlock, n - k * kRowsPerBlock);
     r.data_loss += blocks_[k].loss * static_cast<double>(count) / static_cast<double>(n);
     r.correct += blocks_[k].correct;
+  }
+  // grad = the blocks' gradients summed in block order, in one pass, and for byte rows taken back to the
+  // weights the model sees: dWt[c, d] = scale[d] (sum_r g[r, c] code[r, d]) + offset[d] db[c]
+  grad.resize(param_size());
+  const int64_t weights = dim_ * padded_;
+  const auto sum_at = [&](int64_t i) {
+    float s = blocks_[0].grad[i];
+    for (int64_t k = 1; k < blocks; ++k) s += blocks_[k].grad[i];
+    return s;
+  };
+  for (int64_t i = weights; i < param_size(); ++i) grad[i] = sum_at(i);  // db first: the bytes need it
+  const int64_t rows = affine ? classes_ : 1, length = affine ? dim_ : weights;
+  for (int64_t row = 0; row < rows; ++row) {
+    const float db = affine ? grad[weights + row] : 0.0f;
+    int64_t d = 0;
+    for (; d + simd::kLanes <= length; d += simd::kLanes) {
+      const int64_t i = row * length + d;
+      simd::Lanes sum = simd::load(blocks_[0].grad.data() + i);
+      for (int64_t k = 1; k < blocks; ++k) sum += simd::load(blocks_[k].grad.data() + i);
+      if (affine)
+        sum = sum * simd::load(affine->scale.data() + d) + simd::load(affine->offset.data() + d) * db;
+      simd::store(grad.data() + i, sum);
+    }
+    for (; d < length; ++d) {
+      const int64_t i = row * length + d;
+      grad[i] = affine ? sum_at(i) * affine->scale[d] + affine->offset[d] * db : sum_at(i);
+    }
   }
   return r;
 }
@@ -170,7 +196,7 @@ BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels
   batch_ = batch;
   params_ = params.data();
   dropout_seed_ = dropout_seed;
-  Result r = run_blocks(static_cast<int64_t>(batch.size()), grad);
+  Result r = run_blocks(static_cast<int64_t>(batch.size()), nullptr, grad);
   const Eigen::Map<const RowMatrix<float>> W_view = weights(params.data());
   Eigen::Map<RowMatrix<float>> dW(grad.data(), W_view.rows(), W_view.cols());
   r.penalty = penalty<float>(reg_, W_view, dW);
@@ -183,13 +209,26 @@ BatchGradient::Result BatchGradient::compute(const ByteRows& rows, const ByteAff
   if (!narrow_ || dropout_ > 0) {
     throw std::logic_error("BatchGradient: byte rows need a narrow layout and no dropout");
   }
-  // scores = b + Wt z = (b + Wt offset) + (Wt * scale) code
-  const Eigen::Map<const RowMatrix<float>> Wt(params.data(), classes_, dim_);
-  const Eigen::Map<const RowVector<float>> scale(affine.scale.data(), dim_),
-      offset(affine.offset.data(), dim_);
+  // scores = b + Wt z = (b + Wt offset) + (Wt * scale) code: folded_ is Wt * scale, then b + Wt offset
   folded_.resize(param_size());
-  Eigen::Map<RowMatrix<float>>(folded_.data(), classes_, dim_) = Wt.array().rowwise() * scale.array();
-  folded_.tail(classes_) = params.tail(classes_) + Wt * offset.transpose();
+  for (int64_t c = 0; c < classes_; ++c) {
+    const float* w = params.data() + c * dim_;
+    float* folded = folded_.data() + c * dim_;
+    simd::Lanes dot = {};
+    int64_t d = 0;
+    for (; d + simd::kLanes <= dim_; d += simd::kLanes) {
+      const simd::Lanes wd = simd::load(w + d);
+      simd::store(folded + d, wd * simd::load(affine.scale.data() + d));
+      dot += wd * simd::load(affine.offset.data() + d);
+    }
+    float bias = params[dim_ * classes_ + c];
+    for (; d < dim_; ++d) {
+      folded[d] = w[d] * affine.scale[d];
+      bias += w[d] * affine.offset[d];
+    }
+    for (int64_t j = 0; j < simd::kLanes; ++j) bias += dot[j];
+    folded_[dim_ * classes_ + c] = bias;
+  }
 
   rows_ = nullptr;
   codes_ = rows.codes.data();
@@ -197,11 +236,9 @@ BatchGradient::Result BatchGradient::compute(const ByteRows& rows, const ByteAff
   labels_ = labels;
   batch_ = batch;
   params_ = folded_.data();
-  Result r = run_blocks(static_cast<int64_t>(batch.size()), grad);
-  // dWt[c, d] = sum_r g[r, c] z[r, d] = scale[d] (sum_r g[r, c] code[r, d]) + offset[d] db[c]
+  Result r = run_blocks(static_cast<int64_t>(batch.size()), &affine, grad);
+  const Eigen::Map<const RowMatrix<float>> Wt(params.data(), classes_, dim_);
   Eigen::Map<RowMatrix<float>> dWt(grad.data(), classes_, dim_);
-  const Eigen::Map<const Eigen::VectorXf> db(grad.data() + dim_ * classes_, classes_);
-  dWt = (dWt.array().rowwise() * scale.array()).matrix() + db * offset;
   r.penalty = penalty<float>(reg_, Wt, dWt);
   return r;
 }

@@ -5,11 +5,24 @@
 #include <stdexcept>
 #include <vector>
 
+#include "simd_lanes.h"
+
 namespace featpipe::classify {
+
+bool all_finite(std::span<const float> values) {
+  // x * 0 is 0 for a finite x and NaN otherwise, and NaN stays in a sum
+  simd::Lanes sum = {};
+  std::size_t i = 0;
+  for (; i + simd::kLanes <= values.size(); i += simd::kLanes) sum += simd::load(values.data() + i) * 0.0f;
+  float tail = 0.0f;
+  for (; i < values.size(); ++i) tail += values[i] * 0.0f;
+  for (int64_t j = 0; j < simd::kLanes; ++j) tail += sum[j];
+  return tail == 0.0f;
+}
 
 std::optional<Cell> first_non_finite(ConstMatrixView<float> rows) {
   for (Eigen::Index r = 0; r < rows.rows(); ++r) {
-    if (rows.row(r).allFinite()) continue;
+    if (all_finite({rows.row(r).data(), static_cast<std::size_t>(rows.cols())})) continue;
     for (Eigen::Index c = 0; c < rows.cols(); ++c) {
       if (!std::isfinite(rows(r, c))) return Cell{uint64_t(r), uint64_t(c), rows(r, c)};
     }

@@ -13,6 +13,7 @@
 #include "batch_gradient.h"
 #include "byte_rows.h"
 #include "chunked_rows.h"
+#include "featpipe/classify/finite_check.h"
 #include "featpipe/data/errors.h"
 #include "linear_scores.h"
 #include "narrow_kernels.h"
@@ -290,7 +291,8 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
           diverged(epoch + 1, iteration, what.str(), lr);
         }
         optimizer->step(params, grad, static_cast<float>(lr));
-        if (!params.allFinite()) diverged(epoch + 1, iteration, "the weights are no longer finite", lr);
+        if (!all_finite({params.data(), static_cast<std::size_t>(params.size())}))
+          diverged(epoch + 1, iteration, "the weights are no longer finite", lr);
         h.loss.push_back(static_cast<float>(objective));
         loss_sum += objective;
         correct += r.correct;

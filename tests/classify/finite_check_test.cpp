@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <vector>
 
 #include "../test_fixtures.h"
 #include "blobs.h"
@@ -22,6 +23,22 @@ bool contains(const std::string& text, const std::string& part) {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
+
+TEST(FiniteCheck, AllFiniteSeesEveryPosition) {
+  for (std::size_t n : {0, 1, 15, 16, 17, 7850}) {
+    std::vector<float> v(n, 3.0e38f);                         // large but finite: x * 0 stays 0
+    for (std::size_t i = 0; i < n; i += 3) v[i] = -1.0e-40f;  // denormals too
+    EXPECT_TRUE(all_finite(v)) << n;
+    for (float bad : {kNaN, kInf, -kInf}) {
+      for (std::size_t at : {std::size_t(0), n / 2, n - 1}) {
+        if (n == 0) continue;
+        std::vector<float> w = v;
+        w[at] = bad;
+        EXPECT_FALSE(all_finite(w)) << n << " values, " << bad << " at " << at;
+      }
+    }
+  }
+}
 
 TEST(FiniteCheck, FindsTheFirstNonFiniteValue) {
   RowMatrix<float> x = RowMatrix<float>::Ones(5, 4);

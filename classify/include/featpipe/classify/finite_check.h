@@ -3,6 +3,7 @@
 // feature that hold one, rather than turning them into NaN weights or arbitrary predictions.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "featpipe/classify/matrix.h"
@@ -14,6 +15,10 @@ struct Cell {
   uint64_t row = 0, feature = 0;
   float value = 0;
 };
+
+/// Whether every value is finite; vectorised, unlike Eigen's allFinite (about 10x faster on the weights
+/// the trainer checks after every update).
+bool all_finite(std::span<const float> values);
 
 /// The first non-finite value of rows (row-major order), if any.
 std::optional<Cell> first_non_finite(ConstMatrixView<float> rows);
