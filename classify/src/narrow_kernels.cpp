@@ -93,26 +93,26 @@ void forward_group(const T* const* rows, const T* const* next, int64_t dim, cons
   }
 }
 
-/// Adds R rows' share to dWt.
-template <int K, int R, typename T>
+/// Adds R rows' share to the rows [C0, C0 + S) of dWt (of K).
+template <int K, int R, int C0, int S, typename T>
 void backward_group(const T* const* rows, int64_t dim, const float* dscores, float scale, float* dWt) {
-  Lanes g[R][K];
+  Lanes g[R][S];
   for (int r = 0; r < R; ++r) {
-    for (int c = 0; c < K; ++c) g[r][c] = Lanes{} + scale * dscores[r * K + c];
+    for (int c = 0; c < S; ++c) g[r][c] = Lanes{} + scale * dscores[r * K + C0 + c];
   }
   int64_t d = 0;
   for (; d + kLanes <= dim; d += kLanes) {
     Lanes x[R];
     for (int r = 0; r < R; ++r) x[r] = load(rows[r] + d);
-    for (int c = 0; c < K; ++c) {
-      float* out = dWt + c * dim + d;
+    for (int c = 0; c < S; ++c) {
+      float* out = dWt + (C0 + c) * dim + d;
       Lanes a = load(out);
       for (int r = 0; r < R; ++r) a += g[r][c] * x[r];
       store(out, a);
     }
   }
   for (; d < dim; ++d) {
-    for (int c = 0; c < K; ++c) {
+    for (int c = C0; c < C0 + S; ++c) {
       float s = 0;
       for (int r = 0; r < R; ++r) s += scale * dscores[r * K + c] * static_cast<float>(rows[r][d]);
       dWt[c * dim + d] += s;
@@ -120,9 +120,14 @@ void backward_group(const T* const* rows, int64_t dim, const float* dscores, flo
   }
 }
 
-// Pairs of rows: two rows' accumulators (or gradients) for up to kNarrowMaxClasses classes fit the 32
-// AVX-512 registers beside the loads.
+// The forward pass takes pairs of rows: two rows' accumulators for up to kNarrowMaxClasses classes fit
+// the 32 AVX-512 registers beside the loads.
 constexpr int kPair = 2;
+// The backward pass takes quads of rows and at most 6 classes at once (4 x 6 gradients in registers),
+// so that each load and store of dWt serves four rows: the stores bound it, and this is about 30% faster
+// than pairs of rows with every class.
+constexpr int kQuad = 4;
+constexpr int kSliceClasses = 6;
 
 template <int K, typename T>
 void forward(const T* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b, float* scores) {
@@ -137,9 +142,15 @@ void forward(const T* const* rows, int64_t n, int64_t dim, const float* Wt, cons
 
 template <int K, typename T>
 void backward(const T* const* rows, int64_t n, int64_t dim, const float* dscores, float scale, float* dWt) {
+  constexpr int kSlice = K <= kSliceClasses ? K : (K + 1) / 2;  // one or two slices of classes
   int64_t r = 0;
-  for (; r + kPair <= n; r += kPair) backward_group<K, kPair, T>(rows + r, dim, dscores + r * K, scale, dWt);
-  for (; r < n; ++r) backward_group<K, 1, T>(rows + r, dim, dscores + r * K, scale, dWt);
+  for (; r + kQuad <= n; r += kQuad) {
+    backward_group<K, kQuad, 0, kSlice, T>(rows + r, dim, dscores + r * K, scale, dWt);
+    if constexpr (kSlice < K) {
+      backward_group<K, kQuad, kSlice, K - kSlice, T>(rows + r, dim, dscores + r * K, scale, dWt);
+    }
+  }
+  for (; r < n; ++r) backward_group<K, 1, 0, K, T>(rows + r, dim, dscores + r * K, scale, dWt);
 }
 
 /// f.template operator()<K>() for the compile-time class count K == classes.

@@ -171,7 +171,7 @@ int run_train(const std::vector<std::string>& args) {
   std::error_code ignored;
   std::filesystem::remove(checkpoint_path, ignored);  // the model supersedes it
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("wrote %s: W [%llu, %d] in %.2f s%s\n", out.c_str(),
+  std::printf("wrote %s: W [%llu, %d] in %.3f s%s\n", out.c_str(),
               static_cast<unsigned long long>(result.model.dim()), classes, seconds,
               result.history.stopped_early
                   ? (", stopped early; kept epoch " + std::to_string(result.history.best_epoch)).c_str()
