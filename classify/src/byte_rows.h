@@ -25,8 +25,9 @@ struct ByteRows {
   const uint8_t* row(uint64_t r) const { return codes.data() + r * dim; }
 };
 
-/// The divisors tried on the first rows, in order: 255 (pixels scaled to [0, 1]) and 1 (pixels as they
-/// are); the first that fits them holds for the whole source.
+/// The divisors tried on the first block of rows, in order: 255 (pixels scaled to [0, 1]) and 1 (pixels
+/// as they are); the first that fits it holds for the whole source. (A source whose first block fits both,
+/// holding only 0 and 1, and whose later rows fit only 1 is trained as floats.)
 inline constexpr float kByteDivisors[] = {255.0f, 1.0f};
 
 /// The source as codes, read by blocks of about block_bytes of floats; nullopt as soon as a value is not
