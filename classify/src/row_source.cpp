@@ -14,6 +14,11 @@ void MatrixSource::read_rows(uint64_t begin, uint64_t count, float* out) const {
 }
 
 struct BlockReader::State {
+  State(const RowSource& s, uint64_t rows_per_block)
+      : source(s),
+        block_rows(std::max<uint64_t>(1, rows_per_block)),
+        blocks((s.rows() + block_rows - 1) / block_rows) {}
+
   const RowSource& source;
   uint64_t block_rows, blocks;
   std::vector<float> buffers[2];  // block b goes to buffers[b % 2]
@@ -52,9 +57,8 @@ struct BlockReader::State {
 };
 
 BlockReader::BlockReader(const RowSource& source, uint64_t block_rows)
-    : state_(new State{source, std::max<uint64_t>(1, block_rows), 0}) {
+    : state_(std::make_unique<State>(source, block_rows)) {
   State& s = *state_;
-  s.blocks = (source.rows() + s.block_rows - 1) / s.block_rows;
   const uint64_t floats = std::min(s.block_rows, source.rows()) * source.dim();
   s.buffers[0].resize(floats);
   if (s.blocks > 1) s.buffers[1].resize(floats);
@@ -68,7 +72,6 @@ BlockReader::~BlockReader() {
     state_->changed.notify_all();
   }
   state_->thread.join();
-  delete state_;
 }
 
 bool BlockReader::next(const float** rows, uint64_t* begin, uint64_t* count) {

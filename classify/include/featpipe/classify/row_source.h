@@ -2,6 +2,7 @@
 // Where training rows come from: read by row blocks so that a store larger than memory can be streamed.
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <type_traits>
 
 #include "featpipe/classify/matrix.h"
@@ -49,7 +50,7 @@ class BlockReader {
 
  private:
   struct State;
-  State* state_;
+  std::unique_ptr<State> state_;
 };
 
 /// fn(rows, begin) for consecutive blocks of up to block_rows rows of source, in order, on this thread:

@@ -53,7 +53,8 @@ std::optional<std::string> validate(const TrainParams& p);
 struct LabelledRows {
   const RowSource* features = nullptr;
   Labels labels;
-  std::string name;  // in error messages, e.g. the store's path; "training set" / "validation set" if empty
+  std::string name =
+      {};  // in error messages, e.g. the store's path; "training set" / "validation set" if empty
 };
 
 struct EpochStats {
