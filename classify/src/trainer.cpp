@@ -58,11 +58,16 @@ uint64_t available_memory() {
   return 0;
 }
 
-/// Rows per chunk so that one chunk of train and one of val fit in max_memory. When 0: half the
-/// available memory for sources on disk (everything when unknown), no limit for sources in memory.
+/// The bytes of rows training may hold: max_memory, or when 0 half the available memory for sources on
+/// disk; 0 means no limit (sources in memory, or the available memory unknown).
+uint64_t memory_budget(const TrainParams& p, const RowSource& train) {
+  return p.max_memory > 0 ? p.max_memory : train.data() ? 0 : available_memory() / 2;
+}
+
+/// Rows per chunk so that one chunk of train and one of val fit in the memory budget.
 uint64_t chunk_rows(const TrainParams& p, const RowSource& train, uint64_t val_rows) {
   const uint64_t train_rows = train.rows(), row_bytes = train.dim() * sizeof(float);
-  const uint64_t budget = p.max_memory > 0 ? p.max_memory : train.data() ? 0 : available_memory() / 2;
+  const uint64_t budget = memory_budget(p, train);
   if (budget == 0 || (train_rows + val_rows) * row_bytes <= budget) {
     return std::max(train_rows, val_rows);
   }
@@ -148,13 +153,18 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
 
   const uint64_t n = train.features->rows();
   const uint64_t chunk = chunk_rows(p, *train.features, val ? val->features->rows() : 0);
-  ChunkedRows train_rows(*train.features, chunk);
-  // Training rows of 8-bit codes (raw pixels) are held as bytes when they fit in memory whole; the
-  // float rows are then never loaded.
+  // Training rows of 8-bit codes (raw pixels) are held as bytes when the bytes, beside a chunk of val,
+  // fit the memory budget whole (a quarter of what the floats need); the float rows are then never loaded
+  // and the training rows are one chunk.
   std::optional<ByteRows> bytes;
-  if (p.byte_rows && train_rows.chunks() == 1 && p.dropout == 0 && narrow_layout(classes)) {
+  const uint64_t budget = memory_budget(p, *train.features), row_values = train.features->dim();
+  const uint64_t val_chunk_bytes =
+      val ? std::min(chunk, val->features->rows()) * row_values * sizeof(float) : 0;
+  if (p.byte_rows && p.dropout == 0 && narrow_layout(classes) &&
+      (budget == 0 || n * row_values + val_chunk_bytes <= budget)) {
     bytes = read_byte_rows(*train.features);
   }
+  ChunkedRows train_rows(*train.features, bytes ? n : chunk);
   const auto fit = [&] {
     try {
       return train_rows.chunks() == 1

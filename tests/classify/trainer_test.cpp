@@ -227,22 +227,31 @@ TEST(Trainer, RowsStandardisedBeforehandTrainTheSameModel) {
   EXPECT_EQ(given.model.preprocess.std, std::vector<float>(8, 1.0f));
 }
 
-TEST(Trainer, ByteRowsTrainTheSameModelAsFloatRows) {
-  // pixel-like rows k * (1 / 255) with class-dependent means and a constant column (an image border)
-  const int n = 400, dim = 37, classes = 10;
-  std::mt19937_64 rng(13);
+/// Pixel-like rows k * (1 / 255) with class-dependent means and a constant column (an image border).
+struct PixelRows {
+  RowMatrix<float> x;
+  std::vector<int32_t> y;
+};
+PixelRows pixel_rows(int n, int dim, int classes, uint64_t seed) {
+  std::mt19937_64 rng(seed);
   std::normal_distribution<float> normal;
-  RowMatrix<float> x(n, dim);
-  std::vector<int32_t> y(n);
+  PixelRows p{RowMatrix<float>(n, dim), std::vector<int32_t>(n)};
   for (int i = 0; i < n; ++i) {
-    y[i] = i % classes;
+    p.y[i] = i % classes;
     for (int d = 0; d < dim; ++d) {
-      const float centre = d % classes == y[i] ? 160.0f : 90.0f;
+      const float centre = d % classes == p.y[i] ? 160.0f : 90.0f;
       const float k = d == 0 ? 0.0f : std::clamp(std::round(centre + 50.0f * normal(rng)), 0.0f, 255.0f);
-      x(i, d) = k * (1.0f / 255.0f);
+      p.x(i, d) = k * (1.0f / 255.0f);
     }
   }
-  const MatrixSource s(x.data(), n, dim);
+  return p;
+}
+
+TEST(Trainer, ByteRowsTrainTheSameModelAsFloatRows) {
+  const int n = 400, dim = 37, classes = 10;
+  const PixelRows pixels = pixel_rows(n, dim, classes, 13);
+  const std::vector<int32_t>& y = pixels.y;
+  const MatrixSource s(pixels.x.data(), n, dim);
   ASSERT_TRUE(read_byte_rows(s).has_value());  // the rows qualify: byte_rows true holds them as bytes
   for (LossKind loss : {LossKind::softmax, LossKind::svm}) {
     TrainParams p;
@@ -332,6 +341,30 @@ TEST(Standardizer, AccurateFarFromZeroAndAcrossBlocks) {
     EXPECT_NEAR(st.mean[1], 0.0f, 1e-7) << block;
     EXPECT_NEAR(st.std[1], 1.0f, 1e-7) << block;
   }
+}
+
+TEST(Trainer, ByteRowsNeedAQuarterOfTheMemoryBudget) {
+  // 400 rows x 37 values: 59200 bytes as floats, 14800 as bytes
+  const PixelRows pixels = pixel_rows(400, 37, 10, 21);
+  const MatrixSource s(pixels.x.data(), 400, 37);
+  TrainParams p;
+  p.epochs = 2;
+  p.batch = 40;
+  p.seed = 3;
+  const TrainResult whole = train(p, {&s, pixels.y}, nullptr, 10);
+  ASSERT_EQ(whole.byte_divisor, 255.0f);
+
+  p.max_memory = 20000;  // the floats do not fit, the bytes do: the same run
+  const TrainResult bytes = train(p, {&s, pixels.y}, nullptr, 10);
+  EXPECT_EQ(bytes.byte_divisor, 255.0f);
+  EXPECT_EQ(bytes.model.W, whole.model.W);
+  EXPECT_EQ(bytes.model.b, whole.model.b);
+  EXPECT_EQ(bytes.history.loss, whole.history.loss);
+
+  p.max_memory = 12000;  // neither fits: float rows streamed in chunks of 40 rows
+  const TrainResult streamed = train(p, {&s, pixels.y}, nullptr, 10);
+  EXPECT_EQ(streamed.byte_divisor, 0.0f);
+  EXPECT_EQ(streamed.history.loss.size(), whole.history.loss.size());
 }
 
 }  // namespace

@@ -41,8 +41,8 @@ struct TrainParams {
                             // fit, rows are streamed in chunks: each epoch visits the chunks in a
                             // seeded random order and shuffles rows within each chunk
   bool byte_rows = true;  // training rows whose values are all 8-bit codes k / 255 (raw pixels) or k are
-                          // held as the bytes k when they fit in memory (for up to 12 classes, without
-                          // dropout): a quarter of the memory and of the bytes each epoch reads.
+                          // held as the bytes k when the bytes fit max_memory (for up to 12 classes,
+                          // without dropout): a quarter of the memory and of the bytes each epoch reads.
                           // Lossless; the model differs from false's only by float rounding
   uint64_t seed = 0;      // initial weights, shuffling, dropout
 };
