@@ -93,8 +93,8 @@ void forward_group(const T* const* rows, const T* const* next, int64_t dim, cons
   }
 }
 
-/// Adds R rows' share to the rows [C0, C0 + S) of dWt (of K).
-template <int K, int R, int C0, int S, typename T>
+/// Adds R rows' share to the rows [C0, C0 + S) of dWt (of K), or with kFirst writes it there.
+template <int K, int R, int C0, int S, bool kFirst, typename T>
 void backward_group(const T* const* rows, int64_t dim, const float* dscores, float scale, float* dWt) {
   Lanes g[R][S];
   for (int r = 0; r < R; ++r) {
@@ -106,7 +106,7 @@ void backward_group(const T* const* rows, int64_t dim, const float* dscores, flo
     for (int r = 0; r < R; ++r) x[r] = load(rows[r] + d);
     for (int c = 0; c < S; ++c) {
       float* out = dWt + (C0 + c) * dim + d;
-      Lanes a = load(out);
+      Lanes a = kFirst ? Lanes{} : load(out);
       for (int r = 0; r < R; ++r) a += g[r][c] * x[r];
       store(out, a);
     }
@@ -115,7 +115,7 @@ void backward_group(const T* const* rows, int64_t dim, const float* dscores, flo
     for (int c = C0; c < C0 + S; ++c) {
       float s = 0;
       for (int r = 0; r < R; ++r) s += scale * dscores[r * K + c] * static_cast<float>(rows[r][d]);
-      dWt[c * dim + d] += s;
+      dWt[c * dim + d] = kFirst ? s : dWt[c * dim + d] + s;
     }
   }
 }
@@ -143,14 +143,21 @@ void forward(const T* const* rows, int64_t n, int64_t dim, const float* Wt, cons
 template <int K, typename T>
 void backward(const T* const* rows, int64_t n, int64_t dim, const float* dscores, float scale, float* dWt) {
   constexpr int kSlice = K <= kSliceClasses ? K : (K + 1) / 2;  // one or two slices of classes
-  int64_t r = 0;
-  for (; r + kQuad <= n; r += kQuad) {
-    backward_group<K, kQuad, 0, kSlice, T>(rows + r, dim, dscores + r * K, scale, dWt);
+  const auto quad = [&]<bool kFirst>(int64_t r) {
+    backward_group<K, kQuad, 0, kSlice, kFirst, T>(rows + r, dim, dscores + r * K, scale, dWt);
     if constexpr (kSlice < K) {
-      backward_group<K, kQuad, kSlice, K - kSlice, T>(rows + r, dim, dscores + r * K, scale, dWt);
+      backward_group<K, kQuad, kSlice, K - kSlice, kFirst, T>(rows + r, dim, dscores + r * K, scale, dWt);
     }
+  };
+  int64_t r = 0;
+  if (n >= kQuad) {
+    quad.template operator()<true>(0);  // writes dWt: no need to clear it first
+    r = kQuad;
+  } else {
+    std::fill_n(dWt, dim * K, 0.0f);
   }
-  for (; r < n; ++r) backward_group<K, 1, 0, K, T>(rows + r, dim, dscores + r * K, scale, dWt);
+  for (; r + kQuad <= n; r += kQuad) quad.template operator()<false>(r);
+  for (; r < n; ++r) backward_group<K, 1, 0, K, false, T>(rows + r, dim, dscores + r * K, scale, dWt);
 }
 
 /// f.template operator()<K>() for the compile-time class count K == classes.
@@ -176,7 +183,6 @@ void narrow_forward_rows(const T* const* rows, int64_t n, int64_t dim, const flo
 template <typename T>
 void narrow_backward_rows(const T* const* rows, int64_t n, int64_t dim, const float* dscores, int64_t classes,
                           float scale, float* dWt, float* db) {
-  std::fill_n(dWt, dim * classes, 0.0f);
   simd::scaled_column_sums(dscores, n, classes, scale, db);
   with_classes(classes, [&]<int K>() { backward<K, T>(rows, n, dim, dscores, scale, dWt); });
 }
