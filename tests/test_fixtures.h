@@ -42,6 +42,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+/// Whether text contains part (gmock's HasSubstr without gmock).
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 /// The what() of the E that fn throws; "(no exception)" when it throws none, so a find() on it fails.
 template <typename E, typename Fn>
 std::string error_message(Fn&& fn) {

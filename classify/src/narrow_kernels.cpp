@@ -170,10 +170,6 @@ void with_classes(int64_t classes, F&& f) {
   (std::make_integer_sequence<int, kNarrowMaxClasses>());
 }
 
-}  // namespace
-
-bool narrow_layout(int64_t classes) { return classes >= 1 && classes <= kNarrowMaxClasses; }
-
 template <typename T>
 void narrow_forward_rows(const T* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
                          int64_t classes, float* scores) {
@@ -186,6 +182,10 @@ void narrow_backward_rows(const T* const* rows, int64_t n, int64_t dim, const fl
   simd::scaled_column_sums(dscores, n, classes, scale, db);
   with_classes(classes, [&]<int K>() { backward<K, T>(rows, n, dim, dscores, scale, dWt); });
 }
+
+}  // namespace
+
+bool narrow_layout(int64_t classes) { return classes >= 1 && classes <= kNarrowMaxClasses; }
 
 void narrow_forward(const float* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
                     int64_t classes, float* scores) {

@@ -12,11 +12,10 @@ T softmax_loss(ConstMatrixView<T> scores, Labels labels, MatrixView<T> dscores) 
   const T inv_n = T(1) / static_cast<T>(n);
   // s - row max, then e^ of the whole minibatch in one vectorised pass (Eigen's exp: scalar std::exp
   // took about a tenth of a softmax training step)
-  for (Eigen::Index i = 0; i < n; ++i) dscores.row(i) = scores.row(i).array() - scores.row(i).maxCoeff();
   T total = 0;
   for (Eigen::Index i = 0; i < n; ++i) {
-    const int32_t y = labels[i];
-    total -= dscores(i, y);  // -(s_y - top)
+    dscores.row(i) = scores.row(i).array() - scores.row(i).maxCoeff();
+    total -= dscores(i, labels[i]);  // -(s_y - top)
   }
   if (dscores.outerStride() == dscores.cols()) {  // one run of memory: vectorised across rows too
     Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> all(dscores.data(), dscores.size());

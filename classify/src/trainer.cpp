@@ -64,10 +64,9 @@ uint64_t memory_budget(const TrainParams& p, const RowSource& train) {
   return p.max_memory > 0 ? p.max_memory : train.data() ? 0 : available_memory() / 2;
 }
 
-/// Rows per chunk so that one chunk of train and one of val fit in the memory budget.
-uint64_t chunk_rows(const TrainParams& p, const RowSource& train, uint64_t val_rows) {
+/// Rows per chunk so that one chunk of train and one of val fit in budget (memory_budget).
+uint64_t chunk_rows(const TrainParams& p, uint64_t budget, const RowSource& train, uint64_t val_rows) {
   const uint64_t train_rows = train.rows(), row_bytes = train.dim() * sizeof(float);
-  const uint64_t budget = memory_budget(p, train);
   if (budget == 0 || (train_rows + val_rows) * row_bytes <= budget) {
     return std::max(train_rows, val_rows);
   }
@@ -152,12 +151,12 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   if (p.early_stop > 0 && !val) throw std::invalid_argument("train: early stopping needs a validation set");
 
   const uint64_t n = train.features->rows();
-  const uint64_t chunk = chunk_rows(p, *train.features, val ? val->features->rows() : 0);
+  const uint64_t budget = memory_budget(p, *train.features), row_values = train.features->dim();
+  const uint64_t chunk = chunk_rows(p, budget, *train.features, val ? val->features->rows() : 0);
   // Training rows of 8-bit codes (raw pixels) are held as bytes when the bytes, beside a chunk of val,
   // fit the memory budget whole (a quarter of what the floats need); the float rows are then never loaded
   // and the training rows are one chunk.
   std::optional<ByteRows> bytes;
-  const uint64_t budget = memory_budget(p, *train.features), row_values = train.features->dim();
   const uint64_t val_chunk_bytes =
       val ? std::min(chunk, val->features->rows()) * row_values * sizeof(float) : 0;
   if (p.byte_rows && p.dropout == 0 && narrow_layout(classes) &&

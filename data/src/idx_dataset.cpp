@@ -14,9 +14,9 @@
 namespace featpipe::data {
 namespace {
 
-constexpr uint32_t kImageMagic = 0x00000803;             // unsigned bytes, 3 dimensions
-constexpr uint32_t kLabelMagic = 0x00000801;             // unsigned bytes, 1 dimension
-constexpr uint64_t kMaxImagePixels = uint64_t(1) << 30;  // OpenCV's own limit for a decoded image
+constexpr uint32_t kImageMagic = 0x00000803;                   // unsigned bytes, 3 dimensions
+constexpr uint32_t kLabelMagic = 0x00000801;                   // unsigned bytes, 1 dimension
+constexpr uint64_t kOpenCvMaxImagePixels = uint64_t(1) << 30;  // OpenCV's own limit for a decoded image
 
 uint32_t read_be32(const uint8_t* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
@@ -103,10 +103,10 @@ IdxSet read_idx_set(const std::string& dir, const std::string& prefix) {
                                      std::to_string(image_dims[2]) + "); check it is the right file");
   }
   // A header of an empty set may declare any image size; cv::Size (int) must still hold it.
-  if (uint64_t(image_dims[1]) * image_dims[2] > kMaxImagePixels) {
+  if (uint64_t(image_dims[1]) * image_dims[2] > kOpenCvMaxImagePixels) {
     throw InputError(image_path, "declares images of " + std::to_string(image_dims[1]) + " x " +
                                      std::to_string(image_dims[2]) + " pixels, more than the " +
-                                     std::to_string(kMaxImagePixels) +
+                                     std::to_string(kOpenCvMaxImagePixels) +
                                      " an image may have; check it is the right file");
   }
   set.size = cv::Size(int(image_dims[2]), int(image_dims[1]));

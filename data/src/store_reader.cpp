@@ -98,9 +98,9 @@ herr_t visit_link(hid_t group, const char* name, const H5L_info_t* link, void* d
 }
 
 template <typename T>
-std::vector<T> read_numeric(hid_t dataset, hid_t memory_type, const std::string& name,
+std::vector<T> read_numeric(hid_t dataset, const DatasetInfo& info, hid_t memory_type,
                             const std::string& path) {
-  const DatasetInfo info = describe(dataset, name, path);
+  const std::string& name = info.name;
   if (info.dtype == DType::string) throw InputError(path, name + " holds strings, not numbers");
   uint64_t count = 1;
   for (uint64_t d : info.shape) count *= d;
@@ -142,9 +142,18 @@ struct StoreReader::Impl {
   // Datasets stay open between calls so that block reads reuse HDF5's chunk cache. Declared after `file`
   // so they close first.
   mutable std::map<std::string, h5::Handle> datasets;
+  mutable std::map<std::string, DatasetInfo> infos;  // described (and checked) once per dataset
 
   hid_t dataset(const std::string& name) const;
+  const DatasetInfo& info(const std::string& name) const;
 };
+
+const DatasetInfo& StoreReader::Impl::info(const std::string& name) const {
+  const std::string full = h5::absolute_name(name);
+  const auto it = infos.find(full);
+  if (it != infos.end()) return it->second;
+  return infos.emplace(full, describe(dataset(full), full, path)).first->second;
+}
 
 hid_t StoreReader::Impl::dataset(const std::string& name) const {
   const std::string full = h5::absolute_name(name);
@@ -263,9 +272,7 @@ bool StoreReader::has(const std::string& name) const {
   }
 }
 
-DatasetInfo StoreReader::info(const std::string& name) const {
-  return describe(impl_->dataset(name), h5::absolute_name(name), impl_->path);
-}
+DatasetInfo StoreReader::info(const std::string& name) const { return impl_->info(name); }
 
 std::vector<DatasetInfo> StoreReader::list() const {
   std::vector<DatasetInfo> out;
@@ -275,27 +282,27 @@ std::vector<DatasetInfo> StoreReader::list() const {
 }
 
 std::vector<float> StoreReader::read_floats(const std::string& name) const {
-  return read_numeric<float>(impl_->dataset(name), H5T_NATIVE_FLOAT, h5::absolute_name(name), impl_->path);
+  return read_numeric<float>(impl_->dataset(name), impl_->info(name), H5T_NATIVE_FLOAT, impl_->path);
 }
 std::vector<double> StoreReader::read_doubles(const std::string& name) const {
-  return read_numeric<double>(impl_->dataset(name), H5T_NATIVE_DOUBLE, h5::absolute_name(name), impl_->path);
+  return read_numeric<double>(impl_->dataset(name), impl_->info(name), H5T_NATIVE_DOUBLE, impl_->path);
 }
 std::vector<int32_t> StoreReader::read_int32(const std::string& name) const {
-  return read_numeric<int32_t>(impl_->dataset(name), H5T_NATIVE_INT32, h5::absolute_name(name), impl_->path);
+  return read_numeric<int32_t>(impl_->dataset(name), impl_->info(name), H5T_NATIVE_INT32, impl_->path);
 }
 std::vector<int64_t> StoreReader::read_int64(const std::string& name) const {
-  return read_numeric<int64_t>(impl_->dataset(name), H5T_NATIVE_INT64, h5::absolute_name(name), impl_->path);
+  return read_numeric<int64_t>(impl_->dataset(name), impl_->info(name), H5T_NATIVE_INT64, impl_->path);
 }
 
 std::vector<std::string> StoreReader::read_strings(const std::string& name) const {
-  describe(impl_->dataset(name), h5::absolute_name(name), impl_->path);
+  impl_->info(name);  // refuses a damaged declaration before reading
   return h5::read_string_dataset(impl_->dataset(name), impl_->path, h5::absolute_name(name));
 }
 
 void StoreReader::read_rows(const std::string& name, uint64_t begin, uint64_t count, float* out) const {
   const std::string full = h5::absolute_name(name);
   const hid_t dataset = impl_->dataset(full);
-  const DatasetInfo info = describe(dataset, full, impl_->path);
+  const DatasetInfo& info = impl_->info(full);
   if (info.shape.size() != 2) {
     throw InputError(impl_->path,
                      full + " has " + std::to_string(info.shape.size()) + " dimensions; rows need 2");

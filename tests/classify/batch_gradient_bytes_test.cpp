@@ -15,6 +15,7 @@
 
 #include "../../classify/src/batch_gradient.h"
 #include "../../classify/src/byte_rows.h"
+#include "blobs.h"
 #include "featpipe/classify/matrix.h"
 #include "featpipe/classify/standardizer.h"
 
@@ -23,33 +24,12 @@ namespace {
 
 constexpr int kClasses = 10;
 
-/// Pixel-like rows k * (1 / 255) whose codes depend on the class, with a constant column (an image border).
-struct Pixels {
-  RowMatrix<float> x;
-  std::vector<int32_t> y;
-};
-
-Pixels make_pixels(int n, int dim, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> normal;
-  Pixels p{RowMatrix<float>(n, dim), std::vector<int32_t>(n)};
-  for (int i = 0; i < n; ++i) {
-    p.y[i] = static_cast<int32_t>(rng() % kClasses);
-    for (int d = 0; d < dim; ++d) {
-      const float centre = d == 0 ? 0.0f : (d % kClasses == p.y[i] ? 170.0f : 80.0f);
-      const float k = d == 0 ? 0.0f : std::clamp(std::round(centre + 40.0f * normal(rng)), 0.0f, 255.0f);
-      p.x(i, d) = k * (1.0f / 255.0f);
-    }
-  }
-  return p;
-}
-
 bool close(double a, double b, double rel) { return std::abs(a - b) <= rel * std::abs(b); }
 
 TEST(BatchGradientBytes, MatchesStandardisedFloatRows) {
   const int n = 300, dim = 37;
-  const Pixels px = make_pixels(n, dim, 1);
-  const MatrixSource source(px.x.data(), n, dim);
+  const Blobs px = make_pixel_blobs(n, dim, kClasses, 1);
+  const MatrixSource source = px.source();
   const std::optional<ByteRows> bytes = read_byte_rows(source);
   ASSERT_TRUE(bytes.has_value());
   for (bool own_statistics : {true, false}) {
@@ -113,8 +93,8 @@ TEST(BatchGradientBytes, MatchesStandardisedFloatRows) {
 }
 
 TEST(BatchGradientBytes, NeedsANarrowLayoutWithoutDropout) {
-  const Pixels px = make_pixels(20, 6, 3);
-  const MatrixSource source(px.x.data(), 20, 6);
+  const Blobs px = make_pixel_blobs(20, 6, kClasses, 3);
+  const MatrixSource source = px.source();
   const std::optional<ByteRows> bytes = read_byte_rows(source);
   ASSERT_TRUE(bytes.has_value());
   const ByteAffine affine = byte_affine(*bytes, byte_standardizer(*bytes));

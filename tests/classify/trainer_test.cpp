@@ -227,31 +227,11 @@ TEST(Trainer, RowsStandardisedBeforehandTrainTheSameModel) {
   EXPECT_EQ(given.model.preprocess.std, std::vector<float>(8, 1.0f));
 }
 
-/// Pixel-like rows k * (1 / 255) with class-dependent means and a constant column (an image border).
-struct PixelRows {
-  RowMatrix<float> x;
-  std::vector<int32_t> y;
-};
-PixelRows pixel_rows(int n, int dim, int classes, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> normal;
-  PixelRows p{RowMatrix<float>(n, dim), std::vector<int32_t>(n)};
-  for (int i = 0; i < n; ++i) {
-    p.y[i] = i % classes;
-    for (int d = 0; d < dim; ++d) {
-      const float centre = d % classes == p.y[i] ? 160.0f : 90.0f;
-      const float k = d == 0 ? 0.0f : std::clamp(std::round(centre + 50.0f * normal(rng)), 0.0f, 255.0f);
-      p.x(i, d) = k * (1.0f / 255.0f);
-    }
-  }
-  return p;
-}
-
 TEST(Trainer, ByteRowsTrainTheSameModelAsFloatRows) {
   const int n = 400, dim = 37, classes = 10;
-  const PixelRows pixels = pixel_rows(n, dim, classes, 13);
+  const Blobs pixels = make_pixel_blobs(n, dim, classes, 13);
   const std::vector<int32_t>& y = pixels.y;
-  const MatrixSource s(pixels.x.data(), n, dim);
+  const MatrixSource s = pixels.source();
   ASSERT_TRUE(read_byte_rows(s).has_value());  // the rows qualify: byte_rows true holds them as bytes
   for (LossKind loss : {LossKind::softmax, LossKind::svm}) {
     TrainParams p;
@@ -345,8 +325,8 @@ TEST(Standardizer, AccurateFarFromZeroAndAcrossBlocks) {
 
 TEST(Trainer, ByteRowsNeedAQuarterOfTheMemoryBudget) {
   // 400 rows x 37 values: 59200 bytes as floats, 14800 as bytes
-  const PixelRows pixels = pixel_rows(400, 37, 10, 21);
-  const MatrixSource s(pixels.x.data(), 400, 37);
+  const Blobs pixels = make_pixel_blobs(400, 37, 10, 21);
+  const MatrixSource s = pixels.source();
   TrainParams p;
   p.epochs = 2;
   p.batch = 40;

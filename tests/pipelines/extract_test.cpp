@@ -17,9 +17,7 @@ using featpipe::testing::TempDir;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using featpipe::testing::contains;
 
 /// The checks every bad input shares: exit 2, the DESIGN.md message format naming `subject` and
 /// `problem`, and no file at all left in `out_dir` other than those listed in `inputs`.

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "featpipe/data/feature_store.h"
+#include "test_fixtures.h"
 
 namespace fs = std::filesystem;
 using featpipe::data::FeatureStoreWriter;
@@ -92,9 +93,7 @@ std::vector<std::string> line_starting(const std::string& text, const std::strin
   return {};
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using featpipe::testing::contains;
 
 }  // namespace
 

@@ -22,9 +22,7 @@ using featpipe::testing::run_featpipe;
 using featpipe::testing::TempDir;
 namespace fs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using featpipe::testing::contains;
 
 /// Polls until path exists (true) or the run has ended (false).
 bool wait_for(const fs::path& path, BackgroundRun& run) {

@@ -18,9 +18,7 @@ using featpipe::testing::TempDir;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using featpipe::testing::contains;
 
 class MatchCli : public ::testing::Test {
  protected:

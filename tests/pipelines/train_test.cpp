@@ -20,9 +20,7 @@ using featpipe::testing::run_featpipe;
 using featpipe::testing::TempDir;
 using featpipe::testing::write_blobs;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using featpipe::testing::contains;
 
 void expect_bad_input(const CliResult& r, const std::string& subject) {
   EXPECT_EQ(r.exit_code, 2) << r.err;

@@ -18,9 +18,7 @@ using featpipe::testing::TempDir;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using featpipe::testing::contains;
 
 constexpr const char* kDsift = "dsift(step=4,size=4)";    // 16 frames per 28x28 image, 128-d
 constexpr const char* kPatch = "patch(size=5,stride=3)";  // 64 frames per image, 25-d
