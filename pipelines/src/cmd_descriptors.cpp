@@ -103,7 +103,6 @@ void choose(std::size_t n, std::size_t keep, uint64_t seed, int64_t image, std::
 }  // namespace
 
 int run_descriptors(const std::vector<std::string>& args) {
-  const InterruptGuard interrupts;  // stop cleanly on SIGINT / SIGTERM
   po::options_description options("descriptors options");
   DatasetArgs dataset_args;
   std::string descriptor_spec, out;

@@ -36,7 +36,6 @@ T parse_option(const std::string& option, Fn&& parse) {
 }  // namespace
 
 int run_encode(const std::vector<std::string>& args) {
-  const InterruptGuard interrupts;  // stop cleanly on SIGINT / SIGTERM
   po::options_description options("encode options");
   DatasetArgs dataset_args;
   EncodeArgs a;

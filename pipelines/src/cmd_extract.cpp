@@ -10,7 +10,6 @@
 namespace featpipe::pipelines {
 
 int run_extract(const std::vector<std::string>& args) {
-  const InterruptGuard interrupts;  // stop cleanly on SIGINT / SIGTERM
   po::options_description options("extract options");
   DatasetArgs dataset_args;
   std::string feature_spec, out;

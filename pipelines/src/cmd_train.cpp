@@ -49,7 +49,6 @@ std::string expected_loss_text(const classify::LossParams& loss, int classes, do
 }  // namespace
 
 int run_train(const std::vector<std::string>& args) {
-  const InterruptGuard interrupts;  // stop cleanly on SIGINT / SIGTERM
   po::options_description options("train options");
   std::string train_path, val_path, out;
   int checkpoint_every = 0;

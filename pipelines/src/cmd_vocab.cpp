@@ -78,7 +78,6 @@ std::function<void(int, double)> interruptible_step(Progress& progress) {
 }  // namespace
 
 int run_vocab(const std::vector<std::string>& args) {
-  const InterruptGuard interrupts;  // stop cleanly on SIGINT / SIGTERM
   po::options_description options("vocab options");
   VocabArgs a;
   options.add_options()                                                                                   //

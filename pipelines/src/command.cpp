@@ -6,6 +6,7 @@
 #include <exception>
 #include <iostream>
 #include <new>
+#include <optional>
 
 #include "featpipe/data/errors.h"
 #include "featpipe/pipelines/interrupt.h"
@@ -50,6 +51,8 @@ int run_command(int argc, char** argv) {
     if (name != c.name) continue;
     std::vector<std::string> args(argv + 2, argv + argc);
     try {
+      std::optional<InterruptGuard> interrupts;  // restored before the error is printed
+      if (c.interruptible) interrupts.emplace();
       return c.run(args);
     } catch (const InputError& e) {
       return error(e.what(), kExitBadInput);
@@ -60,9 +63,7 @@ int run_command(int argc, char** argv) {
     } catch (const Interrupted& e) {
       return error(e.what(), e.exit_code());
     } catch (const std::bad_alloc&) {
-      return error(name + ": out of memory" +
-                       (name == "train" ? "; set --max-memory to stream the training store in chunks" : ""),
-                   kExitRunFailed);
+      return error(name + ": out of memory" + c.out_of_memory_hint, kExitRunFailed);
     } catch (const RunError& e) {
       return error(e.what(), kExitRunFailed);
     } catch (const std::exception& e) {
