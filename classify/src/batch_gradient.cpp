@@ -147,7 +147,12 @@ void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int6
   }
 }
 
-BatchGradient::Result BatchGradient::run_blocks(int64_t n, const ByteAffine* affine, Eigen::VectorXf& grad) {
+BatchGradient::Result BatchGradient::run_blocks(Labels labels, std::span<const int64_t> batch,
+                                                const Eigen::VectorXf& params, const ByteAffine* affine,
+                                                Eigen::VectorXf& grad) {
+  labels_ = labels;
+  batch_ = batch;
+  const int64_t n = static_cast<int64_t>(batch.size());
   const int64_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
   pool_.run(blocks, block_fn_);
   Result r;
@@ -159,16 +164,16 @@ BatchGradient::Result BatchGradient::run_blocks(int64_t n, const ByteAffine* aff
   // grad = the blocks' gradients summed in block order, in one pass, and for byte rows taken back to the
   // weights the model sees: dWt[c, d] = scale[d] (sum_r g[r, c] code[r, d]) + offset[d] db[c]
   grad.resize(param_size());
-  const int64_t weights = dim_ * padded_;
+  const int64_t weight_count = dim_ * padded_;
   const auto sum_at = [&](int64_t i) {
     float s = blocks_[0].grad[i];
     for (int64_t k = 1; k < blocks; ++k) s += blocks_[k].grad[i];
     return s;
   };
-  for (int64_t i = weights; i < param_size(); ++i) grad[i] = sum_at(i);  // db first: the bytes need it
-  const int64_t rows = affine ? classes_ : 1, length = affine ? dim_ : weights;
+  for (int64_t i = weight_count; i < param_size(); ++i) grad[i] = sum_at(i);  // db first: the bytes need it
+  const int64_t rows = affine ? classes_ : 1, length = affine ? dim_ : weight_count;
   for (int64_t row = 0; row < rows; ++row) {
-    const float db = affine ? grad[weights + row] : 0.0f;
+    const float db = affine ? grad[weight_count + row] : 0.0f;
     int64_t d = 0;
     for (; d + simd::kLanes <= length; d += simd::kLanes) {
       const int64_t i = row * length + d;
@@ -183,6 +188,9 @@ BatchGradient::Result BatchGradient::run_blocks(int64_t n, const ByteAffine* aff
       grad[i] = affine ? sum_at(i) * affine->scale[d] + affine->offset[d] * db : sum_at(i);
     }
   }
+  const Eigen::Map<const RowMatrix<float>> W = weights(params.data());
+  Eigen::Map<RowMatrix<float>> dW(grad.data(), W.rows(), W.cols());
+  r.penalty = penalty<float>(reg_, W, dW);
   return r;
 }
 
@@ -192,15 +200,9 @@ BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels
   rows_ = rows.data();
   codes_ = nullptr;
   row_stride_ = rows.outerStride();
-  labels_ = labels;
-  batch_ = batch;
   params_ = params.data();
   dropout_seed_ = dropout_seed;
-  Result r = run_blocks(static_cast<int64_t>(batch.size()), nullptr, grad);
-  const Eigen::Map<const RowMatrix<float>> W_view = weights(params.data());
-  Eigen::Map<RowMatrix<float>> dW(grad.data(), W_view.rows(), W_view.cols());
-  r.penalty = penalty<float>(reg_, W_view, dW);
-  return r;
+  return run_blocks(labels, batch, params, nullptr, grad);
 }
 
 BatchGradient::Result BatchGradient::compute(const ByteRows& rows, const ByteAffine& affine, Labels labels,
@@ -233,14 +235,8 @@ BatchGradient::Result BatchGradient::compute(const ByteRows& rows, const ByteAff
   rows_ = nullptr;
   codes_ = rows.codes.data();
   row_stride_ = static_cast<int64_t>(rows.dim);
-  labels_ = labels;
-  batch_ = batch;
   params_ = folded_.data();
-  Result r = run_blocks(static_cast<int64_t>(batch.size()), &affine, grad);
-  const Eigen::Map<const RowMatrix<float>> Wt(params.data(), classes_, dim_);
-  Eigen::Map<RowMatrix<float>> dWt(grad.data(), classes_, dim_);
-  r.penalty = penalty<float>(reg_, Wt, dWt);
-  return r;
+  return run_blocks(labels, batch, params, &affine, grad);
 }
 
 }  // namespace featpipe::classify

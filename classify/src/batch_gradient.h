@@ -73,9 +73,11 @@ class BatchGradient {
   /// Scores, loss and gradient share of the block's first count rows (of floats or bytes).
   template <typename T>
   void block_gradient(Block& blk, std::vector<const T*>& rows, int64_t count, float share);
-  /// Runs the blocks of an n-row minibatch and sums their losses, counts and gradients, in block order;
-  /// with affine, the blocks computed on byte rows with the folded weights.
-  Result run_blocks(int64_t n, const ByteAffine* affine, Eigen::VectorXf& grad);
+  /// Runs the blocks of the minibatch (rows set up by compute) and sums their losses, counts and gradients,
+  /// in block order, then adds the penalty on params' weights; with affine, the blocks computed on byte
+  /// rows with the folded weights.
+  Result run_blocks(Labels labels, std::span<const int64_t> batch, const Eigen::VectorXf& params,
+                    const ByteAffine* affine, Eigen::VectorXf& grad);
 
   LossParams loss_;
   RegParams reg_;
