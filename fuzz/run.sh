@@ -12,7 +12,11 @@ seconds=${2:?usage: fuzz/run.sh BUILD SECONDS SEEDS [TARGET...]}
 seeds=${3:?usage: fuzz/run.sh BUILD SECONDS SEEDS [TARGET...]}
 shift 3
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_idx fuzz_cifar10 fuzz_folder_image fuzz_spec fuzz_store)
+if [[ ${#targets[@]} -eq 0 ]]; then  # every target fuzz/CMakeLists.txt built
+  for binary in "$build"/fuzz/fuzz_*; do
+    [[ -f $binary && -x $binary ]] && targets+=("$(basename "$binary")")
+  done
+fi
 here=$(dirname "$0")
 
 # A failed allocation returns null, as glibc's malloc does, instead of ending the run: the libraries then

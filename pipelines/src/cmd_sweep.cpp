@@ -115,18 +115,11 @@ int run_sweep(const std::vector<std::string>& args) {
                                            val_store.reader().class_names()));
   // standardised once with the training statistics; every run uses these rows in place
   classify::RowMatrix<float> train_rows = read_all(train_store), val_rows = read_all(val_store);
-  classify::Standardizer standardizer;
-  try {
-    standardizer = classify::fit_standardizer(
+  const classify::Standardizer standardizer = as_input_error(train_path, [&] {
+    return classify::fit_standardizer(
         classify::MatrixSource(train_rows.data(), train_rows.rows(), train_rows.cols()));
-  } catch (const std::invalid_argument& e) {
-    throw InputError(train_path, e.what());
-  }
-  try {
-    classify::check_finite(val_rows);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(val_path, e.what());
-  }
+  });
+  as_input_error(val_path, [&] { classify::check_finite(val_rows); });
   standardizer.apply(train_rows);
   standardizer.apply(val_rows);
   const classify::MatrixSource train_source(train_rows.data(), train_rows.rows(), train_rows.cols());

@@ -2,10 +2,12 @@
 // Private: the training options shared by `train` and `sweep` (model, objective, optimiser, schedule,
 // loop), their translation into classify::TrainParams, and the provenance a model records.
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "featpipe/classify/trainer.h"
+#include "featpipe/data/errors.h"
 #include "featpipe/pipelines/cli.h"
 
 namespace featpipe::pipelines {
@@ -54,6 +56,17 @@ FeatureSignature signature(const std::string& path, const nlohmann::json& proven
 /// InputError naming `other`'s file when its feature spec, dimension or classes differ from `reference`,
 /// naming both values.
 void check_same_features(const FeatureSignature& reference, const FeatureSignature& other);
+
+/// fn(), with a std::invalid_argument it throws (classify/'s complaint about the rows) turned into an
+/// InputError naming the file at path.
+template <typename Fn>
+auto as_input_error(const std::string& path, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::invalid_argument& e) {
+    throw InputError(path, e.what());
+  }
+}
 
 /// The model's class for every row of the store at path; InputError naming the file on NaN or infinite
 /// features.
