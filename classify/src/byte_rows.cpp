@@ -1,8 +1,10 @@
 #include "byte_rows.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <span>
 #include <type_traits>
 
 #include "simd_lanes.h"
@@ -72,6 +74,72 @@ bool encode(const float* values, uint64_t count, float divisor, uint8_t* codes) 
   return true;
 }
 
+/// Per column: the sums of the codes and of their squares, in 64 bits, added up block by block in 32.
+class ColumnSums {
+ public:
+  explicit ColumnSums(uint64_t dim) : sum_(dim, 0), sum_sq_(dim, 0), block_(dim), block_sq_(dim) {}
+
+  void add(const uint8_t* codes, uint64_t rows) {
+    const uint64_t dim = sum_.size();
+    std::fill(block_.begin(), block_.end(), 0u);
+    std::fill(block_sq_.begin(), block_sq_.end(), 0u);
+    for (uint64_t r = 0; r < rows; ++r) {
+      const uint8_t* k = codes + r * dim;
+      for (uint64_t c = 0; c < dim; ++c) {
+        block_[c] += k[c];
+        block_sq_[c] += uint32_t(k[c]) * k[c];
+      }
+    }
+    for (uint64_t c = 0; c < dim; ++c) {
+      sum_[c] += block_[c];
+      sum_sq_[c] += block_sq_[c];
+    }
+  }
+
+  void add(const ColumnSums& other) {
+    for (uint64_t c = 0; c < sum_.size(); ++c) {
+      sum_[c] += other.sum_[c];
+      sum_sq_[c] += other.sum_sq_[c];
+    }
+  }
+
+  void move_to(ByteRows& out) {
+    out.sum = std::move(sum_);
+    out.sum_sq = std::move(sum_sq_);
+  }
+
+ private:
+  std::vector<uint64_t> sum_, sum_sq_;
+  std::vector<uint32_t> block_, block_sq_;
+};
+
+/// Rows [begin, begin + count) (at most kMaxBlockRows) from values into out.codes, and their column sums;
+/// the block at row 0 picks out.divisor. False when a value is not a code over the divisor.
+bool encode_block(const float* values, uint64_t begin, uint64_t count, ByteRows& out, ColumnSums& sums) {
+  const uint64_t n = count * out.dim;
+  uint8_t* codes = out.codes.data() + begin * out.dim;
+  if (begin == 0) {
+    const float* divisor = std::find_if(std::begin(kByteDivisors), std::end(kByteDivisors),
+                                        [&](float d) { return encode(values, n, d, codes); });
+    if (divisor == std::end(kByteDivisors)) return false;
+    out.divisor = *divisor;
+  } else if (!encode(values, n, out.divisor, codes)) {
+    return false;
+  }
+  sums.add(codes, count);
+  return true;
+}
+
+/// The in-place rows of a source cut into blocks of up to block_rows rows, in order.
+std::vector<RowSpan> blocks_of(std::span<const RowSpan> spans, uint64_t block_rows, uint64_t dim) {
+  std::vector<RowSpan> blocks;
+  for (const RowSpan& span : spans) {
+    for (uint64_t at = 0; at < span.count; at += block_rows)
+      blocks.push_back({span.first + at, std::min(block_rows, span.count - at), span.rows + at * dim});
+  }
+  return blocks;
+}
+
 }  // namespace
 
 std::optional<ByteRows> read_byte_rows(const RowSource& source, uint64_t block_bytes) {
@@ -80,43 +148,38 @@ std::optional<ByteRows> read_byte_rows(const RowSource& source, uint64_t block_b
   out.dim = source.dim();
   if (out.rows == 0 || out.dim == 0) return std::nullopt;
   out.codes = HugePageBuffer<uint8_t>(out.rows * out.dim);
-  out.sum.assign(out.dim, 0);
-  out.sum_sq.assign(out.dim, 0);
   const uint64_t block_rows = std::clamp<uint64_t>(block_bytes / (out.dim * sizeof(float)), 1, kMaxBlockRows);
-  std::vector<uint32_t> s1(out.dim), s2(out.dim);
+  ColumnSums sums(out.dim);
   bool fits = true;
-  for_each_row_block(source, block_rows, [&](ConstMatrixView<float> rows, uint64_t begin) {
-    const uint64_t values = static_cast<uint64_t>(rows.rows()) * out.dim;
-    uint8_t* codes = out.codes.data() + begin * out.dim;
-    if (begin == 0) {
-      fits = false;
-      for (float divisor : kByteDivisors) {
-        if (encode(rows.data(), values, divisor, codes)) {
-          out.divisor = divisor;
-          fits = true;
-          break;
-        }
+  const std::span<const RowSpan> in_place = source.in_place();
+  if (in_place.empty()) {
+    for_each_row_block(source, block_rows, [&](ConstMatrixView<float> rows, uint64_t begin) {
+      return fits = encode_block(rows.data(), begin, static_cast<uint64_t>(rows.rows()), out, sums);
+    });
+  } else {
+    // Rows in memory are encoded on all threads: one thread is bound by its own memory bandwidth (a
+    // store's rows come from the page cache), and each writes its own codes. The first block, which picks
+    // the divisor, goes first.
+    const std::vector<RowSpan> blocks = blocks_of(in_place, block_rows, out.dim);
+    fits = encode_block(blocks[0].rows, blocks[0].first, blocks[0].count, out, sums);
+    source.release(blocks[0].first, blocks[0].count);
+    std::atomic<bool> all_fit{fits};
+#pragma omp parallel if (fits && blocks.size() > 1)
+    {
+      ColumnSums mine(out.dim);
+#pragma omp for schedule(dynamic)
+      for (size_t i = 1; i < blocks.size(); ++i) {
+        if (!all_fit.load(std::memory_order_relaxed)) continue;
+        if (!encode_block(blocks[i].rows, blocks[i].first, blocks[i].count, out, mine)) all_fit = false;
+        source.release(blocks[i].first, blocks[i].count);
       }
-    } else {
-      fits = encode(rows.data(), values, out.divisor, codes);
+#pragma omp critical
+      sums.add(mine);
     }
-    if (!fits) return false;
-    std::fill(s1.begin(), s1.end(), 0u);
-    std::fill(s2.begin(), s2.end(), 0u);
-    for (Eigen::Index r = 0; r < rows.rows(); ++r) {
-      const uint8_t* k = codes + r * out.dim;
-      for (uint64_t c = 0; c < out.dim; ++c) {
-        s1[c] += k[c];
-        s2[c] += uint32_t(k[c]) * k[c];
-      }
-    }
-    for (uint64_t c = 0; c < out.dim; ++c) {
-      out.sum[c] += s1[c];
-      out.sum_sq[c] += s2[c];
-    }
-    return true;
-  });
+    fits = all_fit;
+  }
   if (!fits) return std::nullopt;
+  sums.move_to(out);
   return out;
 }
 

@@ -30,9 +30,9 @@ struct ByteRows {
 /// holding only 0 and 1, and whose later rows fit only 1 is trained as floats.)
 inline constexpr float kByteDivisors[] = {255.0f, 1.0f};
 
-/// The source as codes, read by blocks of about block_bytes of floats; nullopt as soon as a value is not
-/// k / divisor for an integer k in [0, 255] (NaN and infinity never are; -0 is code 0), and the rest of
-/// the source is then not read.
+/// The source as codes, read by blocks of about block_bytes of floats (on OpenMP's threads when the source
+/// has its rows in place); nullopt as soon as a value is not k / divisor for an integer k in [0, 255] (NaN
+/// and infinity never are; -0 is code 0), and the rest of the source is then not read.
 std::optional<ByteRows> read_byte_rows(const RowSource& source, uint64_t block_bytes = uint64_t(1) << 20);
 
 /// The mean and population std of every column of the rows' values, from the exact code sums, as

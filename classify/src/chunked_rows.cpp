@@ -41,9 +41,8 @@ void ChunkedRows::check(ConstMatrixView<float> rows, uint64_t first_row) const {
 }
 
 ConstMatrixView<float> ChunkedRows::raw(uint64_t chunk) {
-  if (source_.data()) {
-    const Eigen::Map<const RowMatrix<float>> rows(source_.data() + begin(chunk) * source_.dim(), count(chunk),
-                                                  source_.dim());
+  if (const float* in_place = rows_in_place(source_, begin(chunk), count(chunk))) {
+    const Eigen::Map<const RowMatrix<float>> rows(in_place, count(chunk), source_.dim());
     if (checked_ != static_cast<int64_t>(chunk)) check(rows, begin(chunk));
     checked_ = static_cast<int64_t>(chunk);
     return rows;

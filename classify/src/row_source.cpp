@@ -10,7 +10,17 @@
 namespace featpipe::classify {
 
 void MatrixSource::read_rows(uint64_t begin, uint64_t count, float* out) const {
-  std::copy_n(data_ + begin * dim_, count * dim_, out);
+  std::copy_n(span_.rows + begin * dim_, count * dim_, out);
+}
+
+const float* rows_in_place(const RowSource& source, uint64_t begin, uint64_t count) {
+  const std::span<const RowSpan> spans = source.in_place();
+  const auto span = std::upper_bound(spans.begin(), spans.end(), begin,
+                                     [](uint64_t row, const RowSpan& s) { return row < s.first; });
+  if (span == spans.begin()) return nullptr;
+  const RowSpan& s = *(span - 1);
+  if (begin + count > s.first + s.count) return nullptr;
+  return s.rows + (begin - s.first) * source.dim();
 }
 
 struct BlockReader::State {

@@ -84,6 +84,8 @@ void FeatureStoreReader::read_rows(uint64_t begin, uint64_t count, float* out) c
   reader_.read_rows(kFeatures, begin, count, out);
 }
 
+std::optional<MappedRows> FeatureStoreReader::map_features() const { return reader_.map_rows(kFeatures); }
+
 std::vector<float> FeatureStoreReader::read_all() const {
   std::vector<float> out(rows_ * dim_);
   read_rows(0, rows_, out.data());

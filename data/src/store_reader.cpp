@@ -9,6 +9,7 @@
 #include "featpipe/data/errors.h"
 #include "featpipe/data/store.h"
 #include "h5_util.h"
+#include "store_reader_impl.h"
 
 namespace featpipe::data {
 namespace {
@@ -133,20 +134,6 @@ std::string to_string(DType t) {
   }
   return "unknown";
 }
-
-struct StoreReader::Impl {
-  std::string path;
-  h5::Handle file;
-  std::string kind;
-  int version = 0;
-  // Datasets stay open between calls so that block reads reuse HDF5's chunk cache. Declared after `file`
-  // so they close first.
-  mutable std::map<std::string, h5::Handle> datasets;
-  mutable std::map<std::string, DatasetInfo> infos;  // described (and checked) once per dataset
-
-  hid_t dataset(const std::string& name) const;
-  const DatasetInfo& info(const std::string& name) const;
-};
 
 const DatasetInfo& StoreReader::Impl::info(const std::string& name) const {
   const std::string full = h5::absolute_name(name);

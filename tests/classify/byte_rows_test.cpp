@@ -1,8 +1,8 @@
 // Training rows held as 8-bit codes (byte_rows.h): which sources read_byte_rows accepts (values k / 255
 // as featpipe's raw pixels store them, k * (1 / 255), or as k / 255; or the integers 0 to 255) and rejects
 // (any value, in any read block, that is not exactly such a k / divisor), the exact codes and column
-// sums, and that the standardisation from the code sums and the folded affine map agree with the float
-// path's.
+// sums (also for rows in place in several spans, encoded on all threads, and for a mapped store), and that
+// the standardisation from the code sums and the folded affine map agree with the float path's.
 #include "../../classify/src/byte_rows.h"
 
 #include <gtest/gtest.h>
@@ -18,6 +18,9 @@
 
 #include "featpipe/classify/matrix.h"
 #include "featpipe/classify/standardizer.h"
+#include "featpipe/classify/store_source.h"
+#include "span_source.h"
+#include "test_fixtures.h"
 
 namespace featpipe::classify {
 namespace {
@@ -211,6 +214,51 @@ TEST(ByteRows, RejectsAnyValueThatIsNotACode) {
     }
     EXPECT_GT(rejected, 70) << "divisor " << divisor;  // most bad values are no code at all
   }
+}
+
+TEST(ByteRows, RowsInPlaceInSpansEncodeOnAllThreads) {
+  // spans of uneven lengths (a one-row span among them), cut into blocks of 4 rows that end at every span
+  // end, encoded on OpenMP's threads: the same codes and sums as one block, and every row released once
+  const int rows = 61, dim = 37;
+  const std::vector<uint8_t> codes = random_codes(rows, dim, 21);
+  const std::vector<uint64_t> spans = {7, 13, 1, 39, 1};
+  for (float divisor : kByteDivisors) {
+    const RowMatrix<float> x = values_of(codes, rows, dim, divisor, Form::mixed);
+    const testing::SpanSource source(x, spans);
+    const std::optional<ByteRows> b = read_byte_rows(source, 4 * dim * sizeof(float));
+    ASSERT_TRUE(b.has_value()) << "divisor " << divisor;
+    expect_codes_and_sums(*b, codes, rows, dim, divisor);
+    for (int r = 0; r < rows; ++r) EXPECT_EQ(source.released(r), 1) << "row " << r;
+    // a value that is no code, in a later span, fails the whole source
+    for (int bad_row : {8, 20, 59, 60}) {
+      RowMatrix<float> bad = x;
+      bad(bad_row, 3) = 0.3f;
+      const testing::SpanSource bad_source(bad, spans);
+      EXPECT_FALSE(read_byte_rows(bad_source, 4 * dim * sizeof(float)).has_value())
+          << "divisor " << divisor << ", row " << bad_row;
+    }
+  }
+}
+
+TEST(ByteRows, AStoreReadInPlaceGivesTheSameCodes) {
+  // raw pixels as `extract` writes them: 1000 rows of 784 values, in chunks of about 1 MiB (334 rows)
+  const int rows = 1000, dim = 784;
+  const std::vector<uint8_t> codes = random_codes(rows, dim, 22);
+  const RowMatrix<float> x = values_of(codes, rows, dim, 255.0f);
+  const featpipe::testing::TempDir dir;
+  const std::string path = (dir / "pixels.h5").string();
+  {
+    data::FeatureStoreWriter writer(path, dim, {"a", "b"}, nlohmann::json::object());
+    const std::vector<int32_t> labels(rows, 1);
+    const std::vector<int64_t> index(rows, 0);
+    writer.append(x.data(), labels.data(), index.data(), rows);
+    writer.commit();
+  }
+  const StoreRowSource store(path);
+  ASSERT_GT(store.in_place().size(), 1u);  // mapped, one span per chunk
+  const std::optional<ByteRows> b = read_byte_rows(store);
+  ASSERT_TRUE(b.has_value());
+  expect_codes_and_sums(*b, codes, rows, dim, 255.0f);
 }
 
 TEST(ByteRows, StopsReadingAtTheFirstMismatch) {

@@ -1,13 +1,17 @@
-// Row blocks of a source: in place for rows in memory, read one block ahead on another thread for rows
-// on disk (BlockReader). Every block arrives once, in order and whole; a walk that stops early stops the
-// reading; an error while reading, or in the work on a block, reaches the caller without a hang.
+// Row blocks of a source: in place for rows in memory (blocks end where a span of rows ends, and each is
+// released once the work on it is done), read one block ahead on another thread for rows on disk
+// (BlockReader). Every block arrives once, in order and whole; a walk that stops early stops the reading;
+// an error while reading, or in the work on a block, reaches the caller without a hang.
 #include "featpipe/classify/row_source.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <stdexcept>
+#include <utility>
 #include <vector>
+
+#include "span_source.h"
 
 namespace featpipe::classify {
 namespace {
@@ -92,6 +96,47 @@ TEST(RowBlocks, AnErrorInTheWorkStopsTheReading) {
                                   }),
                std::invalid_argument);
   EXPECT_LE(disk.rows_read.load(), 500u);
+}
+
+RowMatrix<float> numbered(Eigen::Index rows, Eigen::Index dim) {
+  RowMatrix<float> x(rows, dim);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(i);
+  return x;
+}
+
+TEST(RowBlocks, InPlaceBlocksEndAtSpanEndsAndAreReleasedOnce) {
+  const RowMatrix<float> x = numbered(21, 3);
+  const testing::SpanSource source(x, {7, 1, 13});
+  std::vector<std::pair<uint64_t, uint64_t>> blocks;
+  for_each_row_block(source, 5, [&](ConstMatrixView<float> rows, uint64_t begin) {
+    blocks.emplace_back(begin, rows.rows());
+    for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+      for (Eigen::Index c = 0; c < 3; ++c) ASSERT_EQ(rows(r, c), x(Eigen::Index(begin) + r, c));
+    }
+    // the rows handed out are not released before the work on them is done
+    EXPECT_EQ(source.released(begin), 0);
+  });
+  const std::vector<std::pair<uint64_t, uint64_t>> expected = {{0, 5}, {5, 2},  {7, 1},
+                                                               {8, 5}, {13, 5}, {18, 3}};
+  EXPECT_EQ(blocks, expected);
+  for (uint64_t r = 0; r < 21; ++r) EXPECT_EQ(source.released(r), 1) << "row " << r;
+}
+
+TEST(RowBlocks, RowsInPlaceOnlyWithinOneSpan) {
+  const RowMatrix<float> x = numbered(21, 3);
+  const testing::SpanSource source(x, {7, 1, 13});
+  for (auto [begin, count] :
+       {std::pair{0, 7}, std::pair{2, 5}, std::pair{7, 1}, std::pair{8, 13}, std::pair{20, 1}}) {
+    const float* rows = rows_in_place(source, begin, count);
+    ASSERT_NE(rows, nullptr) << begin << " + " << count;
+    EXPECT_EQ(rows[0], x(begin, 0));
+    EXPECT_EQ(rows[count * 3 - 1], x(begin + count - 1, 2));
+  }
+  for (auto [begin, count] : {std::pair{5, 3}, std::pair{7, 2}, std::pair{0, 21}, std::pair{20, 2}})
+    EXPECT_EQ(rows_in_place(source, begin, count), nullptr) << begin << " + " << count;
+  EXPECT_EQ(rows_in_place(CountingSource(10, 2), 0, 1), nullptr);
+  const MatrixSource whole(x.data(), 21, 3);
+  EXPECT_EQ(rows_in_place(whole, 4, 17), x.data() + 12);
 }
 
 }  // namespace

@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <type_traits>
 
 #include "featpipe/classify/matrix.h"
+#include "featpipe/data/store.h"
 
 namespace featpipe::classify {
+
+using data::RowSpan;
 
 /// A [rows, dim] float32 matrix readable by row blocks.
 class RowSource {
@@ -17,22 +21,33 @@ class RowSource {
   virtual uint64_t dim() const = 0;
   /// Rows [begin, begin + count) into out (count * dim floats, row-major).
   virtual void read_rows(uint64_t begin, uint64_t count, float* out) const = 0;
-  /// All rows when they are in memory as one row-major block (readers then use them in place).
+  /// The rows in place in memory, as spans that cover [0, rows()) in order, when the source holds them
+  /// so (a matrix; a store whose rows lie in its file as they are, mapped); empty otherwise (read_rows).
+  /// Any number of threads may read them.
+  virtual std::span<const RowSpan> in_place() const { return {}; }
+  /// A reader is done with rows [begin, begin + count) of in_place(): a mapped source lets their pages go.
+  virtual void release(uint64_t /*begin*/, uint64_t /*count*/) const {}
+  /// All rows when they are already in this process's memory as one row-major block (a matrix; not a
+  /// mapped file, whose rows still cost memory to hold).
   virtual const float* data() const { return nullptr; }
 };
+
+/// Rows [begin, begin + count) of source in place, when they lie in one span of in_place(); else nullptr.
+const float* rows_in_place(const RowSource& source, uint64_t begin, uint64_t count);
 
 /// Rows already in memory (not owned).
 class MatrixSource final : public RowSource {
  public:
-  MatrixSource(const float* data, uint64_t rows, uint64_t dim) : data_(data), rows_(rows), dim_(dim) {}
-  uint64_t rows() const override { return rows_; }
+  MatrixSource(const float* data, uint64_t rows, uint64_t dim) : span_{0, rows, data}, dim_(dim) {}
+  uint64_t rows() const override { return span_.count; }
   uint64_t dim() const override { return dim_; }
   void read_rows(uint64_t begin, uint64_t count, float* out) const override;
-  const float* data() const override { return data_; }
+  std::span<const RowSpan> in_place() const override { return {&span_, 1}; }
+  const float* data() const override { return span_.rows; }
 
  private:
-  const float* data_;
-  uint64_t rows_, dim_;
+  RowSpan span_;
+  uint64_t dim_;
 };
 
 /// Consecutive blocks of up to block_rows rows of a source, read one block ahead on a thread of its own
@@ -54,8 +69,8 @@ class BlockReader {
 };
 
 /// fn(rows, begin) for consecutive blocks of up to block_rows rows of source, in order, on this thread:
-/// in place when the source is in memory, else read ahead by a BlockReader. When fn returns bool, false
-/// stops the walk (and the reading).
+/// in place when the source is in memory (a block then ends at the end of a span, and is released after
+/// fn), else read ahead by a BlockReader. When fn returns bool, false stops the walk (and the reading).
 template <typename Fn>
 void for_each_row_block(const RowSource& source, uint64_t block_rows, Fn&& fn) {
   const uint64_t n = source.rows(), dim = source.dim();
@@ -70,9 +85,14 @@ void for_each_row_block(const RowSource& source, uint64_t block_rows, Fn&& fn) {
       return true;
     }
   };
-  if (source.data()) {
-    for (uint64_t begin = 0; begin < n; begin += block_rows) {
-      if (!call(source.data() + begin * dim, begin, std::min(block_rows, n - begin))) return;
+  if (const std::span<const RowSpan> spans = source.in_place(); !spans.empty()) {
+    for (const RowSpan& span : spans) {
+      for (uint64_t at = 0; at < span.count; at += block_rows) {
+        const uint64_t count = std::min(block_rows, span.count - at);
+        const bool go_on = call(span.rows + at * dim, span.first + at, count);
+        source.release(span.first + at, count);
+        if (!go_on) return;
+      }
     }
     return;
   }

@@ -44,6 +44,8 @@ class FeatureStoreReader {
   /// Rows [begin, begin + count) into out (count * dim floats).
   void read_rows(uint64_t begin, uint64_t count, float* out) const;
   std::vector<float> read_all() const;
+  /// The rows in place (StoreReader::map_rows), when they lie in the file as they are.
+  std::optional<MappedRows> map_features() const;
 
  private:
   StoreReader reader_;
