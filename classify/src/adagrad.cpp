@@ -8,9 +8,11 @@ class Adagrad final : public Optimizer {
  public:
   Adagrad(float eps, Eigen::Index size) : eps_(eps), cache_(Eigen::VectorXf::Zero(size)) {}
 
-  void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) override {
-    cache_.array() += grad.array().square();
-    params.array() -= lr * grad.array() / (cache_.array().sqrt() + eps_);
+  void update(float* params, const float* grad, float lr, Eigen::Index begin, Eigen::Index end) override {
+    UpdateRange r(params, grad, begin, end);
+    auto cache = r.of(cache_);
+    cache += r.g.square();
+    r.x -= lr * r.g / (cache.sqrt() + eps_);
   }
 
   std::vector<Eigen::VectorXf*> state_vectors() override { return {&cache_}; }

@@ -6,6 +6,8 @@
 #include <type_traits>
 
 #include "featpipe/classify/dropout.h"
+#include "featpipe/classify/finite_check.h"
+#include "featpipe/classify/regularizer.h"
 #include "linear_scores.h"
 #include "narrow_kernels.h"
 #include "row_kernels.h"
@@ -21,8 +23,15 @@ BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int
       classes_(classes),
       narrow_(narrow_layout(classes)),
       padded_(narrow_ ? classes : padded_classes(classes)),
-      pool_(threads),
-      block_fn_([this](int64_t k) { compute_block(k); }) {
+      row_length_(narrow_ ? dim : padded_),
+      pool_(threads) {
+  const int64_t weight_rows = narrow_ ? classes_ : dim_;
+  // Two groups whatever the thread count, so that the arithmetic and so the result is the same for any:
+  // with two threads or more the caller takes group 0 and a helper group 1.
+  groups_ = std::min<int64_t>(weight_rows, 2);
+  group_rows_ = (weight_rows + groups_ - 1) / groups_;
+  group_penalty_.resize(groups_);
+  group_finite_.resize(groups_);
   const int64_t blocks = (p.batch + kRowsPerBlock - 1) / kRowsPerBlock;
   const int64_t rows = std::min<int64_t>(p.batch, kRowsPerBlock);
   blocks_.resize(blocks);
@@ -147,6 +156,50 @@ void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int6
   }
 }
 
+std::pair<int64_t, int64_t> BatchGradient::group_rows(int64_t g) const {
+  const int64_t weight_rows = narrow_ ? classes_ : dim_;
+  return {g * group_rows_, std::min(weight_rows, (g + 1) * group_rows_)};
+}
+
+void BatchGradient::reduce_group(int64_t g) {
+  const auto [first, last] = group_rows(g);
+  const int64_t blocks = (static_cast<int64_t>(batch_.size()) + kRowsPerBlock - 1) / kRowsPerBlock;
+  float* grad = grad_out_->data();
+  const auto sum_at = [&](int64_t i) {
+    float s = blocks_[0].grad[i];
+    for (int64_t k = 1; k < blocks; ++k) s += blocks_[k].grad[i];
+    return s;
+  };
+  // grad = the blocks' gradients summed in block order, and for byte rows taken back to the weights the
+  // model sees: dWt[c, d] = scale[d] (sum_r g[r, c] code[r, d]) + offset[d] db[c]. Without affine the
+  // group's rows are one run of floats.
+  const ByteAffine* affine = affine_;
+  const int64_t runs = affine ? last - first : 1;
+  const int64_t length = affine ? row_length_ : (last - first) * row_length_;
+  for (int64_t run = 0; run < runs; ++run) {
+    const int64_t row = first + run;
+    const int64_t start = affine ? row * row_length_ : first * row_length_;
+    const float db = affine ? grad[dim_ * padded_ + row] : 0.0f;
+    int64_t d = 0;
+    for (; d + simd::kLanes <= length; d += simd::kLanes) {
+      const int64_t i = start + d;
+      simd::Lanes sum = simd::load(blocks_[0].grad.data() + i);
+      for (int64_t k = 1; k < blocks; ++k) sum += simd::load(blocks_[k].grad.data() + i);
+      if (affine)
+        sum = sum * simd::load(affine->scale.data() + d) + simd::load(affine->offset.data() + d) * db;
+      simd::store(grad + i, sum);
+    }
+    for (; d < length; ++d) {
+      const int64_t i = start + d;
+      grad[i] = affine ? sum_at(i) * affine->scale[d] + affine->offset[d] * db : sum_at(i);
+    }
+  }
+  const Eigen::Map<const RowMatrix<float>> W = weights(params_in_->data());
+  Eigen::Map<RowMatrix<float>> dW(grad, W.rows(), W.cols());
+  group_penalty_[g] =
+      penalty<float>(reg_, W.middleRows(first, last - first), dW.middleRows(first, last - first));
+}
+
 BatchGradient::Result BatchGradient::run_blocks(Labels labels, std::span<const int64_t> batch,
                                                 const Eigen::VectorXf& params, const ByteAffine* affine,
                                                 Eigen::VectorXf& grad) {
@@ -154,44 +207,43 @@ BatchGradient::Result BatchGradient::run_blocks(Labels labels, std::span<const i
   batch_ = batch;
   const int64_t n = static_cast<int64_t>(batch.size());
   const int64_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
-  pool_.run(blocks, block_fn_);
+  pool_.run(blocks, [this](int64_t k) { compute_block(k); });
   Result r;
   for (int64_t k = 0; k < blocks; ++k) {
     const int64_t count = std::min(kRowsPerBlock, n - k * kRowsPerBlock);
     r.data_loss += blocks_[k].loss * static_cast<double>(count) / static_cast<double>(n);
     r.correct += blocks_[k].correct;
   }
-  // grad = the blocks' gradients summed in block order, in one pass, and for byte rows taken back to the
-  // weights the model sees: dWt[c, d] = scale[d] (sum_r g[r, c] code[r, d]) + offset[d] db[c]
   grad.resize(param_size());
-  const int64_t weight_count = dim_ * padded_;
-  const auto sum_at = [&](int64_t i) {
+  // the bias first: the byte rows' weights need it
+  for (int64_t i = dim_ * padded_; i < param_size(); ++i) {
     float s = blocks_[0].grad[i];
     for (int64_t k = 1; k < blocks; ++k) s += blocks_[k].grad[i];
-    return s;
-  };
-  for (int64_t i = weight_count; i < param_size(); ++i) grad[i] = sum_at(i);  // db first: the bytes need it
-  const int64_t rows = affine ? classes_ : 1, length = affine ? dim_ : weight_count;
-  for (int64_t row = 0; row < rows; ++row) {
-    const float db = affine ? grad[weight_count + row] : 0.0f;
-    int64_t d = 0;
-    for (; d + simd::kLanes <= length; d += simd::kLanes) {
-      const int64_t i = row * length + d;
-      simd::Lanes sum = simd::load(blocks_[0].grad.data() + i);
-      for (int64_t k = 1; k < blocks; ++k) sum += simd::load(blocks_[k].grad.data() + i);
-      if (affine)
-        sum = sum * simd::load(affine->scale.data() + d) + simd::load(affine->offset.data() + d) * db;
-      simd::store(grad.data() + i, sum);
-    }
-    for (; d < length; ++d) {
-      const int64_t i = row * length + d;
-      grad[i] = affine ? sum_at(i) * affine->scale[d] + affine->offset[d] * db : sum_at(i);
-    }
+    grad[i] = s;
   }
-  const Eigen::Map<const RowMatrix<float>> W = weights(params.data());
-  Eigen::Map<RowMatrix<float>> dW(grad.data(), W.rows(), W.cols());
-  r.penalty = penalty<float>(reg_, W, dW);
+  params_in_ = &params;
+  grad_out_ = &grad;
+  affine_ = affine;
+  pool_.run(groups_, [this](int64_t g) { reduce_group(g); });
+  for (int64_t g = 0; g < groups_; ++g) r.penalty += group_penalty_[g];
   return r;
+}
+
+bool BatchGradient::update(Optimizer& optimizer, Eigen::VectorXf& params, const Eigen::VectorXf& grad,
+                           float lr) {
+  optimizer.begin_step();
+  const int64_t weight_count = dim_ * padded_;
+  optimizer.update(params.data(), grad.data(), lr, weight_count, param_size());
+  bool finite =
+      all_finite({params.data() + weight_count, static_cast<std::size_t>(param_size() - weight_count)});
+  pool_.run(groups_, [&](int64_t g) {
+    const auto [first, last] = group_rows(g);
+    const int64_t begin = first * row_length_, end = last * row_length_;
+    optimizer.update(params.data(), grad.data(), lr, begin, end);
+    group_finite_[g] = all_finite({params.data() + begin, static_cast<std::size_t>(end - begin)});
+  });
+  for (int64_t g = 0; g < groups_; ++g) finite = finite && group_finite_[g];
+  return finite;
 }
 
 BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels labels,
@@ -205,15 +257,12 @@ BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels
   return run_blocks(labels, batch, params, nullptr, grad);
 }
 
-BatchGradient::Result BatchGradient::compute(const ByteRows& rows, const ByteAffine& affine, Labels labels,
-                                             std::span<const int64_t> batch, const Eigen::VectorXf& params,
-                                             Eigen::VectorXf& grad) {
-  if (!narrow_ || dropout_ > 0) {
-    throw std::logic_error("BatchGradient: byte rows need a narrow layout and no dropout");
-  }
+void BatchGradient::fold_group(int64_t g) {
   // scores = b + Wt z = (b + Wt offset) + (Wt * scale) code: folded_ is Wt * scale, then b + Wt offset
-  folded_.resize(param_size());
-  for (int64_t c = 0; c < classes_; ++c) {
+  const ByteAffine& affine = *affine_;
+  const Eigen::VectorXf& params = *params_in_;
+  const auto [first, last] = group_rows(g);
+  for (int64_t c = first; c < last; ++c) {
     const float* w = params.data() + c * dim_;
     float* folded = folded_.data() + c * dim_;
     simd::Lanes dot = {};
@@ -231,6 +280,18 @@ BatchGradient::Result BatchGradient::compute(const ByteRows& rows, const ByteAff
     for (int64_t j = 0; j < simd::kLanes; ++j) bias += dot[j];
     folded_[dim_ * classes_ + c] = bias;
   }
+}
+
+BatchGradient::Result BatchGradient::compute(const ByteRows& rows, const ByteAffine& affine, Labels labels,
+                                             std::span<const int64_t> batch, const Eigen::VectorXf& params,
+                                             Eigen::VectorXf& grad) {
+  if (!narrow_ || dropout_ > 0) {
+    throw std::logic_error("BatchGradient: byte rows need a narrow layout and no dropout");
+  }
+  folded_.resize(param_size());
+  params_in_ = &params;
+  affine_ = &affine;
+  pool_.run(groups_, [this](int64_t g) { fold_group(g); });
 
   rows_ = nullptr;
   codes_ = rows.codes.data();

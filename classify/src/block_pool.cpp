@@ -18,8 +18,8 @@ void cpu_relax() {
 }
 
 uint64_t step_of(uint64_t state) { return state >> 32; }
-int64_t count_of(uint64_t state) { return static_cast<int64_t>((state >> 16) & 0xffff); }
-int64_t block_of(uint64_t state) { return static_cast<int64_t>(state & 0xffff); }
+int64_t front_of(uint64_t state) { return static_cast<int64_t>((state >> 16) & 0xffff); }
+int64_t back_of(uint64_t state) { return static_cast<int64_t>(state & 0xffff); }
 
 }  // namespace
 
@@ -42,19 +42,20 @@ void BlockPool::wake_helpers() {
   wake_.notify_all();
 }
 
-void BlockPool::take_blocks(uint64_t step) {
+void BlockPool::take_blocks(uint64_t step, bool front) {
   uint64_t s = state_.load(std::memory_order_acquire);
   // compare-exchange, not fetch-add: a helper still holding an earlier step must not consume a block of
   // the current one. fn_ is the step's own: the step cannot end while a block of it is running.
-  while (step_of(s) == step && block_of(s) < count_of(s)) {
-    if (!state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) continue;
-    (*fn_)(block_of(s));
+  while (step_of(s) == step && front_of(s) < back_of(s)) {
+    const uint64_t taken = front ? s + (uint64_t(1) << 16) : s - 1;
+    if (!state_.compare_exchange_weak(s, taken, std::memory_order_acq_rel)) continue;
+    (*fn_)(front ? front_of(s) : back_of(s) - 1);
     done_.fetch_add(1, std::memory_order_release);
     s = state_.load(std::memory_order_acquire);
   }
 }
 
-void BlockPool::run(int64_t count, const std::function<void(int64_t)>& fn) {
+void BlockPool::run(int64_t count, BlockFn fn) {
   if (count > kMaxBlocks) throw std::length_error("BlockPool: more than 65535 blocks in a step");
   if (helpers_.empty()) {
     for (int64_t i = 0; i < count; ++i) fn(i);
@@ -63,9 +64,9 @@ void BlockPool::run(int64_t count, const std::function<void(int64_t)>& fn) {
   fn_ = &fn;
   done_.store(0, std::memory_order_relaxed);
   const uint64_t step = step_of(state_.load()) + 1;
-  state_.store(step << 32 | static_cast<uint64_t>(count) << 16);  // publishes fn_ and done_
+  state_.store(step << 32 | static_cast<uint64_t>(count));  // publishes fn_ and done_
   wake_helpers();
-  take_blocks(step);
+  take_blocks(step, true);
   for (int spins = 0; done_.load(std::memory_order_acquire) < count; ++spins) {
     if (spins < kSpins) {
       cpu_relax();
@@ -90,7 +91,7 @@ void BlockPool::help() {
       --sleepers_;
       s = state_.load(std::memory_order_acquire);
     }
-    take_blocks(step_of(s));
+    take_blocks(step_of(s), false);
     seen = state_.load(std::memory_order_acquire);
   }
 }

@@ -9,9 +9,11 @@ class Momentum final : public Optimizer {
  public:
   Momentum(float mu, Eigen::Index size) : mu_(mu), velocity_(Eigen::VectorXf::Zero(size)) {}
 
-  void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) override {
-    velocity_ = mu_ * velocity_ - lr * grad;
-    params += velocity_;
+  void update(float* params, const float* grad, float lr, Eigen::Index begin, Eigen::Index end) override {
+    UpdateRange r(params, grad, begin, end);
+    auto v = r.of(velocity_);
+    v = mu_ * v - lr * r.g;
+    r.x += v;
   }
 
   std::vector<Eigen::VectorXf*> state_vectors() override { return {&velocity_}; }

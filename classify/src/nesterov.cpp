@@ -10,11 +10,13 @@ class Nesterov final : public Optimizer {
  public:
   Nesterov(float mu, Eigen::Index size) : mu_(mu), velocity_(Eigen::VectorXf::Zero(size)) {}
 
-  void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) override {
+  void update(float* params, const float* grad, float lr, Eigen::Index begin, Eigen::Index end) override {
     // x += -mu v_prev + (1 + mu) v_new, with v_new = mu v_prev - lr g, written without a copy of v_prev
-    params -= mu_ * velocity_;
-    velocity_ = mu_ * velocity_ - lr * grad;
-    params += (1 + mu_) * velocity_;
+    UpdateRange r(params, grad, begin, end);
+    auto v = r.of(velocity_);
+    r.x -= mu_ * v;
+    v = mu_ * v - lr * r.g;
+    r.x += (1 + mu_) * v;
   }
 
   std::vector<Eigen::VectorXf*> state_vectors() override { return {&velocity_}; }

@@ -9,9 +9,11 @@ class RmsProp final : public Optimizer {
   RmsProp(float decay, float eps, Eigen::Index size)
       : decay_(decay), eps_(eps), cache_(Eigen::VectorXf::Zero(size)) {}
 
-  void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) override {
-    cache_.array() = decay_ * cache_.array() + (1 - decay_) * grad.array().square();
-    params.array() -= lr * grad.array() / (cache_.array().sqrt() + eps_);
+  void update(float* params, const float* grad, float lr, Eigen::Index begin, Eigen::Index end) override {
+    UpdateRange r(params, grad, begin, end);
+    auto cache = r.of(cache_);
+    cache = decay_ * cache + (1 - decay_) * r.g.square();
+    r.x -= lr * r.g / (cache.sqrt() + eps_);
   }
 
   std::vector<Eigen::VectorXf*> state_vectors() override { return {&cache_}; }

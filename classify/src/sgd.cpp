@@ -6,8 +6,9 @@ namespace {
 
 class Sgd final : public Optimizer {
  public:
-  void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) override {
-    params -= lr * grad;
+  void update(float* params, const float* grad, float lr, Eigen::Index begin, Eigen::Index end) override {
+    UpdateRange r(params, grad, begin, end);
+    r.x -= lr * r.g;
   }
 };
 

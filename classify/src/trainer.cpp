@@ -299,8 +299,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
           what << "the loss grew from " << first_objective << " to " << objective;
           diverged(epoch + 1, iteration, what.str(), lr);
         }
-        optimizer->step(params, grad, static_cast<float>(lr));
-        if (!all_finite({params.data(), static_cast<std::size_t>(params.size())}))
+        if (!batch_gradient.update(*optimizer, params, grad, static_cast<float>(lr)))
           diverged(epoch + 1, iteration, "the weights are no longer finite", lr);
         h.loss.push_back(static_cast<float>(objective));
         loss_sum += objective;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <utility>
+
 #include "featpipe/classify/schedule.h"
 
 namespace featpipe::classify {
@@ -44,6 +47,29 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{OptimizerKind::nesterov, 0.02, 0.62}, Case{OptimizerKind::adagrad, 1.0, 0.9},
                       Case{OptimizerKind::rmsprop, 0.01, 0.0}, Case{OptimizerKind::adam, 0.05, 0.9}),
     [](const auto& info) { return to_string(info.param.kind); });
+
+TEST_P(OptimizerTest, AStepInRangesIsTheWholeStep) {
+  // begin_step, then the ranges in any order (as threads take them): the same parameters and state as
+  // step() after every one of several steps
+  const Eigen::Index n = 45;
+  OptimizerParams p{GetParam().kind};
+  auto whole = make_optimizer(p, n), parts = make_optimizer(p, n);
+  Eigen::VectorXf x = Eigen::VectorXf::LinSpaced(n, -2.0f, 3.0f), y = x;
+  for (int t = 0; t < 6; ++t) {
+    const Eigen::VectorXf g = (x.array() * 0.7f + static_cast<float>(t) - 1.0f).sin().matrix();
+    whole->step(x, g, 0.05f);
+    parts->begin_step();
+    for (auto [begin, end] : {std::pair{17, 30}, std::pair{0, 17}, std::pair{30, 44}, std::pair{44, 45}})
+      parts->update(y.data(), g.data(), 0.05f, begin, end);
+    for (Eigen::Index i = 0; i < n; ++i)
+      ASSERT_NEAR(y[i], x[i], 1e-6f * (1 + std::abs(x[i])))
+          << to_string(p.kind) << " step " << t << " [" << i << "]";
+  }
+  const auto a = whole->state_vectors(), b = parts->state_vectors();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t v = 0; v < a.size(); ++v) EXPECT_TRUE(a[v]->isApprox(*b[v], 1e-6f)) << to_string(p.kind);
+  if (whole->step_count()) EXPECT_EQ(*whole->step_count(), *parts->step_count());
+}
 
 TEST(Optimizer, NamesRoundTrip) {
   for (OptimizerKind kind : all_optimizers()) EXPECT_EQ(parse_optimizer(to_string(kind)), kind);

@@ -31,9 +31,18 @@ std::vector<OptimizerKind> all_optimizers();
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
-  /// One update of params with learning rate lr, given grad = dObjective/dparams at params.
-  /// Allocates nothing (state is sized at construction).
-  virtual void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) = 0;
+  /// One update of params with learning rate lr, given grad = dObjective/dparams at params: begin_step(),
+  /// then update() of every element. Allocates nothing (state is sized at construction).
+  void step(Eigen::Ref<Eigen::VectorXf> params, Eigen::Ref<const Eigen::VectorXf> grad, float lr) {
+    begin_step();
+    update(params.data(), grad.data(), lr, 0, params.size());
+  }
+
+  /// The same step in parts: begin_step() once, then update() of each element range [begin, end) exactly
+  /// once, in any order, from several threads at once if need be. Every optimiser here is elementwise:
+  /// an element moves by its own gradient and state alone. params and grad are whole vectors.
+  virtual void begin_step() {}
+  virtual void update(float* params, const float* grad, float lr, Eigen::Index begin, Eigen::Index end) = 0;
 
   /// What the optimiser carries from one step to the next (velocity, squared-gradient cache, moments; each
   /// of the parameter vector's length) and its step count, which is all a checkpoint needs to continue
