@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
-#include <span>
 #include <type_traits>
 
 #include "simd_lanes.h"
@@ -130,16 +129,6 @@ bool encode_block(const float* values, uint64_t begin, uint64_t count, ByteRows&
   return true;
 }
 
-/// The in-place rows of a source cut into blocks of up to block_rows rows, in order.
-std::vector<RowSpan> blocks_of(std::span<const RowSpan> spans, uint64_t block_rows, uint64_t dim) {
-  std::vector<RowSpan> blocks;
-  for (const RowSpan& span : spans) {
-    for (uint64_t at = 0; at < span.count; at += block_rows)
-      blocks.push_back({span.first + at, std::min(block_rows, span.count - at), span.rows + at * dim});
-  }
-  return blocks;
-}
-
 }  // namespace
 
 std::optional<ByteRows> read_byte_rows(const RowSource& source, uint64_t block_bytes) {
@@ -151,8 +140,7 @@ std::optional<ByteRows> read_byte_rows(const RowSource& source, uint64_t block_b
   const uint64_t block_rows = std::clamp<uint64_t>(block_bytes / (out.dim * sizeof(float)), 1, kMaxBlockRows);
   ColumnSums sums(out.dim);
   bool fits = true;
-  const std::span<const RowSpan> in_place = source.in_place();
-  if (in_place.empty()) {
+  if (source.in_place().empty()) {
     for_each_row_block(source, block_rows, [&](ConstMatrixView<float> rows, uint64_t begin) {
       return fits = encode_block(rows.data(), begin, static_cast<uint64_t>(rows.rows()), out, sums);
     });
@@ -160,7 +148,7 @@ std::optional<ByteRows> read_byte_rows(const RowSource& source, uint64_t block_b
     // Rows in memory are encoded on all threads: one thread is bound by its own memory bandwidth (a
     // store's rows come from the page cache), and each writes its own codes. The first block, which picks
     // the divisor, goes first.
-    const std::vector<RowSpan> blocks = blocks_of(in_place, block_rows, out.dim);
+    const std::vector<RowSpan> blocks = in_place_blocks(source, block_rows);
     fits = encode_block(blocks[0].rows, blocks[0].first, blocks[0].count, out, sums);
     source.release(blocks[0].first, blocks[0].count);
     std::atomic<bool> all_fit{fits};

@@ -23,6 +23,17 @@ const float* rows_in_place(const RowSource& source, uint64_t begin, uint64_t cou
   return s.rows + (begin - s.first) * source.dim();
 }
 
+std::vector<RowSpan> in_place_blocks(const RowSource& source, uint64_t block_rows) {
+  block_rows = std::max<uint64_t>(1, block_rows);
+  std::vector<RowSpan> blocks;
+  for (const RowSpan& span : source.in_place()) {
+    for (uint64_t at = 0; at < span.count; at += block_rows)
+      blocks.push_back(
+          {span.first + at, std::min(block_rows, span.count - at), span.rows + at * source.dim()});
+  }
+  return blocks;
+}
+
 struct BlockReader::State {
   State(const RowSource& s, uint64_t rows_per_block)
       : source(s),

@@ -5,6 +5,7 @@
 #include <memory>
 #include <span>
 #include <type_traits>
+#include <vector>
 
 #include "featpipe/classify/matrix.h"
 #include "featpipe/data/store.h"
@@ -34,6 +35,10 @@ class RowSource {
 
 /// Rows [begin, begin + count) of source in place, when they lie in one span of in_place(); else nullptr.
 const float* rows_in_place(const RowSource& source, uint64_t begin, uint64_t count);
+
+/// The rows of source.in_place() cut into blocks of up to block_rows rows, in order: each span's rows from
+/// its start, the last block of a span ending with it.
+std::vector<RowSpan> in_place_blocks(const RowSource& source, uint64_t block_rows);
 
 /// Rows already in memory (not owned).
 class MatrixSource final : public RowSource {
@@ -85,14 +90,11 @@ void for_each_row_block(const RowSource& source, uint64_t block_rows, Fn&& fn) {
       return true;
     }
   };
-  if (const std::span<const RowSpan> spans = source.in_place(); !spans.empty()) {
-    for (const RowSpan& span : spans) {
-      for (uint64_t at = 0; at < span.count; at += block_rows) {
-        const uint64_t count = std::min(block_rows, span.count - at);
-        const bool go_on = call(span.rows + at * dim, span.first + at, count);
-        source.release(span.first + at, count);
-        if (!go_on) return;
-      }
+  if (!source.in_place().empty()) {
+    for (const RowSpan& block : in_place_blocks(source, block_rows)) {
+      const bool go_on = call(block.rows, block.first, block.count);
+      source.release(block.first, block.count);
+      if (!go_on) return;
     }
     return;
   }
