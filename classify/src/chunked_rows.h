@@ -4,6 +4,7 @@
 // source already in memory are used in place. The buffer is in huge pages (huge_page_buffer.h).
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "featpipe/classify/matrix.h"
 #include "featpipe/classify/row_source.h"
@@ -14,8 +15,9 @@ namespace featpipe::classify {
 
 class ChunkedRows {
  public:
-  /// chunk_rows >= 1; the buffer holds min(chunk_rows, rows) rows. With a name, every chunk read is checked
-  /// for NaN and infinity (std::invalid_argument starting with the name); without one, the caller checks.
+  /// chunk_rows >= 1; the buffer holds min(chunk_rows, rows) rows. With a name, every chunk is checked for
+  /// NaN and infinity the first time it is read (std::invalid_argument starting with the name); without
+  /// one, the caller checks.
   ChunkedRows(const RowSource& source, uint64_t chunk_rows, std::string checked_name = "");
 
   uint64_t chunks() const { return (source_.rows() + chunk_rows_ - 1) / chunk_rows_; }
@@ -29,7 +31,8 @@ class ChunkedRows {
 
  private:
   void read(uint64_t chunk);
-  void check(ConstMatrixView<float> rows, uint64_t first_row) const;
+  /// Checks the rows of chunk unless they have been.
+  void check(ConstMatrixView<float> rows, uint64_t chunk);
   MatrixView<float> buffer(uint64_t chunk);
 
   const RowSource& source_;
@@ -37,7 +40,7 @@ class ChunkedRows {
   uint64_t chunk_rows_;
   HugePageBuffer<float> buffer_;  // [min(chunk_rows, rows), dim]
   int64_t loaded_ = -1;
-  int64_t checked_ = -1;  // the in-memory chunk last checked
+  std::vector<bool> checked_;  // per chunk
   bool is_standardised_ = false;
 };
 

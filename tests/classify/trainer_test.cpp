@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <regex>
@@ -15,6 +16,7 @@
 #include "featpipe/classify/metrics.h"
 #include "featpipe/classify/standardizer.h"
 #include "featpipe/data/errors.h"
+#include "test_fixtures.h"
 
 namespace featpipe::classify {
 namespace {
@@ -147,6 +149,27 @@ TEST(Trainer, StreamsChunksWhenMemoryIsLimited) {
   }
   p.max_memory = 100;
   EXPECT_THROW(train(p, {&s, b.y}, nullptr, 2), std::invalid_argument);
+}
+
+TEST(Trainer, AStreamedValidationSetIsCheckedChunkByChunk) {
+  // the validation rows come in chunks of 200 (checked the first time each is read): a NaN in the last
+  // chunk is reported with its row, whichever epoch first reads it
+  const Blobs b = make_blobs(1000, 10, 2, 0.5, 6);
+  Blobs v = make_blobs(500, 10, 2, 0.5, 7);
+  v.x(450, 3) = std::numeric_limits<float>::quiet_NaN();
+  const MatrixSource s = b.source(), vs = v.source();
+  TrainParams p;
+  p.batch = 50;
+  p.epochs = 3;
+  p.max_memory = 2 * 200 * 10 * sizeof(float);
+  const LabelledRows val{&vs, v.y, "val.h5"};
+  const std::string message = featpipe::testing::error_message<std::invalid_argument>([&] {
+    train(p, {&s, b.y}, &val, 2);
+  });
+  EXPECT_TRUE(featpipe::testing::contains(message, "row 450, feature 3 is NaN")) << message;
+  EXPECT_TRUE(featpipe::testing::contains(message, "val.h5")) << message;
+  v.x(450, 3) = 0.5f;
+  EXPECT_NO_THROW(train(p, {&s, b.y}, &val, 2));
 }
 
 TEST(Trainer, IterationsInsteadOfEpochs) {
