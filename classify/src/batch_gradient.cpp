@@ -156,6 +156,12 @@ void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int6
   }
 }
 
+float BatchGradient::block_sum(int64_t i, int64_t blocks) const {
+  float s = blocks_[0].grad[i];
+  for (int64_t k = 1; k < blocks; ++k) s += blocks_[k].grad[i];
+  return s;
+}
+
 std::pair<int64_t, int64_t> BatchGradient::group_rows(int64_t g) const {
   const int64_t weight_rows = narrow_ ? classes_ : dim_;
   return {g * group_rows_, std::min(weight_rows, (g + 1) * group_rows_)};
@@ -165,11 +171,6 @@ void BatchGradient::reduce_group(int64_t g) {
   const auto [first, last] = group_rows(g);
   const int64_t blocks = (static_cast<int64_t>(batch_.size()) + kRowsPerBlock - 1) / kRowsPerBlock;
   float* grad = grad_out_->data();
-  const auto sum_at = [&](int64_t i) {
-    float s = blocks_[0].grad[i];
-    for (int64_t k = 1; k < blocks; ++k) s += blocks_[k].grad[i];
-    return s;
-  };
   // grad = the blocks' gradients summed in block order, and for byte rows taken back to the weights the
   // model sees: dWt[c, d] = scale[d] (sum_r g[r, c] code[r, d]) + offset[d] db[c]. Without affine the
   // group's rows are one run of floats.
@@ -191,7 +192,8 @@ void BatchGradient::reduce_group(int64_t g) {
     }
     for (; d < length; ++d) {
       const int64_t i = start + d;
-      grad[i] = affine ? sum_at(i) * affine->scale[d] + affine->offset[d] * db : sum_at(i);
+      const float sum = block_sum(i, blocks);
+      grad[i] = affine ? sum * affine->scale[d] + affine->offset[d] * db : sum;
     }
   }
   const Eigen::Map<const RowMatrix<float>> W = weights(params_in_->data());
@@ -216,11 +218,7 @@ BatchGradient::Result BatchGradient::run_blocks(Labels labels, std::span<const i
   }
   grad.resize(param_size());
   // the bias first: the byte rows' weights need it
-  for (int64_t i = dim_ * padded_; i < param_size(); ++i) {
-    float s = blocks_[0].grad[i];
-    for (int64_t k = 1; k < blocks; ++k) s += blocks_[k].grad[i];
-    grad[i] = s;
-  }
+  for (int64_t i = dim_ * padded_; i < param_size(); ++i) grad[i] = block_sum(i, blocks);
   params_in_ = &params;
   grad_out_ = &grad;
   affine_ = affine;

@@ -70,6 +70,8 @@ class BatchGradient {
 
  private:
   void compute_block(int64_t k);
+  /// Parameter i of the first `blocks` blocks' gradients, summed in block order.
+  float block_sum(int64_t i, int64_t blocks) const;
   /// The rows of the weights in group g: [begin, end).
   std::pair<int64_t, int64_t> group_rows(int64_t g) const;
   /// grad's weights of group g: the blocks' gradients summed (and taken back through affine_), plus the

@@ -14,13 +14,9 @@ void MatrixSource::read_rows(uint64_t begin, uint64_t count, float* out) const {
 }
 
 const float* rows_in_place(const RowSource& source, uint64_t begin, uint64_t count) {
-  const std::span<const RowSpan> spans = source.in_place();
-  const auto span = std::upper_bound(spans.begin(), spans.end(), begin,
-                                     [](uint64_t row, const RowSpan& s) { return row < s.first; });
-  if (span == spans.begin()) return nullptr;
-  const RowSpan& s = *(span - 1);
-  if (begin + count > s.first + s.count) return nullptr;
-  return s.rows + (begin - s.first) * source.dim();
+  const RowSpan* span = data::span_of(source.in_place(), begin);
+  if (!span || begin + count > span->first + span->count) return nullptr;
+  return span->rows + (begin - span->first) * source.dim();
 }
 
 std::vector<RowSpan> in_place_blocks(const RowSource& source, uint64_t block_rows) {
@@ -46,8 +42,7 @@ struct BlockReader::State {
   std::mutex mutex;
   std::condition_variable changed;
   uint64_t read = 0;      // blocks read
-  uint64_t returned = 0;  // blocks given to the consumer
-  uint64_t done = 0;      // blocks the consumer is done with (all returned but the last)
+  uint64_t returned = 0;  // blocks given to the consumer, who is done with all of them but the last
   bool stop = false;
   std::exception_ptr error;
   std::thread thread;
@@ -57,9 +52,9 @@ struct BlockReader::State {
   void read_all() {
     for (uint64_t b = 0; b < blocks; ++b) {
       {
-        // buffers[b % 2] is free once block b - 2 is done with
+        // buffers[b % 2] is free once block b - 2 is done with, that is once block b - 1 is returned
         std::unique_lock<std::mutex> lock(mutex);
-        changed.wait(lock, [&] { return stop || b < done + 2; });
+        changed.wait(lock, [&] { return stop || b < 2 || b - 1 < returned; });
         if (stop) return;
       }
       try {
@@ -98,12 +93,11 @@ BlockReader::~BlockReader() {
 bool BlockReader::next(const float** rows, uint64_t* begin, uint64_t* count) {
   State& s = *state_;
   std::unique_lock<std::mutex> lock(s.mutex);
-  s.done = s.returned;  // the block returned last time
-  s.changed.notify_all();
   if (s.returned == s.blocks) return false;
   s.changed.wait(lock, [&] { return s.read > s.returned || s.error; });
   if (s.read <= s.returned) std::rethrow_exception(s.error);
   const uint64_t b = s.returned++;
+  s.changed.notify_all();  // the block returned before this one is done with: its buffer is free
   *rows = s.buffers[b % 2].data();
   *begin = b * s.block_rows;
   *count = s.count(b);

@@ -13,7 +13,6 @@
 #include "batch_gradient.h"
 #include "byte_rows.h"
 #include "chunked_rows.h"
-#include "featpipe/classify/finite_check.h"
 #include "featpipe/data/errors.h"
 #include "linear_scores.h"
 #include "narrow_kernels.h"

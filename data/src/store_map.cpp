@@ -24,8 +24,8 @@ struct StoredRows {
 
 /// The runs of rows of a chunked dataset of whole-row chunks, one per chunk; nullopt when a chunk is not
 /// written (its rows are fill values) or is filtered.
-std::optional<std::vector<StoredRows>> chunk_rows(hid_t dataset, uint64_t rows, uint64_t chunk,
-                                                  uint64_t row_bytes) {
+std::optional<std::vector<StoredRows>> stored_chunks(hid_t dataset, uint64_t rows, uint64_t chunk,
+                                                     uint64_t row_bytes) {
   std::vector<StoredRows> out;
   for (uint64_t first = 0; first < rows; first += chunk) {
     const hsize_t offset[2] = {first, 0};
@@ -78,15 +78,20 @@ MappedRows& MappedRows::operator=(MappedRows&& other) noexcept {
   return *this;
 }
 
+const RowSpan* span_of(std::span<const RowSpan> spans, uint64_t row) {
+  const auto after = std::upper_bound(spans.begin(), spans.end(), row,
+                                      [](uint64_t r, const RowSpan& s) { return r < s.first; });
+  if (after == spans.begin()) return nullptr;
+  const RowSpan& span = *(after - 1);
+  return row < span.first + span.count ? &span : nullptr;
+}
+
 void MappedRows::release(uint64_t first, uint64_t count) const {
   static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   const uint64_t end = first + count;
-  auto span = std::upper_bound(spans_.begin(), spans_.end(), first,
-                               [](uint64_t row, const RowSpan& s) { return row < s.first; });
-  if (span != spans_.begin()) --span;
-  for (; span != spans_.end() && span->first < end; ++span) {
+  const RowSpan* const last = spans_.data() + spans_.size();
+  for (const RowSpan* span = span_of(spans_, first); span && span != last && span->first < end; ++span) {
     const uint64_t from = std::max(first, span->first), to = std::min(end, span->first + span->count);
-    if (from >= to) continue;
     // whole pages only: the pages at the ends may hold rows still in use
     const auto begin_byte = reinterpret_cast<uintptr_t>(span->rows) + (from - span->first) * row_bytes_;
     const uintptr_t end_byte = begin_byte + (to - from) * row_bytes_;
@@ -117,7 +122,7 @@ std::optional<MappedRows> StoreReader::map_rows(const std::string& name) const {
     if (address == HADDR_UNDEF) return std::nullopt;
     stored.push_back({0, rows, address});
   } else if (layout == H5D_CHUNKED && info.chunk.size() == 2 && info.chunk[1] == cols && info.chunk[0] > 0) {
-    auto chunks = chunk_rows(dataset, rows, info.chunk[0], row_bytes);
+    auto chunks = stored_chunks(dataset, rows, info.chunk[0], row_bytes);
     if (!chunks) return std::nullopt;
     stored = std::move(*chunks);
   } else {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct RowSpan {
   uint64_t first = 0, count = 0;
   const float* rows = nullptr;
 };
+
+/// The span of spans (in order of first, covering their rows without gaps) that holds row, or nullptr
+/// when none does.
+const RowSpan* span_of(std::span<const RowSpan> spans, uint64_t row);
 
 /// A 2-D float32 dataset read in place: its file mapped read-only into memory, and the spans of whole rows
 /// that cover the dataset in order (one per chunk; one for a contiguous dataset). Reading rows so costs no
