@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,6 +15,13 @@
 
 namespace featpipe::classify {
 namespace {
+
+/// The two kernels add the same rounded products in other orders (and with or without fused multiply-adds,
+/// whatever the CPU's vector width): each sum may differ by a few roundings of its partial sums, which are
+/// bounded by the sum of the terms' magnitudes, not by the result (terms of both signs can cancel to a
+/// result far smaller than them). 16 float epsilons of that magnitude is a few ulps of each partial sum
+/// for any lane width, and a hundred times smaller than any single term of a dim-784 row.
+float summation_tolerance(float magnitude) { return 16 * std::numeric_limits<float>::epsilon() * magnitude; }
 
 TEST(NarrowKernels, MatchEigenProducts) {
   for (int classes = 1; classes <= kNarrowMaxClasses; ++classes) {
@@ -69,13 +76,16 @@ TEST(NarrowKernels, ByteRowsMatchTheSameValuesAsFloats) {
         RowMatrix<float> from_bytes(n, classes), from_floats(n, classes);
         narrow_forward(byte_rows.data(), n, dim, Wt.data(), b.data(), classes, from_bytes.data());
         narrow_forward(float_rows.data(), n, dim, Wt.data(), b.data(), classes, from_floats.data());
+        RowMatrix<float> ordered(n, dim);
+        for (int i = 0; i < n; ++i) ordered.row(i) = X.row((i * 5 + 3) % n);
+        // |b| + sum_d |x w|: the magnitude of the terms each score sums
+        const RowMatrix<float> score_terms =
+            (ordered.cwiseAbs() * Wt.cwiseAbs().transpose()).rowwise() + b.cwiseAbs();
         for (int i = 0; i < n * classes; ++i) {
-          EXPECT_NEAR(from_bytes.data()[i], from_floats.data()[i], 1e-6f * std::abs(from_floats.data()[i]))
+          EXPECT_NEAR(from_bytes.data()[i], from_floats.data()[i], summation_tolerance(score_terms.data()[i]))
               << what << ", score " << i;
         }
         // and both are the scores
-        RowMatrix<float> ordered(n, dim);
-        for (int i = 0; i < n; ++i) ordered.row(i) = X.row((i * 5 + 3) % n);
         EXPECT_TRUE(from_bytes.isApprox((ordered * Wt.transpose()).rowwise() + b, 1e-5f)) << what;
 
         RowMatrix<float> dWt_bytes = RowMatrix<float>::Constant(classes, dim, 7.0f);  // overwritten
@@ -86,8 +96,10 @@ TEST(NarrowKernels, ByteRowsMatchTheSameValuesAsFloats) {
                         db_bytes.data());
         narrow_backward(float_rows.data(), n, dim, dS.data(), classes, 0.25f, dWt_floats.data(),
                         db_floats.data());
+        const RowMatrix<float> gradient_terms = 0.25f * dS.cwiseAbs().transpose() * ordered.cwiseAbs();
         for (int i = 0; i < classes * dim; ++i) {
-          EXPECT_NEAR(dWt_bytes.data()[i], dWt_floats.data()[i], 1e-6f * std::abs(dWt_floats.data()[i]))
+          EXPECT_NEAR(dWt_bytes.data()[i], dWt_floats.data()[i],
+                      summation_tolerance(gradient_terms.data()[i]))
               << what << ", dWt " << i;
         }
         for (int c = 0; c < classes; ++c) EXPECT_EQ(db_bytes[c], db_floats[c]) << what;
