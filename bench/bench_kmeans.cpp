@@ -27,7 +27,7 @@ extern "C" {
 
 namespace {
 
-using featpipe::vocab::RowMatrix;
+using featpipe::RowMatrix;
 
 constexpr std::size_t kRows = 200000, kDim = 128;
 constexpr int kClusters = 256, kIterations = 10;

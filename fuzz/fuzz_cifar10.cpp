@@ -1,7 +1,7 @@
 // The CIFAR-10 binary batch reader (cifar10:DIR). Input: one flag byte (bit 0: --resize 5x7; bit 1: the
 // files sit in DIR/cifar-10-batches-bin), one length byte m, m bytes of batches.meta.txt, then the batch,
 // written as each of data_batch_1..5.bin and test_batch.bin.
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "fuzz_dataset.h"
 #include "fuzz_files.h"
 

@@ -1,7 +1,7 @@
 // The folder reader's handling of one image file (folder:DIR): the format check at open, the channel
 // count from the first training image, then decode, conversion and --resize in image(). Input: one flag
 // byte (bit 0: --resize 13x9), then the file, written as DIR/train/a/image and DIR/test/a/image.
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "fuzz_dataset.h"
 #include "fuzz_files.h"
 

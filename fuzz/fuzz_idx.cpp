@@ -1,7 +1,7 @@
 // The IDX reader (idx:DIR). Input: one flag byte (bit 0: --resize 5x7; bit 1: the files are named *.gz, so
 // their bytes go through the gzip reader), a little-endian 32-bit length n, n bytes of image file, then the
 // label file; the pair is written as both the train and the t10k files.
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "fuzz_dataset.h"
 #include "fuzz_files.h"
 

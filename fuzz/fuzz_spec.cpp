@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "featpipe/core/errors.h"
+#include "featpipe/core/spec.h"
 #include "featpipe/data/dataset.h"
-#include "featpipe/data/errors.h"
-#include "featpipe/data/spec.h"
 #include "featpipe/features/descriptor.h"
 #include "featpipe/features/extractor.h"
 #include "featpipe/vocab/normalize.h"

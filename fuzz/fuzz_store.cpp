@@ -2,7 +2,7 @@
 // provenance, the dataset list, each dataset read whole and by rows) and with FeatureStoreReader.
 #include <algorithm>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/feature_store.h"
 #include "featpipe/data/store.h"
 #include "fuzz_files.h"

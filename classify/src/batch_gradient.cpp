@@ -19,6 +19,7 @@ BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int
     : loss_(p.loss),
       reg_(p.reg),
       dropout_(p.dropout),
+      seed_(p.seed),
       dim_(dim),
       classes_(classes),
       narrow_(narrow_layout(classes)),
@@ -112,7 +113,7 @@ void BatchGradient::compute_block(int64_t k) {
       masked.row(i) = Eigen::Map<const RowVector<float>>(blk.rows[i], dim_);
       blk.rows[i] = masked.row(i).data();
     }
-    inverted_dropout(masked, dropout_, dropout_seed_ + static_cast<uint64_t>(k));
+    inverted_dropout(masked, dropout_, seed_, dropout_item_ + static_cast<uint64_t>(k));
   }
   block_gradient(blk, blk.rows, count, share);
 }
@@ -246,12 +247,12 @@ bool BatchGradient::update(Optimizer& optimizer, Eigen::VectorXf& params, const 
 
 BatchGradient::Result BatchGradient::compute(ConstMatrixView<float> rows, Labels labels,
                                              std::span<const int64_t> batch, const Eigen::VectorXf& params,
-                                             uint64_t dropout_seed, Eigen::VectorXf& grad) {
+                                             uint64_t dropout_item, Eigen::VectorXf& grad) {
   rows_ = rows.data();
   codes_ = nullptr;
   row_stride_ = rows.outerStride();
   params_ = params.data();
-  dropout_seed_ = dropout_seed;
+  dropout_item_ = dropout_item;
   return run_blocks(labels, batch, params, nullptr, grad);
 }
 

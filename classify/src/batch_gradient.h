@@ -27,9 +27,9 @@
 
 #include "block_pool.h"
 #include "byte_rows.h"
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/optimizer.h"
 #include "featpipe/classify/trainer.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify {
 
@@ -55,10 +55,10 @@ class BatchGradient {
     int64_t correct = 0;  // rows whose highest score is their label
   };
 
-  /// rows / labels: the loaded chunk; batch: indices into it (at most p.batch). dropout_seed identifies
-  /// the minibatch.
+  /// rows / labels: the loaded chunk; batch: indices into it (at most p.batch). Block k of the minibatch
+  /// draws its dropout mask from item dropout_item + k, so minibatches give items 2^20 apart.
   Result compute(ConstMatrixView<float> rows, Labels labels, std::span<const int64_t> batch,
-                 const Eigen::VectorXf& params, uint64_t dropout_seed, Eigen::VectorXf& grad);
+                 const Eigen::VectorXf& params, uint64_t dropout_item, Eigen::VectorXf& grad);
   /// The same on byte rows, which the model sees through affine (narrow layouts without dropout only:
   /// std::logic_error otherwise).
   Result compute(const ByteRows& rows, const ByteAffine& affine, Labels labels,
@@ -106,6 +106,7 @@ class BatchGradient {
   LossParams loss_;
   RegParams reg_;
   double dropout_;
+  uint64_t seed_;
   int64_t dim_, classes_;
   bool narrow_;     // Wt [C, D] and narrow_kernels.h, else W [D, padded] and row_kernels.h
   int64_t padded_;  // classes as the kernels store them: a row of scores, b
@@ -118,7 +119,7 @@ class BatchGradient {
   Labels labels_;
   std::span<const int64_t> batch_;
   const float* params_ = nullptr;
-  uint64_t dropout_seed_ = 0;
+  uint64_t dropout_item_ = 0;
   Eigen::VectorXf folded_;                      // byte rows: the parameters folded with the affine map
   const Eigen::VectorXf* params_in_ = nullptr;  // the parameters of the step (params_ may be folded_)
   Eigen::VectorXf* grad_out_ = nullptr;

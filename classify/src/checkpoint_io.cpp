@@ -1,6 +1,6 @@
 #include "featpipe/classify/checkpoint_io.h"
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/store.h"
 #include "history_io.h"
 
@@ -30,7 +30,6 @@ void save_checkpoint(const std::string& path, const TrainState& s, const nlohman
                           {"iteration", s.iteration},
                           {"optimizer_vectors", s.optimizer.size()},
                           {"optimizer_steps", s.optimizer_steps},
-                          {"rng", s.rng},
                           {"best_val", s.best_val},
                           {"epochs_since_best", s.epochs_since_best},
                           {"first_objective", s.first_objective},
@@ -63,7 +62,6 @@ CheckpointFile load_checkpoint(const std::string& path) {
     s.epochs_done = j.at("epochs_done").get<int>();
     s.iteration = j.at("iteration").get<int64_t>();
     s.optimizer_steps = j.at("optimizer_steps").get<int64_t>();
-    s.rng = j.at("rng").get<std::string>();
     s.best_val = j.at("best_val").get<double>();
     s.epochs_since_best = j.at("epochs_since_best").get<int>();
     s.first_objective = j.at("first_objective").get<double>();

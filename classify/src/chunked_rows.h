@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/row_source.h"
 #include "featpipe/classify/standardizer.h"
+#include "featpipe/core/matrix.h"
 #include "huge_page_buffer.h"
 
 namespace featpipe::classify {

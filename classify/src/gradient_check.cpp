@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <stdexcept>
 
+#include "featpipe/core/random.h"
 #include "linear_scores.h"
 
 namespace featpipe::classify {
@@ -50,14 +50,14 @@ double reg_objective(const Problem& pr, const RegParams& reg, const Eigen::Vecto
 
 constexpr int kMaxDraws = 1000;
 
-void draw_problem(const GradientCheckParams& p, std::mt19937_64& rng, Problem& pr, Eigen::VectorXd& x) {
-  std::normal_distribution<double> normal;
-  std::uniform_int_distribution<int32_t> label(0, p.classes - 1);
+/// The attempt-th random problem: its own item of the seed's stream.
+void draw_problem(const GradientCheckParams& p, int attempt, Problem& pr, Eigen::VectorXd& x) {
+  random::Generator generator(p.seed, random::Stream::gradient_check, static_cast<uint64_t>(attempt));
   pr = {RowMatrix<double>(p.rows, p.dim), std::vector<int32_t>(p.rows), p.dim, p.classes};
-  for (Eigen::Index i = 0; i < pr.X.size(); ++i) pr.X.data()[i] = normal(rng);
-  for (int32_t& y : pr.labels) y = label(rng);
+  for (Eigen::Index i = 0; i < pr.X.size(); ++i) pr.X.data()[i] = generator.normal();
+  for (int32_t& y : pr.labels) y = static_cast<int32_t>(generator.below(static_cast<uint64_t>(p.classes)));
   x.resize((p.dim + 1) * p.classes);
-  for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = normal(rng);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = generator.normal();
 }
 
 /// Central differences are only meaningful where every term is differentiable and no partial derivative
@@ -105,13 +105,12 @@ double max_gradient_error(const Objective& f, const Eigen::VectorXd& x, double s
 }
 
 std::vector<GradientCheckRow> gradient_check(const GradientCheckParams& p) {
-  std::mt19937_64 rng(p.seed);
   Problem pr;
   Eigen::VectorXd x;
   for (int attempt = 0;; ++attempt) {
     if (attempt == kMaxDraws)
       throw std::invalid_argument("gradient check: no well-posed random problem found");
-    draw_problem(p, rng, pr, x);
+    draw_problem(p, attempt, pr, x);
     if (well_posed(pr, x, p)) break;
   }
 

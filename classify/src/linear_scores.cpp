@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "parallel_blocks.h"
+#include "featpipe/core/parallel_blocks.h"
 
 namespace featpipe::classify {
 

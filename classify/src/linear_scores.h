@@ -3,7 +3,7 @@
 // and the gradient check (double), so every loss reuses one dW = X^T dS.
 #include <cstdint>
 
-#include "featpipe/classify/matrix.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify {
 

@@ -1,6 +1,6 @@
 #include "featpipe/classify/model_io.h"
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/store.h"
 #include "history_io.h"
 

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "featpipe/classify/finite_check.h"
-#include "parallel_blocks.h"
+#include "featpipe/core/parallel_blocks.h"
 
 namespace featpipe::classify {
 

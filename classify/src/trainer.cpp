@@ -6,14 +6,14 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 
 #include "batch_gradient.h"
 #include "byte_rows.h"
 #include "chunked_rows.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
+#include "featpipe/core/random.h"
 #include "linear_scores.h"
 #include "narrow_kernels.h"
 
@@ -76,13 +76,6 @@ uint64_t chunk_rows(const TrainParams& p, uint64_t budget, const RowSource& trai
                                 std::to_string(train.dim()) + " floats");
   }
   return rows;
-}
-
-/// Fisher-Yates with a 64-bit generator (std::shuffle's algorithm is unspecified, so it could differ
-/// between standard libraries).
-template <typename T>
-void shuffle(std::vector<T>& v, std::mt19937_64& rng) {
-  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
 }
 
 [[noreturn]] void diverged(int epoch, int64_t iteration, const std::string& what, double lr) {
@@ -191,10 +184,10 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   BatchGradient batch_gradient(p, dim, classes, omp_get_max_threads());
   RowMatrix<float> W(dim, classes);
   RowVector<float> b = RowVector<float>::Zero(classes);
-  std::mt19937_64 rng(p.seed);
   {
-    std::normal_distribution<float> normal(0.0f, static_cast<float>(p.init_scale));
-    for (Eigen::Index i = 0; i < W.size(); ++i) W.data()[i] = normal(rng);
+    random::Generator init(p.seed, random::Stream::weight_init);
+    for (Eigen::Index i = 0; i < W.size(); ++i)
+      W.data()[i] = static_cast<float>(p.init_scale * init.normal());
   }
   Eigen::VectorXf params, grad(batch_gradient.param_size());
   batch_gradient.pack(W, b, params);
@@ -227,7 +220,6 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     for (std::size_t i = 0; i < state.size(); ++i)
       *state[i] = batch_gradient.from_portable(resume->optimizer[i]);
     if (int64_t* steps = optimizer->step_count()) *steps = resume->optimizer_steps;
-    std::istringstream(resume->rng) >> rng;
     h = resume->history;
     if (resume->best_params.size() > 0) best_params = batch_gradient.from_portable(resume->best_params);
     best_val = resume->best_val;
@@ -245,9 +237,6 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     for (const Eigen::VectorXf* v : optimizer->state_vectors())
       s.optimizer.push_back(batch_gradient.to_portable(*v));
     if (const int64_t* steps = optimizer->step_count()) s.optimizer_steps = *steps;
-    std::ostringstream rng_state;
-    rng_state << rng;
-    s.rng = rng_state.str();
     s.history = h;
     if (best_params.size() > 0) s.best_params = batch_gradient.to_portable(best_params);
     s.best_val = best_val;
@@ -262,7 +251,9 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     const Clock::time_point start = Clock::now();
     const double lr = learning_rate(p.schedule, p.lr, epoch, epochs);
     for (uint64_t c = 0; c < chunk_order.size(); ++c) chunk_order[c] = c;
-    shuffle(chunk_order, rng);
+    // each epoch's order comes from its own item, so a run resumed at an epoch needs no generator state
+    random::Generator order_of_epoch(p.seed, random::Stream::minibatch_order, static_cast<uint64_t>(epoch));
+    random::shuffle(chunk_order, order_of_epoch);
     double loss_sum = 0;
     int64_t correct = 0, seen = 0, epoch_batches = 0;
     for (uint64_t c : chunk_order) {
@@ -273,17 +264,16 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
       const int64_t count = static_cast<int64_t>(train_rows.count(c));
       order.resize(count);
       if (p.with_replacement) {
-        for (int64_t& i : order) i = static_cast<int64_t>(rng() % count);
+        for (int64_t& i : order) i = static_cast<int64_t>(order_of_epoch.below(static_cast<uint64_t>(count)));
       } else {
         for (int64_t i = 0; i < count; ++i) order[i] = i;
-        shuffle(order, rng);
+        random::shuffle(order, order_of_epoch);
       }
       for (int64_t begin = 0; begin < count && iteration < max_iterations; begin += p.batch) {
         const std::span<const int64_t> batch(order.data() + begin, std::min<int64_t>(p.batch, count - begin));
         const BatchGradient::Result r =
             bytes ? batch_gradient.compute(*bytes, *affine, labels, batch, params, grad)
-                  : batch_gradient.compute(*rows, labels, batch, params, p.seed ^ (uint64_t(iteration) << 20),
-                                           grad);
+                  : batch_gradient.compute(*rows, labels, batch, params, uint64_t(iteration) << 20, grad);
         const double objective = r.data_loss + r.penalty;
         if (iteration == 0) {
           h.initial_loss = r.data_loss;

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "gzip_reader.h"
 #include "memory_dataset.h"
 #include "readers.h"

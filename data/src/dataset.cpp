@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "readers.h"
 
 namespace featpipe::data {

@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 
 namespace featpipe::data {
 namespace {

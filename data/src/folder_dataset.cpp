@@ -6,7 +6,7 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "image_header.h"
 #include "readers.h"
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <memory>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 
 namespace featpipe::data {
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <mutex>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 
 namespace featpipe::data::h5 {
 namespace {

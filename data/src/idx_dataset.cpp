@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <future>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "gzip_reader.h"
 #include "memory_dataset.h"
 #include "readers.h"

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <vector>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 
 namespace featpipe::data {
 namespace {

@@ -6,22 +6,12 @@
 #include <cstdlib>
 #include <map>
 #include <numeric>
-#include <random>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
+#include "featpipe/core/random.h"
 
 namespace featpipe::data {
 namespace {
-
-/// Uniform in [0, n) by rejection, so the sequence is fixed by mt19937_64 alone (the standard leaves
-/// uniform_int_distribution and std::shuffle implementation-defined).
-uint64_t uniform_below(std::mt19937_64& rng, uint64_t n) {
-  const uint64_t threshold = (0 - n) % n;  // 2^64 mod n: values below it would bias the modulo
-  while (true) {
-    const uint64_t r = rng();
-    if (r >= threshold) return r % n;
-  }
-}
 
 /// The number of hold-out images val_size asks for out of n.
 int64_t holdout_count(double val_size, std::size_t n) {
@@ -81,7 +71,8 @@ double parse_val_size(const std::string& text) {
   return v;
 }
 
-std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, double val_size, uint64_t seed) {
+std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, double val_size, uint64_t seed,
+                                        random::Stream stream) {
   const std::size_t n = labels.size();
   const int64_t total = holdout_count(val_size, n);
 
@@ -110,7 +101,7 @@ std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, doub
   for (std::size_t k = 0; assigned < total; ++k, ++assigned) ++quotas[order[k]].count;
 
   // Partial Fisher-Yates per class, classes in ascending label order, one generator throughout.
-  std::mt19937_64 rng(seed);
+  random::Generator generator(seed, stream);
   std::vector<int64_t> holdout;
   holdout.reserve(total);
   for (const Quota& q : quotas) {
@@ -118,7 +109,7 @@ std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, doub
     // never a class's last image: the training split keeps every class (a class of one image gives none)
     const int64_t take = std::min<int64_t>(q.count, int64_t(rows.size()) - 1);
     for (int64_t i = 0; i < take; ++i) {
-      const uint64_t j = uint64_t(i) + uniform_below(rng, rows.size() - uint64_t(i));
+      const uint64_t j = uint64_t(i) + generator.below(rows.size() - uint64_t(i));
       std::swap(rows[i], rows[j]);
       holdout.push_back(rows[i]);
     }

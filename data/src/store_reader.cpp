@@ -6,7 +6,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/store.h"
 #include "h5_util.h"
 #include "store_reader_impl.h"

@@ -10,7 +10,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/store.h"
 #include "h5_util.h"
 

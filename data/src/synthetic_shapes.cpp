@@ -14,8 +14,9 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-#include "featpipe/data/errors.h"
-#include "featpipe/data/spec.h"
+#include "featpipe/core/errors.h"
+#include "featpipe/core/random.h"
+#include "featpipe/core/spec.h"
 #include "memory_dataset.h"
 #include "readers.h"
 
@@ -32,29 +33,13 @@ struct ShapesParams {
 
 constexpr double kMaxBytes = 4.0 * (1 << 30);  // both sets together, in memory
 
-/// splitmix64: small, fast, and the same on every platform (std distributions are not).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-  /// Approximately standard normal: the centred, scaled sum of four 16-bit uniforms (Irwin-Hall), one
-  /// draw per value with no libm call, which matters at one value per pixel channel.
-  double normal() {
-    const uint64_t r = next();
-    const double sum = double((r & 0xffff) + (r >> 16 & 0xffff) + (r >> 32 & 0xffff) + (r >> 48)) / 65536.0;
-    return (sum - 2.0) * std::sqrt(3.0);
-  }
-
- private:
-  uint64_t state_;
-};
+/// Approximately standard normal pixel noise: the centred, scaled sum of four 16-bit uniforms (Irwin-Hall),
+/// one draw per value with no libm call, which matters at one value per pixel channel.
+double pixel_noise(random::Generator& generator) {
+  const uint64_t r = generator.next();
+  const double sum = double((r & 0xffff) + (r >> 16 & 0xffff) + (r >> 32 & 0xffff) + (r >> 48)) / 65536.0;
+  return (sum - 2.0) * std::sqrt(3.0);
+}
 
 /// A multiplier coprime with k near 0.38 k, so the orientation order strides across the hue order.
 int orientation_stride(int k) {
@@ -65,7 +50,7 @@ int orientation_stride(int k) {
 
 uint8_t clamp_u8(double v) { return uint8_t(std::clamp(v, 0.0, 255.0) + 0.5); }  // llround is slow here
 
-void draw_image(const ShapesParams& p, int label, Rng& rng, uint8_t* out) {
+void draw_image(const ShapesParams& p, int label, random::Generator& rng, uint8_t* out) {
   const int k = p.classes;
   const double s = p.size;
   const double hue = std::fmod(180.0 * label / k + rng.uniform(-1.0, 1.0) * 180.0 / k + 180.0, 180.0);
@@ -112,7 +97,7 @@ void draw_image(const ShapesParams& p, int label, Rng& rng, uint8_t* out) {
   cv::Mat bgr(p.size, p.size, CV_8UC3, out);
   cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
   const std::size_t n = std::size_t(p.size) * p.size * 3;
-  for (std::size_t i = 0; i < n; ++i) out[i] = clamp_u8(out[i] + p.noise * rng.normal());
+  for (std::size_t i = 0; i < n; ++i) out[i] = clamp_u8(out[i] + p.noise * pixel_noise(rng));
 }
 
 ImageSet generate(const ShapesParams& p, int count, uint64_t seed, uint64_t stream) {
@@ -122,8 +107,8 @@ ImageSet generate(const ShapesParams& p, int count, uint64_t seed, uint64_t stre
   set.labels.resize(count);
 #pragma omp parallel for schedule(dynamic, 16)
   for (int i = 0; i < count; ++i) {
-    // One generator per image: the result does not depend on the number of threads.
-    Rng rng(Rng(Rng(Rng(seed).next() + stream).next() + uint64_t(i)).next());
+    // One item per image (the set in the high half): the result does not depend on the number of threads.
+    random::Generator rng(seed, random::Stream::synthetic_images, stream << 32 | uint64_t(i));
     set.labels[i] = i % p.classes;
     draw_image(p, set.labels[i], rng, set.pixels.data() + i * bytes);
   }

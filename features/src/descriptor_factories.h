@@ -3,7 +3,7 @@
 // name.
 #include <memory>
 
-#include "featpipe/data/spec.h"
+#include "featpipe/core/spec.h"
 #include "featpipe/features/descriptor.h"
 
 namespace featpipe::features {

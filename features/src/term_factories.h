@@ -2,7 +2,7 @@
 // Private: one factory per extractor name, each in its own file; extractor.cpp dispatches on the name.
 #include <memory>
 
-#include "featpipe/data/spec.h"
+#include "featpipe/core/spec.h"
 #include "featpipe/features/extractor.h"
 
 namespace featpipe::features {

@@ -2,7 +2,7 @@
 // Private: spec-term parameters shared by several extractors, parsed and printed one way.
 #include <string>
 
-#include "featpipe/data/spec.h"
+#include "featpipe/core/spec.h"
 #include "featpipe/features/spatial_pyramid.h"
 
 namespace featpipe::features {

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <opencv2/core.hpp>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 
 namespace featpipe::pipelines {
 

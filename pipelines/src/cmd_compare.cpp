@@ -10,7 +10,7 @@
 #include "featpipe/classify/metrics.h"
 #include "featpipe/classify/model_io.h"
 #include "featpipe/classify/store_source.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "train_options.h"
 
 namespace featpipe::pipelines {

@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "commands.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/dataset.h"
-#include "featpipe/data/errors.h"
 #include "featpipe/pipelines/cli.h"
 
 namespace featpipe::pipelines {

@@ -11,10 +11,10 @@
 #include <algorithm>
 #include <array>
 #include <numeric>
-#include <random>
 
 #include "commands.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
+#include "featpipe/core/random.h"
 #include "featpipe/data/feature_store.h"
 #include "featpipe/features/descriptor.h"
 #include "featpipe/pipelines/dataset_options.h"
@@ -24,6 +24,9 @@
 
 namespace featpipe::pipelines {
 namespace {
+
+/// The random item of the per-image quotas; items 0, 1, ... are the images' own choices.
+constexpr uint64_t kQuotaItem = UINT64_MAX;
 
 /// Runs fn(i, features) for images [begin, end) in parallel, each thread reusing one LocalFeatures. The
 /// descriptor's std::invalid_argument becomes an InputError naming the image; the first error is rethrown.
@@ -80,24 +83,17 @@ std::vector<std::size_t> water_fill(const std::vector<std::size_t>& counts, std:
     quota[i] = std::min(counts[i], low);
     if (counts[i] > low) more.push_back(i);
   }
-  std::mt19937_64 rng(seed);
-  std::shuffle(more.begin(), more.end(), rng);
+  random::Generator generator(seed, random::Stream::descriptor_sample, kQuotaItem);
+  random::shuffle(more, generator);
   for (std::size_t k = 0, left = total - taken(low); k < left; ++k) ++quota[more[k]];
   return quota;
 }
 
 /// The first `keep` of a seeded permutation of [0, n), in ascending order.
 void choose(std::size_t n, std::size_t keep, uint64_t seed, int64_t image, std::vector<std::size_t>& chosen) {
-  chosen.resize(n);
-  std::iota(chosen.begin(), chosen.end(), std::size_t(0));
-  std::seed_seq seq{uint32_t(seed), uint32_t(seed >> 32), uint32_t(image), uint32_t(uint64_t(image) >> 32)};
-  std::mt19937_64 rng(seq);
-  for (std::size_t k = 0; k < keep; ++k) {
-    std::uniform_int_distribution<std::size_t> pick(k, n - 1);
-    std::swap(chosen[k], chosen[pick(rng)]);
-  }
-  chosen.resize(keep);
-  std::sort(chosen.begin(), chosen.end());
+  random::Generator generator(seed, random::Stream::descriptor_sample, static_cast<uint64_t>(image));
+  const std::vector<int64_t> picked = random::sample_sorted(n, keep, generator);
+  chosen.assign(picked.begin(), picked.end());
 }
 
 }  // namespace

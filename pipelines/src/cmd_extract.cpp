@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "commands.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/pipelines/extract_job.h"
 #include "featpipe/pipelines/interrupt.h"

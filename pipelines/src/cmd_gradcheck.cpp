@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "featpipe/classify/gradient_check.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli.h"
 
 namespace featpipe::pipelines {

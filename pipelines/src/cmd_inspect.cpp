@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "commands.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/feature_store.h"
 #include "featpipe/data/store.h"
 #include "featpipe/pipelines/cli.h"

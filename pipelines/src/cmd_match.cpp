@@ -7,7 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "commands.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/features/descriptor.h"
 #include "featpipe/features/match.h"
 #include "featpipe/pipelines/cli.h"

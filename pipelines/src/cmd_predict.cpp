@@ -6,7 +6,7 @@
 
 #include "commands.h"
 #include "featpipe/classify/model_io.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli.h"
 #include "featpipe/pipelines/feature_chain.h"
 
@@ -41,11 +41,10 @@ int run_predict(const std::vector<std::string>& args) {
   log_line(common, "model " + model_path + ": " + chain->describe());
 
   // Decode and featurize every image first, so a bad file fails before anything is printed.
-  classify::RowMatrix<float> rows(static_cast<Eigen::Index>(images.size()),
-                                  static_cast<Eigen::Index>(model.dim()));
+  RowMatrix<float> rows(static_cast<Eigen::Index>(images.size()), static_cast<Eigen::Index>(model.dim()));
   for (std::size_t i = 0; i < images.size(); ++i)
     chain->featurize_file(images[i], rows.row(Eigen::Index(i)).data());
-  const classify::RowMatrix<float> scores = classify::predict_scores(model, rows);
+  const RowMatrix<float> scores = classify::predict_scores(model, rows);
 
   const int classes = model.classes();
   const int shown = std::min(top, classes);

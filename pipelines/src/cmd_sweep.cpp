@@ -14,7 +14,7 @@
 #include "featpipe/classify/model_io.h"
 #include "featpipe/classify/standardizer.h"
 #include "featpipe/classify/store_source.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/pipelines/progress.h"
 #include "train_options.h"
 
@@ -63,8 +63,8 @@ struct Run {
 };
 
 /// All rows of a store in memory.
-classify::RowMatrix<float> read_all(const classify::StoreRowSource& s) {
-  classify::RowMatrix<float> rows(s.rows(), s.dim());
+RowMatrix<float> read_all(const classify::StoreRowSource& s) {
+  RowMatrix<float> rows(s.rows(), s.dim());
   s.read_rows(0, s.rows(), rows.data());
   return rows;
 }
@@ -114,7 +114,7 @@ int run_sweep(const std::vector<std::string>& args) {
   check_same_features(train_sig, signature(val_path, val_store.reader().provenance(), val_store.dim(),
                                            val_store.reader().class_names()));
   // standardised once with the training statistics; every run uses these rows in place
-  classify::RowMatrix<float> train_rows = read_all(train_store), val_rows = read_all(val_store);
+  RowMatrix<float> train_rows = read_all(train_store), val_rows = read_all(val_store);
   const classify::Standardizer standardizer = as_input_error(train_path, [&] {
     return classify::fit_standardizer(
         classify::MatrixSource(train_rows.data(), train_rows.rows(), train_rows.cols()));

@@ -10,7 +10,7 @@
 #include "featpipe/classify/checkpoint_io.h"
 #include "featpipe/classify/model_io.h"
 #include "featpipe/classify/store_source.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/pipelines/interrupt.h"
 #include "featpipe/pipelines/progress.h"
 #include "train_options.h"

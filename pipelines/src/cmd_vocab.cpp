@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "commands.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/store.h"
 #include "featpipe/pipelines/cli.h"
 #include "featpipe/pipelines/interrupt.h"
@@ -35,15 +35,14 @@ struct VocabArgs {
 };
 
 /// Evenly spaced runs of rows of /features, about `want` rows in all (every row when want >= rows).
-vocab::RowMatrix<float> spaced_sample(const data::StoreReader& r, uint64_t rows, uint64_t dim,
-                                      uint64_t want) {
+RowMatrix<float> spaced_sample(const data::StoreReader& r, uint64_t rows, uint64_t dim, uint64_t want) {
   if (want >= rows) {
-    vocab::RowMatrix<float> all(rows, dim);
+    RowMatrix<float> all(rows, dim);
     r.read_rows("/features", 0, rows, all.data());
     return all;
   }
   const uint64_t runs = (want + kSampleRunRows - 1) / kSampleRunRows;
-  vocab::RowMatrix<float> sample(runs * kSampleRunRows, dim);
+  RowMatrix<float> sample(runs * kSampleRunRows, dim);
   for (uint64_t i = 0; i < runs; ++i) {
     const uint64_t begin = i * (rows - kSampleRunRows) / std::max<uint64_t>(1, runs - 1);
     r.read_rows("/features", begin, kSampleRunRows, sample.row(i * kSampleRunRows).data());
@@ -51,7 +50,7 @@ vocab::RowMatrix<float> spaced_sample(const data::StoreReader& r, uint64_t rows,
   return sample;
 }
 
-double mean_distortion(const vocab::RowMatrix<float>& x, const vocab::RowMatrix<float>& centres) {
+double mean_distortion(const RowMatrix<float>& x, const RowMatrix<float>& centres) {
   std::vector<int32_t> label(x.rows());
   std::vector<float> distance(x.rows());
   vocab::nearest_centres(x, centres, label.data(), distance.data());
@@ -156,11 +155,11 @@ int run_vocab(const std::vector<std::string>& args) {
                                {"rows", rows},
                                {"minibatch", a.minibatch}};
   const std::string label = a.method + (a.minibatch ? " (mini-batch)" : "") + " k=" + std::to_string(a.k);
-  const auto whiten_rows = [&](vocab::RowMatrix<float>& x) {
+  const auto whiten_rows = [&](RowMatrix<float>& x) {
     if (!v.whitening.identity()) v.whitening.apply(x);
   };
   if (a.minibatch) {
-    vocab::RowMatrix<float> sample = spaced_sample(r, rows, dim, kMiniBatchSampleRows);
+    RowMatrix<float> sample = spaced_sample(r, rows, dim, kMiniBatchSampleRows);
     v.whitening = vocab::Whitening::learn(sample, wp);
     whiten_rows(sample);
     vocab::MiniBatchParams p;
@@ -172,7 +171,7 @@ int run_vocab(const std::vector<std::string>& args) {
     p.on_step = interruptible_step(progress);
     const vocab::RowReader read = [&](uint64_t begin, uint64_t count, float* out) {
       r.read_rows("/features", begin, count, out);
-      Eigen::Map<vocab::RowMatrix<float>> block(out, count, dim);
+      Eigen::Map<RowMatrix<float>> block(out, count, dim);
       if (!v.whitening.identity()) v.whitening.apply(block);
     };
     const vocab::KMeansResult result = vocab::minibatch_kmeans(rows, dim, read, p);
@@ -185,7 +184,7 @@ int run_vocab(const std::vector<std::string>& args) {
     provenance["batch_rows"] = p.batch_rows;
     provenance["reseeded"] = result.reseeded;
   } else {
-    vocab::RowMatrix<float> x(rows, dim);
+    RowMatrix<float> x(rows, dim);
     r.read_rows("/features", 0, rows, x.data());
     v.whitening = vocab::Whitening::learn(x, wp);
     whiten_rows(x);

@@ -8,7 +8,7 @@
 #include <new>
 #include <optional>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/pipelines/interrupt.h"
 
 namespace featpipe::pipelines {

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 
 namespace featpipe::pipelines {
 
@@ -49,7 +49,8 @@ OpenedSplit open_split(const DatasetArgs& args, uint64_t seed) {
     for (std::size_t i = 0; i < view.size(); ++i) labels[i] = view.label(i);
     if (subset < double(view.size())) {
       std::vector<int64_t> rows;
-      for (int64_t k : data::stratified_holdout(labels, subset, seed)) rows.push_back(view.rows()[k]);
+      for (int64_t k : data::stratified_holdout(labels, subset, seed, random::Stream::subset))
+        rows.push_back(view.rows()[k]);
       view = data::SplitView(*out.dataset, view.source(), std::move(rows));
     }
   }

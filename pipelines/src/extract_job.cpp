@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/pipelines/worker_errors.h"
 
 namespace featpipe::pipelines {

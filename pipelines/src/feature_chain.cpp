@@ -4,7 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/features/extractor.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/vocab/image_encoder.h"

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <type_traits>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 
 namespace featpipe::pipelines {
 namespace {

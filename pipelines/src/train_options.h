@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "featpipe/classify/trainer.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli.h"
 
 namespace featpipe::pipelines {

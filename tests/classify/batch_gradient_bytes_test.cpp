@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,8 +15,9 @@
 #include "../../classify/src/batch_gradient.h"
 #include "../../classify/src/byte_rows.h"
 #include "blobs.h"
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/standardizer.h"
+#include "featpipe/core/matrix.h"
+#include "featpipe/core/random.h"
 
 namespace featpipe::classify {
 namespace {
@@ -40,10 +40,10 @@ TEST(BatchGradientBytes, MatchesStandardisedFloatRows) {
     st.apply(z);
 
     // a minibatch of 200 rows in random order (several blocks, the last partial), and one of 5
-    std::mt19937_64 rng(2);
+    random::Generator rng(2, random::Stream::test);
     std::vector<int64_t> big(200), small(5);
-    for (int64_t& i : big) i = static_cast<int64_t>(rng() % n);
-    for (int64_t& i : small) i = static_cast<int64_t>(rng() % n);
+    for (int64_t& i : big) i = static_cast<int64_t>(rng.next() % n);
+    for (int64_t& i : small) i = static_cast<int64_t>(rng.next() % n);
 
     for (LossKind loss : {LossKind::softmax, LossKind::svm}) {
       for (RegKind reg : {RegKind::l2, RegKind::l1}) {

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <random>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/row_source.h"
+#include "featpipe/core/matrix.h"
+#include "featpipe/core/random.h"
 
 namespace featpipe::classify {
 
@@ -23,9 +23,8 @@ struct Blobs {
 /// whether dimension d belongs to the row's class and normal() draws from N(0, 1).
 template <typename Value>
 Blobs make_blobs_of(int n, int dim, int classes, uint64_t seed, Value&& value) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> normal_dist;
-  const auto normal = [&] { return normal_dist(rng); };
+  random::Generator rng(seed, random::Stream::test);
+  const auto normal = [&] { return static_cast<float>(rng.normal()); };
   Blobs b{RowMatrix<float>(n, dim), std::vector<int32_t>(n)};
   for (int i = 0; i < n; ++i) {
     b.y[i] = i % classes;

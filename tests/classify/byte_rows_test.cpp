@@ -12,13 +12,13 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <utility>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/standardizer.h"
 #include "featpipe/classify/store_source.h"
+#include "featpipe/core/matrix.h"
+#include "featpipe/core/random.h"
 #include "span_source.h"
 #include "test_fixtures.h"
 
@@ -44,9 +44,9 @@ bool is_code_value(float x, float divisor) {
 /// Random codes [rows, dim], with the edges 255 and 0 in the first two rows (a first row of integers
 /// that are all 0 or 1 would fit the divisor 255, which then holds for the whole source).
 std::vector<uint8_t> random_codes(int rows, int dim, uint64_t seed) {
-  std::mt19937_64 rng(seed);
+  random::Generator rng(seed, random::Stream::test);
   std::vector<uint8_t> codes(static_cast<std::size_t>(rows) * dim);
-  for (uint8_t& k : codes) k = static_cast<uint8_t>(rng() % 256);
+  for (uint8_t& k : codes) k = static_cast<uint8_t>(rng.next() % 256);
   for (int d = 0; d < dim && rows >= 2; ++d) {
     codes[d] = 255;
     codes[dim + d] = 0;

@@ -7,7 +7,7 @@
 #include "../test_fixtures.h"
 #include "blobs.h"
 #include "featpipe/classify/checkpoint_io.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/store.h"
 
 namespace featpipe::classify {
@@ -102,7 +102,7 @@ TEST(Checkpoint, FileRoundTripIsExact) {
   save_checkpoint(path, plain.checkpoints[0], run_info);
   const CheckpointFile f = load_checkpoint(path);
   EXPECT_EQ(f.run, run_info);
-  EXPECT_EQ(f.state.rng, plain.checkpoints[0].rng);
+  EXPECT_EQ(f.state.iteration, plain.checkpoints[0].iteration);
   const Outcome resumed = run(p, b, nullptr, 0, &f.state);
   expect_identical(plain.result, resumed.result, "resumed from the file");
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {

@@ -7,11 +7,11 @@
 
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
+#include "featpipe/core/matrix.h"
+#include "featpipe/core/random.h"
 
 namespace featpipe::classify {
 namespace {
@@ -52,12 +52,12 @@ TEST(NarrowKernels, MatchEigenProducts) {
 }
 
 TEST(NarrowKernels, ByteRowsMatchTheSameValuesAsFloats) {
-  std::mt19937_64 rng(5);
+  random::Generator rng(5, random::Stream::test);
   for (int classes = 1; classes <= kNarrowMaxClasses; ++classes) {
     for (int n : {1, 2, 3, 7, 64}) {
       for (int dim : {5, 16, 37, 784}) {
         std::vector<uint8_t> codes(static_cast<std::size_t>(n) * dim);
-        for (uint8_t& k : codes) k = static_cast<uint8_t>(rng() % 256);
+        for (uint8_t& k : codes) k = static_cast<uint8_t>(rng.next() % 256);
         codes[0] = 255;
         RowMatrix<float> X(n, dim);
         for (int i = 0; i < n * dim; ++i) X.data()[i] = static_cast<float>(codes[i]);

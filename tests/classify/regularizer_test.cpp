@@ -39,22 +39,22 @@ TEST(Regularizer, NoneLeavesTheGradientAlone) {
 
 TEST(Dropout, KeepsAboutOneMinusPAndScalesTheKept) {
   RowMatrix<float> x = RowMatrix<float>::Ones(200, 101);
-  inverted_dropout(x, 0.25, 42);
+  inverted_dropout(x, 0.25, 42, 0);
   const double kept = (x.array() != 0).cast<double>().mean();
   EXPECT_NEAR(kept, 0.75, 0.01);
   EXPECT_NEAR(x.mean(), 1.0, 0.02);  // inverted: the expectation is unchanged
   EXPECT_TRUE(((x.array() == 0) || (x.array() == 1.0f / 0.75f)).all());
   RowMatrix<float> again = RowMatrix<float>::Ones(200, 101);
-  inverted_dropout(again, 0.25, 42);
+  inverted_dropout(again, 0.25, 42, 0);
   EXPECT_EQ(x, again);
   RowMatrix<float> other = RowMatrix<float>::Ones(200, 101);
-  inverted_dropout(other, 0.25, 43);
+  inverted_dropout(other, 0.25, 42, 1);
   EXPECT_NE(x, other);
 }
 
 TEST(Dropout, ZeroProbabilityIsTheIdentity) {
   RowMatrix<float> x = RowMatrix<float>::Random(3, 4), copy = x;
-  inverted_dropout(x, 0.0, 1);
+  inverted_dropout(x, 0.0, 1, 0);
   EXPECT_EQ(x, copy);
 }
 

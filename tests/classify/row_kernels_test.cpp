@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "featpipe/classify/matrix.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify {
 namespace {

@@ -6,8 +6,8 @@
 #include <span>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/row_source.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify::testing {
 

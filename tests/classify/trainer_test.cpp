@@ -8,14 +8,14 @@
 #include <functional>
 #include <limits>
 #include <numeric>
-#include <random>
 #include <regex>
 
 #include "../../classify/src/byte_rows.h"
 #include "blobs.h"
 #include "featpipe/classify/metrics.h"
 #include "featpipe/classify/standardizer.h"
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
+#include "featpipe/core/random.h"
 #include "test_fixtures.h"
 
 namespace featpipe::classify {
@@ -186,8 +186,8 @@ TEST(Trainer, IterationsInsteadOfEpochs) {
 TEST(Trainer, EarlyStoppingKeepsTheBestValidationWeights) {
   const Blobs b = make_blobs(400, 10, 4, 3.0, 8);
   Blobs val = make_blobs(200, 10, 4, 3.0, 9);
-  std::mt19937_64 rng(1);
-  for (int32_t& y : val.y) y = static_cast<int32_t>(rng() % 4);  // noisy labels: val accuracy wanders
+  random::Generator rng(1, random::Stream::test);
+  for (int32_t& y : val.y) y = static_cast<int32_t>(rng.next() % 4);  // noisy labels: val accuracy wanders
   const MatrixSource s = b.source(), vs = val.source();
   const LabelledRows val_rows{&vs, val.y};
   TrainParams p;

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <functional>
 
+#include "featpipe/core/errors.h"
 #include "featpipe/data/dataset.h"
-#include "featpipe/data/errors.h"
 #include "test_fixtures.h"
 
 using featpipe::InputError;

@@ -6,8 +6,8 @@
 #include <functional>
 #include <set>
 
+#include "featpipe/core/errors.h"
 #include "featpipe/data/dataset.h"
-#include "featpipe/data/errors.h"
 #include "test_fixtures.h"
 
 using featpipe::InputError;

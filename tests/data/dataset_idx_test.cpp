@@ -8,8 +8,8 @@
 #include <functional>
 #include <opencv2/imgproc.hpp>
 
+#include "featpipe/core/errors.h"
 #include "featpipe/data/dataset.h"
-#include "featpipe/data/errors.h"
 #include "test_fixtures.h"
 
 using featpipe::InputError;

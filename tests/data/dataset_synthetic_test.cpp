@@ -9,8 +9,8 @@
 #include <opencv2/imgproc.hpp>
 #include <set>
 
+#include "featpipe/core/errors.h"
 #include "featpipe/data/dataset.h"
-#include "featpipe/data/errors.h"
 #include "test_fixtures.h"
 
 using featpipe::InputError;

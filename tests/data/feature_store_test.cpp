@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 
 namespace fs = std::filesystem;
 using featpipe::InputError;

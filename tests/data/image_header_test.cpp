@@ -6,8 +6,8 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "featpipe/core/errors.h"
 #include "featpipe/data/dataset.h"
-#include "featpipe/data/errors.h"
 #include "test_fixtures.h"
 
 namespace {

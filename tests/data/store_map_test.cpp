@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/store.h"
 #include "test_fixtures.h"
 

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <numeric>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "test_fixtures.h"
 
 namespace fs = std::filesystem;

@@ -1,10 +1,10 @@
 #pragma once
 // Feature stores of synthetic blobs for the command-line tests of train and its neighbours.
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "featpipe/core/random.h"
 #include "featpipe/data/feature_store.h"
 #include "test_fixtures.h"
 
@@ -16,8 +16,8 @@ namespace featpipe::testing {
 inline std::string write_blobs(const TempDir& dir, const std::string& name, uint64_t rows, uint64_t dim,
                                const std::string& features, uint64_t seed, float spread = 0.5f,
                                uint64_t poison_row = UINT64_MAX, float poison = 0.0f) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> noise(0.0f, spread);
+  random::Generator rng(seed, random::Stream::test);
+  const auto noise = [spread](random::Generator& g) { return spread * static_cast<float>(g.normal()); };
   std::vector<float> x(rows * dim);
   std::vector<int32_t> labels(rows);
   std::vector<int64_t> index(rows);

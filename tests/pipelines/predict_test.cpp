@@ -29,8 +29,8 @@ void expect_predict_matches_store(const fs::path& dir, const std::string& model_
   std::vector<float> rows(test.rows() * test.dim());
   test.read_rows(0, test.rows(), rows.data());
   const auto scores = featpipe::classify::predict_scores(
-      model.model, Eigen::Map<const featpipe::classify::RowMatrix<float>>(
-                       rows.data(), Eigen::Index(test.rows()), Eigen::Index(test.dim())));
+      model.model, Eigen::Map<const featpipe::RowMatrix<float>>(rows.data(), Eigen::Index(test.rows()),
+                                                                Eigen::Index(test.dim())));
   const auto dataset = featpipe::data::open_dataset(kData);
   std::vector<std::string> args = {"predict", "--quiet", "--model", model_path};
   std::vector<std::string> expected;

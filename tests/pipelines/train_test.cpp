@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <limits>
-#include <random>
 
 #include "blob_store.h"
 #include "cli_runner.h"

@@ -1,22 +1,23 @@
 #pragma once
 // Synthetic descriptors for the vocab tests: Gaussian blobs whose true centres the tests know.
 #include <cstdint>
-#include <random>
+#include <vector>
 
-#include "featpipe/vocab/matrix.h"
+#include "featpipe/core/matrix.h"
+#include "featpipe/core/random.h"
 
 namespace featpipe::testing {
 
 struct Blobs {
-  vocab::RowMatrix<float> points;   // n x d, row i drawn around centres.row(labels[i])
-  vocab::RowMatrix<float> centres;  // k x d
+  RowMatrix<float> points;   // n x d, row i drawn around centres.row(labels[i])
+  RowMatrix<float> centres;  // k x d
   std::vector<int> labels;
 };
 
 /// k centres spread `spread` apart on average, points with unit standard deviation around them.
 inline Blobs make_blobs(int k, int per_blob, int d, float spread, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
+  random::Generator rng(seed, random::Stream::test);
+  const auto normal = [](random::Generator& g) { return static_cast<float>(g.normal()); };
   Blobs b;
   b.centres.resize(k, d);
   for (int j = 0; j < k; ++j)

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/feature_store.h"
 #include "featpipe/vocab/image_encoder.h"
 #include "test_fixtures.h"

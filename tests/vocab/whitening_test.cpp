@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
+#include "featpipe/core/random.h"
 
 namespace featpipe::vocab {
 namespace {
 
 RowMatrix<float> correlated_rows(int n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
+  random::Generator rng(seed, random::Stream::test);
+  const auto normal = [&](random::Generator& g) { return static_cast<float>(g.normal()); };
   RowMatrix<float> x(n, 4);
   for (int i = 0; i < n; ++i) {
     const float a = normal(rng), b = normal(rng);

@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <memory>
 
+#include "featpipe/core/matrix.h"
 #include "featpipe/vocab/encoder.h"
-#include "featpipe/vocab/matrix.h"
 
 namespace featpipe::vocab {
 

@@ -4,8 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "featpipe/core/parallel_blocks.h"
 #include "nearest_block.h"
-#include "parallel_blocks.h"
 
 namespace featpipe::vocab {
 

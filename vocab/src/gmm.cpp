@@ -5,8 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "featpipe/core/parallel_blocks.h"
 #include "featpipe/vocab/distances.h"
-#include "parallel_blocks.h"
 
 namespace featpipe::vocab {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "featpipe/data/spec.h"
+#include "featpipe/core/spec.h"
 
 namespace featpipe::vocab {
 

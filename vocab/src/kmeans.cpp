@@ -1,13 +1,14 @@
 #include "featpipe/vocab/kmeans.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
-#include <random>
 #include <stdexcept>
 
+#include "featpipe/core/parallel_blocks.h"
+#include "featpipe/core/random.h"
 #include "nearest_block.h"
-#include "parallel_blocks.h"
 
 namespace featpipe::vocab {
 namespace {
@@ -35,13 +36,10 @@ void check_input(ConstMatrixView<float> x, const KMeansParams& params) {
 }
 
 /// Rows of x at sorted, distinct, seeded positions (all rows when m == rows).
-RowMatrix<float> sample_rows(ConstMatrixView<float> x, std::size_t m, std::mt19937_64& rng) {
+RowMatrix<float> sample_rows(ConstMatrixView<float> x, std::size_t m, random::Generator& generator) {
   const std::size_t n = x.rows();
   if (m >= n) return x;
-  std::vector<std::size_t> index(n);
-  std::iota(index.begin(), index.end(), std::size_t{0});
-  for (std::size_t i = 0; i < m; ++i) std::swap(index[i], index[i + uniform_index(rng, n - i)]);
-  std::sort(index.begin(), index.begin() + m);
+  const std::vector<int64_t> index = random::sample_sorted(n, m, generator);
   RowMatrix<float> sample(m, x.cols());
   for (std::size_t i = 0; i < m; ++i) sample.row(i) = x.row(index[i]);
   return sample;
@@ -84,32 +82,41 @@ int reseed_empty(ConstMatrixView<float> x, const std::vector<int64_t>& counts,
 
 }  // namespace
 
+std::size_t default_seed_trials(std::size_t k) {
+  return 2 + static_cast<std::size_t>(std::log(static_cast<double>(std::max<std::size_t>(k, 1))));
+}
+
 std::optional<std::string> validate(const KMeansParams& params) {
   if (params.k < 1) return "k must be at least 1, got " + std::to_string(params.k);
   if (params.max_iterations < 1)
     return "iterations must be at least 1, got " + std::to_string(params.max_iterations);
   if (!(params.tolerance >= 0)) return "tolerance must be >= 0, got " + std::to_string(params.tolerance);
   if (params.block_rows < 1) return "block_rows must be at least 1";
+  if (params.seed_trials < 0)
+    return "seed trials must be >= 0 (0: 2 + ln k), got " + std::to_string(params.seed_trials);
   return std::nullopt;
 }
 
 RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& params) {
   check_input(x, params);
-  std::mt19937_64 rng(params.seed);
+  random::Generator generator(params.seed, random::Stream::kmeans_init);
   const std::size_t k = params.k;
   const std::size_t want = params.init_sample ? params.init_sample : 128 * k;
-  const RowMatrix<float> s = sample_rows(x, std::max(k, want), rng);
+  const RowMatrix<float> s = sample_rows(x, std::max(k, want), generator);
   const std::size_t m = s.rows(), d = s.cols();
 
+  const std::size_t trials = params.seed_trials > 0 ? params.seed_trials : default_seed_trials(k);
   RowMatrix<float> centres(k, d);
   std::vector<float> weight(m, std::numeric_limits<float>::infinity());
-  std::vector<double> block_sums(block_count(m, kSeedBlockRows));
-  std::size_t pick = uniform_index(rng, m);
+  const int64_t blocks = block_count(m, kSeedBlockRows);
+  std::vector<double> block_sums(blocks), trial_sums(blocks * trials);
+  std::vector<std::size_t> candidates(trials);
+  std::size_t pick = generator.below(m);
   for (std::size_t c = 0; c < k; ++c) {
     centres.row(c) = s.row(pick);
     if (c + 1 == k) break;
     const float* centre = &centres(c, 0);
-    for_each_block(block_sums.size(), [&](int64_t b) {
+    for_each_block(blocks, [&](int64_t b) {
       const std::size_t begin = b * kSeedBlockRows, end = std::min(m, begin + kSeedBlockRows);
       double sum = 0;
       for (std::size_t i = begin; i < end; ++i) {
@@ -120,7 +127,33 @@ RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& 
     });
     const double total = std::accumulate(block_sums.begin(), block_sums.end(), 0.0);
     // Every row coincides with a seed: any row will do, Lloyd re-seeds the duplicate if it stays empty.
-    pick = total > 0 ? pick_weighted(weight, block_sums, uniform01(rng) * total) : uniform_index(rng, m);
+    if (!(total > 0)) {
+      pick = generator.below(m);
+      continue;
+    }
+    for (std::size_t& candidate : candidates)
+      candidate = pick_weighted(weight, block_sums, generator.uniform() * total);
+    if (trials == 1) {
+      pick = candidates[0];
+      continue;
+    }
+    // The candidate that would leave the smallest potential (sum of weights), summed per block, then in
+    // block order; ties go to the first drawn.
+    for_each_block(blocks, [&](int64_t b) {
+      const std::size_t begin = b * kSeedBlockRows, end = std::min(m, begin + kSeedBlockRows);
+      double* sums = &trial_sums[b * trials];
+      std::fill(sums, sums + trials, 0.0);
+      for (std::size_t i = begin; i < end; ++i) {
+        for (std::size_t t = 0; t < trials; ++t)
+          sums[t] += std::min(weight[i], squared_distance(&s(i, 0), &s(candidates[t], 0), d));
+      }
+    });
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t t = 0; t < trials; ++t) {
+      double potential = 0;
+      for (int64_t b = 0; b < blocks; ++b) potential += trial_sums[b * trials + t];
+      if (potential < best) best = potential, pick = candidates[t];
+    }
   }
   return centres;
 }

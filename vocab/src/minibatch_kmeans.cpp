@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
-#include <random>
 #include <stdexcept>
 #include <vector>
 
+#include "featpipe/core/random.h"
 #include "featpipe/vocab/distances.h"
-#include "parallel_blocks.h"
 
 namespace featpipe::vocab {
 namespace {
@@ -16,7 +15,7 @@ namespace {
 /// About `want` rows read as runs of run_rows consecutive rows starting at sorted random positions (runs
 /// may overlap; all rows when want >= rows).
 RowMatrix<float> read_runs(uint64_t rows, uint64_t dim, std::size_t want, std::size_t run_rows,
-                           const RowReader& read, std::mt19937_64& rng) {
+                           const RowReader& read, random::Generator& generator) {
   if (want >= rows) {
     RowMatrix<float> all(rows, dim);
     read(0, rows, all.data());
@@ -25,7 +24,7 @@ RowMatrix<float> read_runs(uint64_t rows, uint64_t dim, std::size_t want, std::s
   const std::size_t run = std::min<std::size_t>(run_rows, rows);
   const std::size_t runs = (want + run - 1) / run;
   std::vector<uint64_t> start(runs);
-  for (uint64_t& s : start) s = uniform_index(rng, rows - run + 1);
+  for (uint64_t& s : start) s = generator.below(rows - run + 1);
   std::sort(start.begin(), start.end());
   RowMatrix<float> batch(runs * run, dim);
   for (std::size_t r = 0; r < runs; ++r) read(start[r], run, batch.row(r * run).data());
@@ -51,12 +50,12 @@ KMeansResult minibatch_kmeans(uint64_t rows, uint64_t dim, const RowReader& read
     throw std::invalid_argument("mini-batch k-means: " + std::to_string(rows) + " descriptors cannot make " +
                                 std::to_string(k) + " clusters; sample more descriptors or lower k");
   }
-  std::mt19937_64 rng(params.seed);
+  random::Generator generator(params.seed, random::Stream::kmeans_minibatch);
   KMeansParams seeding;
   seeding.k = params.k;
   seeding.seed = params.seed;
   const std::size_t init_rows = std::max(k, params.init_sample ? params.init_sample : 128 * k);
-  const RowMatrix<float> sample = read_runs(rows, dim, init_rows, params.run_rows, read, rng);
+  const RowMatrix<float> sample = read_runs(rows, dim, init_rows, params.run_rows, read, generator);
   seeding.init_sample = sample.rows();
 
   KMeansResult result;
@@ -72,7 +71,7 @@ KMeansResult minibatch_kmeans(uint64_t rows, uint64_t dim, const RowReader& read
   RowMatrix<double> sums(k, dim);
   std::vector<double> counts(k);
   for (int step = 0; step < params.max_batches; ++step) {
-    const RowMatrix<float> batch = read_runs(rows, dim, params.batch_rows, params.run_rows, read, rng);
+    const RowMatrix<float> batch = read_runs(rows, dim, params.batch_rows, params.run_rows, read, generator);
     const std::size_t n = batch.rows();
     label.resize(n);
     distance.resize(n);

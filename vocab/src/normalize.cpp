@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "featpipe/data/spec.h"
+#include "featpipe/core/spec.h"
 
 namespace featpipe::vocab {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "featpipe/data/errors.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/data/store.h"
 
 namespace featpipe::vocab {

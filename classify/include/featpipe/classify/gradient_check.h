@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "featpipe/classify/loss.h"
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/regularizer.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify {
 

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/row_source.h"
 #include "featpipe/classify/standardizer.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify {
 

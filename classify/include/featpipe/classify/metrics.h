@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify {
 

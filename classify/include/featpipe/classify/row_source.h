@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
+#include "featpipe/core/matrix.h"
 #include "featpipe/data/store.h"
 
 namespace featpipe::classify {

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/row_source.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::classify {
 

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "featpipe/classify/matrix.h"
 #include "featpipe/classify/row_source.h"
+#include "featpipe/core/matrix.h"
 #include "featpipe/data/feature_store.h"
 
 namespace featpipe::classify {

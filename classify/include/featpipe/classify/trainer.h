@@ -87,7 +87,6 @@ struct TrainState {
   Eigen::VectorXf params;
   std::vector<Eigen::VectorXf> optimizer;  // Optimizer::state_vectors(), in order
   int64_t optimizer_steps = 0;             // Optimizer::step_count(), 0 when it has none
-  std::string rng;                         // the generator's state (operator<<)
   TrainHistory history;
   Eigen::VectorXf best_params;  // early stopping: the best epoch's weights so far (empty before any)
   double best_val = -1;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "featpipe/core/random.h"
 #include "featpipe/data/dataset.h"
 
 namespace featpipe::data {
@@ -48,8 +49,10 @@ class SplitView {
 /// The stratified hold-out: per class, round(val * n_c / n) images (largest remainders make the total
 /// exact), chosen by a seeded shuffle, but never a class's last image: the training split keeps every
 /// class, so a class of one image gives none and the hold-out is that much smaller. Returns sorted
-/// source-train rows.
-std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, double val_size, uint64_t seed);
+/// source-train rows. The choice draws from `stream` of the seed: Stream::holdout for the validation split,
+/// Stream::subset for --subset, so the two never share their numbers.
+std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, double val_size, uint64_t seed,
+                                        random::Stream stream = random::Stream::holdout);
 
 /// Throws InputError when val is asked for without options.val_size > 0, or val_size leaves train empty.
 SplitView select_split(const Dataset& dataset, Split split, const SplitOptions& options);

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "featpipe/vocab/matrix.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::vocab {
 

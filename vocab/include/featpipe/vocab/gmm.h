@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "featpipe/core/matrix.h"
 #include "featpipe/vocab/kmeans.h"
-#include "featpipe/vocab/matrix.h"
 
 namespace featpipe::vocab {
 

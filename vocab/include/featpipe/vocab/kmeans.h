@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "featpipe/vocab/matrix.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::vocab {
 
@@ -21,11 +21,18 @@ struct KMeansParams {
                                   // 0 runs every iteration
   std::size_t init_sample = 0;    // rows k-means++ seeds from (a seeded sample); 0: min(rows, 128 * k)
   std::size_t block_rows = 4096;  // rows per partial sum; fixes the reduction order
+  int seed_trials = 0;            // k-means++ candidates per seed, the one leaving the lowest potential kept
+                                  // ("greedy k-means++", as scikit-learn); 0: default_seed_trials(k);
+                                  // 1: plain k-means++, which puts two seeds in one cluster far more often
   uint64_t seed = 0;              // k-means++ draws and the sample it seeds from
   std::function<void(int iteration, double energy)> on_iteration;  // progress: after each iteration
 };
 
-/// k >= 1, max_iterations >= 1, tolerance >= 0, block_rows >= 1.
+/// 2 + floor(ln k): the candidates per seed of greedy k-means++ (Arthur & Vassilvitskii's section 5,
+/// scikit-learn's default).
+std::size_t default_seed_trials(std::size_t k);
+
+/// k >= 1, max_iterations >= 1, tolerance >= 0, block_rows >= 1, seed_trials >= 0.
 std::optional<std::string> validate(const KMeansParams& params);
 
 struct KMeansResult {
@@ -36,8 +43,8 @@ struct KMeansResult {
   int reseeded = 0;  // empty clusters moved onto far rows, over all iterations
 };
 
-/// k-means++ seeds: k distinct rows of x drawn with probability proportional to the squared distance to the
-/// seeds so far. Throws std::invalid_argument when x has fewer than k rows.
+/// k-means++ seeds: k rows of x, each the best of seed_trials rows drawn with probability proportional to the
+/// squared distance to the seeds so far. Throws std::invalid_argument when x has fewer than k rows.
 RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& params);
 
 /// Lloyd iterations from the given centres (k x d). A cluster left empty is moved onto the row farthest

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "featpipe/core/matrix.h"
 #include "featpipe/vocab/gmm.h"
-#include "featpipe/vocab/matrix.h"
 #include "featpipe/vocab/whitening.h"
 
 namespace featpipe::vocab {

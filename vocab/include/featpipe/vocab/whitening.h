@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "featpipe/vocab/matrix.h"
+#include "featpipe/core/matrix.h"
 
 namespace featpipe::vocab {
 

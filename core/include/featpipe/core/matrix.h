@@ -1,9 +1,11 @@
 #pragma once
-// Eigen types shared by vocab/: one descriptor (or centre) per row, row-major, as stores hold them.
+// Eigen types shared by every stage: one sample (descriptor, centre) per row, row-major, as stores hold them.
+#include <cstddef>
 #include <cstdint>
+#include <span>
 
 // GCC 12 reports false -Wmaybe-uninitialized inside its own AVX-512 intrinsics when Eigen's kernels are
-// inlined (GCC bug 105593, fixed in GCC 13); every vocab file includes Eigen through here.
+// inlined (GCC bug 105593, fixed in GCC 13).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -13,10 +15,12 @@
 #pragma GCC diagnostic pop
 #endif
 
-namespace featpipe::vocab {
+namespace featpipe {
 
 template <typename T>
 using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <typename T>
+using RowVector = Eigen::Matrix<T, 1, Eigen::Dynamic>;
 
 /// Views that bind to a RowMatrix, a Map of row-major memory or a block of rows without copying.
 template <typename T>
@@ -29,4 +33,7 @@ inline Eigen::Map<const RowMatrix<float>> rows_view(const float* data, std::size
   return {data, static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d)};
 }
 
-}  // namespace featpipe::vocab
+/// Class indices in [0, classes), one per row.
+using Labels = std::span<const int32_t>;
+
+}  // namespace featpipe

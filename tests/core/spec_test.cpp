@@ -1,4 +1,4 @@
-#include "featpipe/data/spec.h"
+#include "featpipe/core/spec.h"
 
 #include <gtest/gtest.h>
 
