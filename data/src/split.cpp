@@ -118,6 +118,11 @@ std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, doub
   return holdout;
 }
 
+std::string describe_image(const SplitView& view, std::size_t i) {
+  return view.dataset().spec() + " image " + std::to_string(view.source_index(i)) + " of " +
+         (view.source() == Source::train ? "train" : "test");
+}
+
 SplitView select_split(const Dataset& dataset, Split split, const SplitOptions& options) {
   if (split == Split::test) {
     std::vector<int64_t> rows(dataset.size(Source::test));

@@ -6,16 +6,13 @@
 
 #include "commands.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/features/extract.h"
+#include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/dataset_options.h"
-#include "featpipe/pipelines/extract_job.h"
-#include "featpipe/pipelines/interrupt.h"
 #include "featpipe/vocab/image_encoder.h"
 
 namespace featpipe::pipelines {
 namespace {
-
-// Encoded rows held before a block is written: Fisher vectors with a fine pyramid are megabytes each.
-constexpr std::size_t kBlockBytes = std::size_t(256) << 20;
 
 struct EncodeArgs {
   std::string vocab, out, encoding = "bow", pyramid = "1", pool = "sum", norm, kernel_map;
@@ -104,39 +101,17 @@ int run_encode(const std::vector<std::string>& args) {
     throw InputError("--vocab", e.what());
   }
   OpenedSplit opened = open_split(dataset_args, common.seed);
-  const data::SplitView& view = *opened.view;
-  if (view.size() == 0)
-    throw InputError("--split", dataset_args.split + " of " + dataset_args.spec + " is empty");
-  const cv::Mat first = view.image(0);
-  std::size_t dim = 0;
-  try {
-    dim = encoder->dim(first.size(), first.channels());
-  } catch (const std::invalid_argument& e) {
-    throw InputError("--vocab", e.what());
-  }
-
   nlohmann::json provenance = opened.provenance;
-  provenance["command"] = "encode";
-  provenance["features"] = encoder->spec();
   provenance["descriptor"] = encoder->descriptor_spec();
   provenance["encoding"] = vocab::to_json(p);
   // The absolute path too, so a later stage run from another directory finds the vocabulary again.
   provenance["vocab"] = {{"path", a.vocab},
                          {"absolute_path", std::filesystem::absolute(a.vocab).string()},
                          {"provenance", vocab::vocabulary_provenance(a.vocab)}};
-  provenance["dim"] = dim;
-  provenance["image_size"] = {first.cols, first.rows, first.channels()};
-  data::FeatureStoreWriter writer(a.out, dim, opened.dataset->class_names(), provenance);
-
-  const std::size_t block = std::max<std::size_t>(1, std::min(a.block, kBlockBytes / (dim * sizeof(float))));
-  Progress progress("encode " + a.encoding + " k=" + std::to_string(v.k()) + " " + v.descriptor, view.size(),
-                    common.quiet);
-  extract_to_store(view, *encoder, dim, {0, view.size(), block}, writer, progress);
-  provenance["seconds"] = progress.elapsed_seconds();
-  writer.store().set_provenance(provenance);
-  writer.commit();
-  progress.finish();
-  log_line(common, "wrote " + a.out + ": " + std::to_string(view.size()) + " x " + std::to_string(dim) +
+  CliObserver observer(common.quiet);
+  const features::ExtractSummary done = features::extract_split(*opened.view, *encoder, provenance, a.out,
+                                                                {a.block, "encode", "--vocab"}, observer);
+  log_line(common, "wrote " + a.out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
                        " float32 (" + encoder->spec() + " over " + encoder->descriptor_spec() + ")");
   return 0;
 }

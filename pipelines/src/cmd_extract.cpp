@@ -3,9 +3,9 @@
 
 #include "commands.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/features/extract.h"
+#include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/dataset_options.h"
-#include "featpipe/pipelines/extract_job.h"
-#include "featpipe/pipelines/interrupt.h"
 
 namespace featpipe::pipelines {
 
@@ -35,33 +35,11 @@ int run_extract(const std::vector<std::string>& args) {
     throw InputError("--features", e.what());
   }
   OpenedSplit opened = open_split(dataset_args, common.seed);
-  const data::SplitView& view = *opened.view;
-  if (view.size() == 0)
-    throw InputError("--split", dataset_args.split + " of " + dataset_args.spec + " is empty");
-
-  const cv::Mat first = view.image(0);
-  std::size_t dim = 0;
-  try {
-    dim = extractor->dim(first.size(), first.channels());
-  } catch (const std::invalid_argument& e) {
-    throw InputError("--features", e.what());
-  }
-
-  nlohmann::json provenance = opened.provenance;
-  provenance["command"] = "extract";
-  provenance["features"] = extractor->spec();
-  provenance["dim"] = dim;
-  provenance["image_size"] = {first.cols, first.rows, first.channels()};
-  data::FeatureStoreWriter writer(out, dim, opened.dataset->class_names(), provenance);
-
-  Progress progress("extract " + extractor->spec(), view.size(), common.quiet);
-  extract_to_store(view, *extractor, dim, {0, view.size(), block_rows}, writer, progress);
-  provenance["seconds"] = progress.elapsed_seconds();
-  writer.store().set_provenance(provenance);
-  writer.commit();
-  progress.finish();
+  CliObserver observer(common.quiet);
+  const features::ExtractSummary done =
+      features::extract_split(*opened.view, *extractor, opened.provenance, out, {block_rows}, observer);
   log_line(common,
-           "wrote " + out + ": " + std::to_string(view.size()) + " x " + std::to_string(dim) + " float32");
+           "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) + " float32");
   return 0;
 }
 

@@ -46,6 +46,9 @@ class SplitView {
   std::vector<int64_t> rows_;
 };
 
+/// "<dataset spec> image <source row> of <train|test>", the subject of an error about image i of a view.
+std::string describe_image(const SplitView& view, std::size_t i);
+
 /// The stratified hold-out: per class, round(val * n_c / n) images (largest remainders make the total
 /// exact), chosen by a seeded shuffle, but never a class's last image: the training split keeps every
 /// class, so a class of one image gives none and the hold-out is that much smaller. Returns sorted

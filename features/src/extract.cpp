@@ -1,0 +1,89 @@
+#include "featpipe/features/extract.h"
+
+#include <omp.h>
+
+#include <chrono>
+#include <vector>
+
+#include "featpipe/core/errors.h"
+#include "featpipe/core/worker_errors.h"
+
+namespace featpipe::features {
+
+void extract_rows(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
+                  const ExtractRange& range, data::FeatureStoreWriter& writer, StageObserver& observer) {
+  const std::size_t block_rows = std::max<std::size_t>(1, range.block_rows);
+  std::vector<float> rows(block_rows * dim);
+  std::vector<int32_t> labels(block_rows);
+  std::vector<int64_t> index(block_rows);
+  FirstError error(observer);
+
+  for (std::size_t begin = range.begin; begin < range.end; begin += block_rows) {
+    const std::size_t count = std::min(block_rows, range.end - begin);
+    // Chunks of a few dozen images: dynamic enough to balance costly extractors (SIFT), coarse enough
+    // that scheduling does not dominate cheap ones (raw pixels).
+    const std::size_t chunk = std::max<std::size_t>(1, count / (8 * std::size_t(omp_get_max_threads())));
+#pragma omp parallel for schedule(dynamic, chunk)
+    for (std::size_t k = 0; k < count; ++k) {
+      if (error.failed()) continue;
+      const std::size_t i = begin + k;
+      try {
+        const cv::Mat image = view.image(i);
+        const std::size_t d = extractor.dim(image.size(), image.channels());
+        if (d != dim) {
+          throw InputError(data::describe_image(view, i),
+                           "is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+                               " and gives " + std::to_string(d) + " features where the first image gave " +
+                               std::to_string(dim) + "; use --resize WxH to make images uniform");
+        }
+        extractor.extract(image, rows.data() + k * dim);
+        labels[k] = view.label(i);
+        index[k] = view.source_index(i);
+      } catch (const std::invalid_argument& e) {
+        try {
+          throw InputError(data::describe_image(view, i), e.what());
+        } catch (...) {
+          error.capture();
+        }
+      } catch (...) {
+        error.capture();
+      }
+      observer.advance();
+    }
+    error.rethrow();
+    writer.append(rows.data(), labels.data(), index.data(), count);
+  }
+}
+
+ExtractSummary extract_split(const data::SplitView& view, const FeatureExtractor& extractor,
+                             nlohmann::json provenance, const std::string& out, const ExtractOptions& options,
+                             StageObserver& observer) {
+  if (view.size() == 0) throw InputError("--split", "the split of " + view.dataset().spec() + " is empty");
+  const auto start = std::chrono::steady_clock::now();
+  const cv::Mat first = view.image(0);
+  ExtractSummary summary;
+  try {
+    summary.dim = extractor.dim(first.size(), first.channels());
+  } catch (const std::invalid_argument& e) {
+    throw InputError(options.subject, e.what());
+  }
+  provenance["command"] = options.command;
+  provenance["features"] = extractor.spec();
+  provenance["dim"] = summary.dim;
+  provenance["image_size"] = {first.cols, first.rows, first.channels()};
+  data::FeatureStoreWriter writer(out, summary.dim, view.dataset().class_names(), provenance);
+  const std::size_t block_rows = std::max<std::size_t>(
+      1,
+      std::min(options.block_rows, kMaxBlockBytes / std::max<std::size_t>(1, summary.dim * sizeof(float))));
+  observer.begin(options.command + " " + extractor.spec(), view.size(), "img");
+  extract_rows(view, extractor, summary.dim, {0, view.size(), block_rows}, writer, observer);
+  summary.rows = view.size();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  provenance["seconds"] = summary.seconds;
+  writer.store().set_provenance(provenance);
+  writer.commit();
+  observer.end();
+  return summary;
+}
+
+}  // namespace featpipe::features

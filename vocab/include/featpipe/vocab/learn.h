@@ -1,0 +1,52 @@
+#pragma once
+// The vocab stage: a visual vocabulary learned from a descriptor store (or from descriptors in memory): the
+// whitening the descriptors need, then k-means (Lloyd or mini-batch) or a diagonal GMM, with the descriptor
+// spec recorded, so encoding can never use another descriptor.
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "featpipe/core/matrix.h"
+#include "featpipe/core/stage_observer.h"
+#include "featpipe/vocab/vocabulary.h"
+#include "featpipe/vocab/whitening.h"
+
+namespace featpipe::vocab {
+
+struct LearnOptions {
+  VocabMethod method = VocabMethod::kmeans;
+  int k = 256;                // words (clusters / mixture components)
+  bool minibatch = false;     // mini-batch k-means reading batches from the store (k-means only)
+  int iterations = 0;         // Lloyd iterations / EM steps (0: 100) or mini-batch steps (0: 500)
+  double tolerance = -1;      // relative change that stops the iterations; < 0: the method's default
+  std::size_t batch = 8192;   // rows per mini-batch step
+  WhiteningParams whitening;  // learned from the descriptors and stored with the words
+  uint64_t seed = 0;          // seeding, samples and batches
+};
+
+/// The first problem of the options as "--option: what is wrong" (the command's names), or nullopt.
+std::optional<std::string> validate(const LearnOptions& options);
+
+/// A vocabulary and the provenance to store with it (command, seed, rows, iterations ...).
+struct LearnedVocabulary {
+  Vocabulary vocabulary;
+  nlohmann::json provenance;
+  int iterations = 0;
+};
+
+/// From the descriptor store at `descriptors` (kind "descriptors"): the whole store in memory, or for
+/// options.minibatch evenly spaced samples and batches read from it. The observer sees one phase of
+/// iterations (or steps); its checkpoint() is called between them. InputError naming the store or the
+/// option on bad input.
+LearnedVocabulary learn_vocabulary(const std::string& descriptors, const LearnOptions& options,
+                                   StageObserver& observer);
+
+/// From descriptors in memory (x is whitened in place), learned from `descriptor` (a descriptor spec).
+/// options.minibatch is not allowed here.
+LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descriptor,
+                                   const nlohmann::json& descriptor_provenance, const LearnOptions& options,
+                                   StageObserver& observer);
+
+}  // namespace featpipe::vocab

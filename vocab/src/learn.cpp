@@ -1,0 +1,207 @@
+#include "featpipe/vocab/learn.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "featpipe/core/errors.h"
+#include "featpipe/data/store.h"
+#include "featpipe/vocab/distances.h"
+#include "featpipe/vocab/gmm.h"
+#include "featpipe/vocab/kmeans.h"
+#include "featpipe/vocab/minibatch_kmeans.h"
+
+namespace featpipe::vocab {
+namespace {
+
+// Rows the mini-batch path reads (as evenly spaced runs) to learn the whitening and measure the distortion.
+constexpr uint64_t kMiniBatchSampleRows = 100000;
+constexpr uint64_t kSampleRunRows = 64;
+
+[[noreturn]] void throw_option_error(const std::string& error) {
+  const std::size_t colon = error.find(": ");
+  throw InputError(error.substr(0, colon), error.substr(colon + 2));
+}
+
+/// Evenly spaced runs of rows of /features, about `want` rows in all (every row when want >= rows).
+RowMatrix<float> spaced_sample(const data::StoreReader& r, uint64_t rows, uint64_t dim, uint64_t want) {
+  if (want >= rows) {
+    RowMatrix<float> all(rows, dim);
+    r.read_rows("/features", 0, rows, all.data());
+    return all;
+  }
+  const uint64_t runs = (want + kSampleRunRows - 1) / kSampleRunRows;
+  RowMatrix<float> sample(runs * kSampleRunRows, dim);
+  for (uint64_t i = 0; i < runs; ++i) {
+    const uint64_t begin = i * (rows - kSampleRunRows) / std::max<uint64_t>(1, runs - 1);
+    r.read_rows("/features", begin, kSampleRunRows, sample.row(i * kSampleRunRows).data());
+  }
+  return sample;
+}
+
+double mean_distortion(const RowMatrix<float>& x, const RowMatrix<float>& centres) {
+  std::vector<int32_t> label(x.rows());
+  std::vector<float> distance(x.rows());
+  nearest_centres(x, centres, label.data(), distance.data());
+  double sum = 0;
+  for (float d : distance) sum += d;
+  return sum / double(x.rows());
+}
+
+std::string label_of(const LearnOptions& o) {
+  return to_string(o.method) + (o.minibatch ? " (mini-batch)" : "") + " k=" + std::to_string(o.k);
+}
+
+/// The per-iteration callback of the clustering methods: the observer's step and chance to stop.
+std::function<void(int, double)> observed_step(StageObserver& observer) {
+  return [&observer](int, double) {
+    observer.checkpoint();
+    observer.advance();
+  };
+}
+
+LearnedVocabulary learn_minibatch(const data::StoreReader& r, uint64_t rows, uint64_t dim, Vocabulary v,
+                                  const LearnOptions& o, StageObserver& observer) {
+  RowMatrix<float> sample = spaced_sample(r, rows, dim, kMiniBatchSampleRows);
+  v.whitening = Whitening::learn(sample, o.whitening);
+  if (!v.whitening.identity()) v.whitening.apply(sample);
+  MiniBatchParams p;
+  p.k = o.k;
+  p.batch_rows = o.batch;
+  p.max_batches = o.iterations > 0 ? o.iterations : p.max_batches;
+  p.seed = o.seed;
+  observer.begin(label_of(o), p.max_batches, "steps");
+  p.on_step = observed_step(observer);
+  const RowReader read = [&](uint64_t begin, uint64_t count, float* out) {
+    r.read_rows("/features", begin, count, out);
+    Eigen::Map<RowMatrix<float>> block(out, count, dim);
+    if (!v.whitening.identity()) v.whitening.apply(block);
+  };
+  const KMeansResult result = minibatch_kmeans(rows, dim, read, p);
+  observer.end();
+  v.centres = result.centres;
+  v.history = result.energy;
+  v.distortion = mean_distortion(sample, v.centres);
+  LearnedVocabulary learned{std::move(v), nlohmann::json::object(), result.iterations};
+  learned.provenance = {{"iterations", result.iterations},
+                        {"max_iterations", p.max_batches},
+                        {"batch_rows", p.batch_rows},
+                        {"reseeded", result.reseeded}};
+  return learned;
+}
+
+}  // namespace
+
+std::optional<std::string> validate(const LearnOptions& o) {
+  if (o.minibatch && o.method != VocabMethod::kmeans)
+    return "--minibatch: is for --method kmeans; a GMM is fitted on a sample in memory";
+  if (o.k < 1) return "--k: must be at least 1";
+  if (o.iterations < 0) return "--iterations: must be at least 1";
+  if (o.batch < 1) return "--batch: must be at least 1";
+  if (auto error = validate(o.whitening))
+    return std::string(o.whitening.normalize_patches ? "--patch-eps" : "--zca-eps") + ": " + *error;
+  return std::nullopt;
+}
+
+LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descriptor,
+                                   const nlohmann::json& descriptor_provenance, const LearnOptions& o,
+                                   StageObserver& observer) {
+  if (auto error = validate(o)) throw_option_error(*error);
+  if (o.minibatch) throw std::invalid_argument("learn_vocabulary: mini-batch k-means reads from a store");
+  if (x.rows() < o.k) {
+    throw InputError("--k", std::to_string(o.k) + " words need at least as many descriptors; there are " +
+                                std::to_string(x.rows()) + " (sample more or lower --k)");
+  }
+  Vocabulary v;
+  v.method = o.method;
+  v.descriptor = descriptor;
+  v.descriptor_provenance = descriptor_provenance;
+  v.whitening = Whitening::learn(x, o.whitening);
+  if (!v.whitening.identity()) v.whitening.apply(x);
+  LearnedVocabulary learned;
+  if (o.method == VocabMethod::kmeans) {
+    KMeansParams p;
+    p.k = o.k;
+    p.max_iterations = o.iterations > 0 ? o.iterations : p.max_iterations;
+    p.tolerance = o.tolerance >= 0 ? o.tolerance : p.tolerance;
+    p.seed = o.seed;
+    observer.begin(label_of(o), p.max_iterations, "it");
+    p.on_iteration = observed_step(observer);
+    const KMeansResult result = kmeans(x, p);
+    observer.end();
+    v.centres = result.centres;
+    v.history = result.energy;
+    learned.iterations = result.iterations;
+    learned.provenance = {{"iterations", result.iterations},
+                          {"max_iterations", p.max_iterations},
+                          {"tolerance", p.tolerance},
+                          {"reseeded", result.reseeded}};
+  } else {
+    GmmParams p;
+    p.k = o.k;
+    p.max_iterations = o.iterations > 0 ? o.iterations : p.max_iterations;
+    p.tolerance = o.tolerance >= 0 ? o.tolerance : p.tolerance;
+    p.seed = o.seed;
+    observer.begin(label_of(o), p.max_iterations, "it");
+    p.on_iteration = observed_step(observer);
+    const GmmResult result = fit_gmm(x, p);
+    observer.end();
+    v.centres = result.gmm.means;
+    v.variances = result.gmm.variances;
+    v.weights = result.gmm.weights;
+    v.history = result.log_likelihood;
+    learned.iterations = result.iterations;
+    learned.provenance = {{"iterations", result.iterations},
+                          {"max_iterations", p.max_iterations},
+                          {"tolerance", p.tolerance},
+                          {"variance_floor", p.variance_floor}};
+  }
+  v.distortion = mean_distortion(x, v.centres);
+  learned.vocabulary = std::move(v);
+  learned.provenance["seed"] = o.seed;
+  learned.provenance["rows"] = x.rows();
+  learned.provenance["minibatch"] = false;
+  return learned;
+}
+
+LearnedVocabulary learn_vocabulary(const std::string& descriptors, const LearnOptions& o,
+                                   StageObserver& observer) {
+  if (auto error = validate(o)) throw_option_error(*error);
+  const data::StoreReader r(descriptors);
+  if (r.kind() != "descriptors") {
+    throw InputError(descriptors,
+                     "is a '" + r.kind() + "' store, not descriptors; make one with `featpipe descriptors`");
+  }
+  const nlohmann::json dp = r.provenance();
+  if (!dp.contains("descriptor") || !dp["descriptor"].is_string()) {
+    throw InputError(descriptors,
+                     "provenance names no descriptor spec; it was not written by featpipe descriptors");
+  }
+  const data::DatasetInfo info = r.info("/features");
+  if (info.shape.size() != 2 || info.shape[0] == 0)
+    throw InputError(descriptors, "/features holds no descriptors");
+  const uint64_t rows = info.shape[0], dim = info.shape[1];
+  if (rows < uint64_t(o.k)) {
+    throw InputError("--k", std::to_string(o.k) + " words need at least as many descriptors; " + descriptors +
+                                " has " + std::to_string(rows) + " (sample more or lower --k)");
+  }
+  LearnedVocabulary learned;
+  if (o.minibatch) {
+    Vocabulary v;
+    v.method = o.method;
+    v.descriptor = dp["descriptor"].get<std::string>();
+    v.descriptor_provenance = dp;
+    learned = learn_minibatch(r, rows, dim, std::move(v), o, observer);
+    learned.provenance["seed"] = o.seed;
+    learned.provenance["rows"] = rows;
+    learned.provenance["minibatch"] = true;
+  } else {
+    RowMatrix<float> x(rows, dim);
+    r.read_rows("/features", 0, rows, x.data());
+    learned = learn_vocabulary(x, dp["descriptor"].get<std::string>(), dp, o, observer);
+  }
+  learned.provenance["command"] = "vocab";
+  learned.provenance["descriptors_path"] = descriptors;
+  return learned;
+}
+
+}  // namespace featpipe::vocab
