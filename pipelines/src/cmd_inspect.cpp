@@ -10,7 +10,9 @@
 #include <sstream>
 
 #include "commands.h"
+#include "featpipe/core/column_moments.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
 #include "featpipe/data/feature_store.h"
 #include "featpipe/data/store.h"
 #include "featpipe/pipelines/cli.h"
@@ -27,11 +29,7 @@ constexpr uint64_t kAllDimsUpTo = 16;       // narrower features list every dime
 constexpr uint64_t kFirstDims = 8;          // ... wider ones the first few and a summary across all
 constexpr uint64_t kRowValues = 10;         // values shown per row by --rows
 
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
-}
+std::string number(double v) { return format_significant(v, 6); }
 
 std::string shape_text(const std::vector<uint64_t>& shape) {
   std::string s = "[";
@@ -42,82 +40,6 @@ std::string shape_text(const std::vector<uint64_t>& shape) {
 std::string pad(const std::string& s, size_t width) {
   return s + std::string(width - std::min(width, s.size()), ' ');
 }
-
-// Count, mean, sum of squared deviations (m2), min and max of the finite values; NaN and Inf are counted
-// apart.
-struct Moments {
-  uint64_t n = 0;
-  double mean = 0, m2 = 0;
-  double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
-  uint64_t nan = 0, inf = 0;
-
-  double std_dev() const { return n > 0 ? std::sqrt(m2 / n) : 0.0; }
-
-  // Chan, Golub & LeVeque's pairwise update: exact merging of two partial results, so sums of squares never
-  // cancel catastrophically however large the mean.
-  void merge(const Moments& o) {
-    if (o.n > 0) {
-      const double total = static_cast<double>(n + o.n);
-      const double delta = o.mean - mean;
-      mean += delta * o.n / total;
-      m2 += o.m2 + delta * delta * (static_cast<double>(n) * o.n / total);
-      n += o.n;
-      min = std::min(min, o.min);
-      max = std::max(max, o.max);
-    }
-    nan += o.nan;
-    inf += o.inf;
-  }
-};
-
-// Per-dimension moments of a feature matrix fed by row blocks.
-class FeatureSummary {
- public:
-  explicit FeatureSummary(uint64_t dim) : dims_(dim), sum_(dim), block_(dim) {}
-
-  void add_block(const float* rows, uint64_t count) {
-    const uint64_t dim = dims_.size();
-    std::fill(sum_.begin(), sum_.end(), 0.0);
-    std::fill(block_.begin(), block_.end(), Moments{});
-    for (uint64_t r = 0; r < count; ++r) {
-      const float* row = rows + r * dim;
-      for (uint64_t d = 0; d < dim; ++d) {
-        const float v = row[d];
-        Moments& m = block_[d];
-        if (std::isfinite(v)) {
-          sum_[d] += v;
-          ++m.n;
-          m.min = std::min<double>(m.min, v);
-          m.max = std::max<double>(m.max, v);
-        } else if (std::isnan(v)) {
-          ++m.nan;
-        } else {
-          ++m.inf;
-        }
-      }
-    }
-    for (uint64_t d = 0; d < dim; ++d) block_[d].mean = block_[d].n > 0 ? sum_[d] / block_[d].n : 0.0;
-    for (uint64_t r = 0; r < count; ++r) {
-      const float* row = rows + r * dim;
-      for (uint64_t d = 0; d < dim; ++d) {
-        if (std::isfinite(row[d])) block_[d].m2 += (row[d] - block_[d].mean) * (row[d] - block_[d].mean);
-      }
-    }
-    for (uint64_t d = 0; d < dim; ++d) dims_[d].merge(block_[d]);
-  }
-
-  const std::vector<Moments>& dims() const { return dims_; }
-  Moments overall() const {
-    Moments all;
-    for (const Moments& m : dims_) all.merge(m);
-    return all;
-  }
-
- private:
-  std::vector<Moments> dims_;
-  std::vector<double> sum_;
-  std::vector<Moments> block_;
-};
 
 void print_header(const data::StoreReader& store) {
   std::cout << "store:    " << store.path() << "\n"
@@ -168,17 +90,17 @@ void print_class_counts(const data::FeatureStoreReader& store) {
   }
 }
 
-FeatureSummary summarise(const data::FeatureStoreReader& store, const CommonOptions& common) {
+ColumnMoments summarise(const data::FeatureStoreReader& store, const CommonOptions& common) {
   const uint64_t dim = store.dim(), rows = store.rows();
   const uint64_t block_rows = std::max<uint64_t>(1, kBlockBytes / (dim * sizeof(float)));
   const bool quiet = common.quiet || rows * dim * sizeof(float) < kProgressBytes;
   Progress progress("inspect " + store.store().path(), rows, quiet, "rows");
-  FeatureSummary summary(dim);
-  std::vector<float> block(std::min(block_rows, rows) * dim);
+  ColumnMoments summary(dim);
+  RowMatrix<float> block(std::min(block_rows, rows), dim);
   for (uint64_t begin = 0; begin < rows; begin += block_rows) {
     const uint64_t count = std::min(block_rows, rows - begin);
     store.read_rows(begin, count, block.data());
-    summary.add_block(block.data(), count);
+    summary.add_block(block.topRows(count));
     progress.advance(count);
   }
   progress.finish();
@@ -196,24 +118,24 @@ void print_moments_row(const std::string& label, const Moments& m) {
   std::cout << "\n";
 }
 
-void print_summary(const FeatureSummary& summary, uint64_t rows) {
-  const auto& dims = summary.dims();
+void print_summary(const ColumnMoments& summary, uint64_t rows) {
   const Moments all = summary.overall();
-  std::cout << "features: " << rows << " rows x " << dims.size() << " dims (float32)\n"
+  std::cout << "features: " << rows << " rows x " << summary.dim() << " dims (float32)\n"
             << "  " << right("dim", 8) << right("mean", 13) << right("std", 13) << right("min", 13)
             << right("max", 13) << "\n";
   print_moments_row("all", all);
-  const uint64_t shown = dims.size() <= kAllDimsUpTo ? dims.size() : kFirstDims;
-  for (uint64_t d = 0; d < shown; ++d) print_moments_row(std::to_string(d), dims[d]);
-  if (shown < dims.size())
-    std::cout << "  " << right("...", 8) << " (" << dims.size() - shown << " more dims)\n";
+  const uint64_t shown = summary.dim() <= kAllDimsUpTo ? summary.dim() : kFirstDims;
+  for (uint64_t d = 0; d < shown; ++d) print_moments_row(std::to_string(d), summary.column(d));
+  if (shown < summary.dim())
+    std::cout << "  " << right("...", 8) << " (" << summary.dim() - shown << " more dims)\n";
 
-  if (dims.size() > 1) {
+  if (summary.dim() > 1) {
     // The spread of the per-dimension statistics: what a table of every dimension would show, in four lines.
     double mean_lo = INFINITY, mean_hi = -INFINITY, mean_sum = 0, std_lo = INFINITY, std_hi = -INFINITY,
            std_sum = 0;
     uint64_t with_values = 0, constant = 0, with_non_finite = 0;
-    for (const Moments& m : dims) {
+    for (std::size_t d = 0; d < summary.dim(); ++d) {
+      const Moments& m = summary.column(d);
       if (m.nan + m.inf > 0) ++with_non_finite;
       if (m.n == 0) continue;
       ++with_values;
@@ -225,7 +147,7 @@ void print_summary(const FeatureSummary& summary, uint64_t rows) {
       std_sum += m.std_dev();
       if (m.min == m.max) ++constant;
     }
-    std::cout << "  across the " << dims.size() << " dims:\n";
+    std::cout << "  across the " << summary.dim() << " dims:\n";
     if (with_values > 0) {
       std::cout << "    per-dim mean in [" << number(mean_lo) << ", " << number(mean_hi) << "], average "
                 << number(mean_sum / with_values) << "\n"
