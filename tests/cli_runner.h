@@ -4,11 +4,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace featpipe::testing {
@@ -87,6 +89,27 @@ class BackgroundRun {
     return !finished_;
   }
   void signal(int sig) const { kill(pid_, sig); }
+  /// Waits until the process has used `seconds` of CPU time, a sign that it is past its start-up and into
+  /// its work however loaded the machine is (a fixed sleep is not: the signal may come before the work or
+  /// after it); true when it is still running then.
+  bool wait_for_cpu(double seconds) {
+    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    while (running()) {
+      std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+      std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+      // fields after the command name (which may hold spaces) in parentheses: utime and stime are the
+      // 12th and 13th
+      std::istringstream rest(text.substr(text.rfind(')') + 2));
+      std::string field;
+      double used = 0;
+      for (int i = 1; i <= 13 && rest >> field; ++i) {
+        if (i >= 12) used += std::stod(field) / tick;
+      }
+      if (used >= seconds) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
   /// Waits for the exit; the exit code is 128 + signal when a signal ended it.
   CliResult finish() {
     if (!finished_) waitpid(pid_, &status_, 0);

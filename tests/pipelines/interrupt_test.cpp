@@ -113,8 +113,9 @@ TEST_F(TrainInterrupt, SigtermExits143AndACheckpointOfAnotherRunIsRefused) {
 TEST_F(TrainInterrupt, SigintWithoutCheckpointsAdvisesThem) {
   const std::string model = (out_ / "model.h5").string();
   BackgroundRun run(args(model, {}, "100000"), data_.path());  // runs until interrupted
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  ASSERT_TRUE(run.running()) << "the run ended too soon to be interrupted";
+  // loading and standardising 20000 x 128 floats takes a few milliseconds of CPU: by half a second the run
+  // is training
+  ASSERT_TRUE(run.wait_for_cpu(0.5)) << "the run ended too soon to be interrupted";
   run.signal(SIGINT);
   const CliResult r = run.finish();
   EXPECT_EQ(r.exit_code, 130) << r.err;
@@ -175,8 +176,8 @@ TEST(VocabInterrupt, SigtermStopsMiniBatchKMeansAndWritesNothing) {
   BackgroundRun run({"vocab", "--descriptors", descriptors, "--k", "64", "--minibatch", "--iterations",
                      "100000000", "--out", vocab, "--quiet"},
                     dir.path());
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  ASSERT_TRUE(run.running()) << "the vocabulary was finished too soon to be interrupted";
+  // reading 5000 descriptors takes milliseconds of CPU: by half a second the run is clustering
+  ASSERT_TRUE(run.wait_for_cpu(0.5)) << "the vocabulary was finished too soon to be interrupted";
   run.signal(SIGTERM);
   const CliResult r = run.finish();
   EXPECT_EQ(r.exit_code, 143) << r.err;

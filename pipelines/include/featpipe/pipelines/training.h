@@ -1,0 +1,71 @@
+#pragma once
+// The train and sweep stages: a linear classifier trained on feature stores and written as a model store
+// with its history and provenance. Both read, check and (for sweep) standardise the stores here; the
+// commands only parse options and print.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "featpipe/classify/trainer.h"
+#include "featpipe/core/stage_observer.h"
+
+namespace featpipe::pipelines {
+
+/// What training starts from, once the stores are open and checked.
+struct TrainStart {
+  uint64_t rows = 0, dim = 0;
+  int classes = 0;
+  const classify::TrainState* resumed = nullptr;  // the checkpoint's state when one is resumed
+};
+
+struct TrainStageOptions {
+  std::string val;           // validation store: accuracy per epoch, early stopping; empty for none
+  int checkpoint_every = 0;  // write out + ".checkpoint" after every N epochs (0: never)
+  bool resume = false;       // continue from out + ".checkpoint" when it exists (same options and data)
+  std::function<void(const TrainStart&)> on_start;  // called before the first update
+};
+
+struct TrainStageResult {
+  classify::TrainResult result;  // model with its class names, history
+  uint64_t rows = 0, dim = 0;
+  int classes = 0;
+  std::optional<classify::TrainState> resumed_from;  // the checkpoint's state when one was resumed
+  double seconds = 0;
+};
+
+/// Trains on the store at train_path and writes the model to `out`. The observer sees one phase counting
+/// training rows; `events` (initial loss, epochs, checkpoints) is called as training goes, after the stage's
+/// own checkpoint writing. InputError naming the file or option on bad input (mismatched stores, a
+/// checkpoint of another run), RunError when training diverges.
+TrainStageResult train_store(const std::string& train_path, const classify::TrainParams& params,
+                             const std::string& out, const TrainStageOptions& options,
+                             const classify::TrainObserver& events, StageObserver& observer);
+
+/// One point of a sweep's grid and how it went.
+struct SweepRun {
+  double lr = 0, lambda = 0;
+  std::optional<classify::TrainResult> result;
+  std::string error;  // why the run failed (diverged)
+  double seconds = 0;
+  /// The validation accuracy of the kept epoch, -1 when the run failed.
+  double val_acc() const;
+};
+
+struct SweepResult {
+  std::vector<SweepRun> runs;  // best first (stable: grid order among equals)
+};
+
+/// Every (lr, lambda) of the grid trained on train_path, ranked by accuracy on val_path; the stores are read
+/// and standardised once and shared by all runs, which are spread over the threads one thread each, so
+/// every run equals `train` with its values on one thread. Writes the best run's model to `out`. RunError
+/// when every run failed.
+SweepResult sweep_stores(const std::string& train_path, const std::string& val_path,
+                         const std::vector<double>& lrs, const std::vector<double>& lambdas,
+                         const classify::TrainParams& base, const std::string& out, StageObserver& observer);
+
+/// steps values from low to high (0 < low <= high), evenly spaced in log.
+std::vector<double> log_grid(double low, double high, int steps);
+
+}  // namespace featpipe::pipelines

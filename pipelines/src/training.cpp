@@ -1,0 +1,221 @@
+#include "featpipe/pipelines/training.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "featpipe/classify/checkpoint_io.h"
+#include "featpipe/classify/finite_check.h"
+#include "featpipe/classify/model_io.h"
+#include "featpipe/classify/standardizer.h"
+#include "featpipe/classify/store_source.h"
+#include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
+#include "train_options.h"
+
+namespace featpipe::pipelines {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// InputError unless the checkpoint was written by a run with the same options and data.
+void check_same_run(const std::string& path, const nlohmann::json& saved, const nlohmann::json& now) {
+  const nlohmann::json diff = nlohmann::json::diff(saved, now);
+  if (diff.empty()) return;
+  const std::string where = diff[0].value("path", std::string("/"));
+  const nlohmann::json::json_pointer pointer(where);
+  const std::string before = saved.contains(pointer) ? saved[pointer].dump() : "(none)";
+  const std::string after = now.contains(pointer) ? now[pointer].dump() : "(none)";
+  throw InputError(path, "was written by a different run (" + where.substr(1) + ": " + before + " then, " +
+                             after + " now); drop --resume to start again, or remove it");
+}
+
+/// All rows of a store in memory.
+RowMatrix<float> read_all(const classify::StoreRowSource& s) {
+  RowMatrix<float> rows(s.rows(), s.dim());
+  s.read_rows(0, s.rows(), rows.data());
+  return rows;
+}
+
+}  // namespace
+
+TrainStageResult train_store(const std::string& train_path, const classify::TrainParams& p,
+                             const std::string& out, const TrainStageOptions& options,
+                             const classify::TrainObserver& events, StageObserver& observer) {
+  if (options.checkpoint_every < 0) throw InputError("--checkpoint-every", "must be >= 0 (epochs)");
+  const std::string checkpoint_path = out + ".checkpoint";
+  const auto start = Clock::now();
+  const classify::StoreRowSource train(train_path);
+  const FeatureSignature train_sig =
+      signature(train_path, train.reader().provenance(), train.dim(), train.reader().class_names());
+  std::optional<classify::StoreRowSource> val;
+  std::optional<classify::LabelledRows> val_rows;
+  if (!options.val.empty()) {
+    val.emplace(options.val);
+    check_same_features(train_sig, signature(options.val, val->reader().provenance(), val->dim(),
+                                             val->reader().class_names()));
+    val_rows = classify::LabelledRows{&*val, val->labels(), options.val};
+  }
+  TrainStageResult done;
+  done.rows = train.rows();
+  done.dim = train.dim();
+  done.classes = static_cast<int>(train_sig.class_names.size());
+  if (p.early_stop > 0 && !val) throw InputError("--early-stop", "needs a validation store (--val)");
+
+  // What a checkpoint must have been written by to be resumed here.
+  const nlohmann::json run_info = {
+      {"params", params_json(p)},
+      {"train", std::filesystem::absolute(train_path).string()},
+      {"train_rows", train.rows()},
+      {"dim", train.dim()},
+      {"val", options.val.empty() ? "" : std::filesystem::absolute(options.val).string()}};
+  if (options.resume && std::filesystem::exists(checkpoint_path)) {
+    classify::CheckpointFile file = classify::load_checkpoint(checkpoint_path);
+    check_same_run(checkpoint_path, file.run, run_info);
+    done.resumed_from = std::move(file.state);
+  }
+
+  classify::TrainObserver hooks = events;
+  hooks.progress = [&observer, user = events.progress](uint64_t rows) {
+    observer.checkpoint();
+    observer.advance(rows);
+    if (user) user(rows);
+  };
+  hooks.checkpoint = [&, user = events.checkpoint](const classify::TrainState& state) {
+    classify::save_checkpoint(checkpoint_path, state, run_info);
+    if (user) user(state);
+  };
+  hooks.checkpoint_every = options.checkpoint_every;
+  const uint64_t total_rows = p.iterations > 0 ? static_cast<uint64_t>(p.iterations) * p.batch
+                                               : static_cast<uint64_t>(p.epochs) * train.rows();
+  if (options.on_start) {
+    options.on_start({done.rows, done.dim, done.classes, done.resumed_from ? &*done.resumed_from : nullptr});
+  }
+  observer.begin("train", total_rows, "rows");
+  if (done.resumed_from) observer.advance(done.resumed_from->iteration * static_cast<uint64_t>(p.batch));
+  done.result = classify::train(p, {&train, train.labels(), train_path}, val_rows ? &*val_rows : nullptr,
+                                done.classes, hooks, done.resumed_from ? &*done.resumed_from : nullptr);
+  observer.end();
+  done.result.model.class_names = train_sig.class_names;
+
+  nlohmann::json provenance =
+      model_provenance("train", train_path, train.reader().provenance(), options.val,
+                       val ? val->reader().provenance() : nlohmann::json(), p, done.result.history);
+  provenance["result"]["seconds"] = seconds_since(start);
+  classify::save_model(out, done.result.model, done.result.history, provenance);
+  std::error_code ignored;
+  std::filesystem::remove(checkpoint_path, ignored);  // the model supersedes it
+  done.seconds = seconds_since(start);
+  return done;
+}
+
+double SweepRun::val_acc() const {
+  return result ? result->history.val_acc[result->history.best_epoch - 1] : -1.0;
+}
+
+std::vector<double> log_grid(double low, double high, int steps) {
+  std::vector<double> v(steps);
+  for (int i = 0; i < steps; ++i) {
+    v[i] = steps == 1 ? low : low * std::pow(high / low, static_cast<double>(i) / (steps - 1));
+  }
+  return v;
+}
+
+SweepResult sweep_stores(const std::string& train_path, const std::string& val_path,
+                         const std::vector<double>& lrs, const std::vector<double>& lambdas,
+                         const classify::TrainParams& base_params, const std::string& out,
+                         StageObserver& observer) {
+  const classify::StoreRowSource train_store(train_path), val_store(val_path);
+  const FeatureSignature train_sig = signature(train_path, train_store.reader().provenance(),
+                                               train_store.dim(), train_store.reader().class_names());
+  check_same_features(train_sig, signature(val_path, val_store.reader().provenance(), val_store.dim(),
+                                           val_store.reader().class_names()));
+  // standardised once with the training statistics; every run uses these rows in place
+  RowMatrix<float> train_rows = read_all(train_store), val_rows = read_all(val_store);
+  const classify::Standardizer standardizer = as_input_error(train_path, [&] {
+    return classify::fit_standardizer(
+        classify::MatrixSource(train_rows.data(), train_rows.rows(), train_rows.cols()));
+  });
+  as_input_error(val_path, [&] { classify::check_finite(val_rows); });
+  standardizer.apply(train_rows);
+  standardizer.apply(val_rows);
+  const classify::MatrixSource train_source(train_rows.data(), train_rows.rows(), train_rows.cols());
+  const classify::MatrixSource val_source(val_rows.data(), val_rows.rows(), val_rows.cols());
+  const classify::LabelledRows train_set{&train_source, train_store.labels(), train_path};
+  const classify::LabelledRows val_set{&val_source, val_store.labels(), val_path};
+  const int classes = static_cast<int>(train_sig.class_names.size());
+  classify::TrainParams base = base_params;
+  base.standardize = false;
+
+  SweepResult sweep;
+  for (double lr : lrs) {
+    for (double lambda : lambdas) sweep.runs.push_back({lr, lambda, std::nullopt, "", 0});
+  }
+  std::vector<SweepRun>& runs = sweep.runs;
+  observer.begin("sweep", runs.size(), "runs");
+#pragma omp parallel
+  {
+    omp_set_num_threads(1);  // a run per thread: each trains as `featpipe train --threads 1` would
+#pragma omp for schedule(dynamic)
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (observer.stopping()) continue;
+      classify::TrainParams p = base;
+      p.lr = runs[i].lr;
+      p.reg.lambda = runs[i].lambda;
+      const auto start = Clock::now();
+      try {
+        runs[i].result = classify::train(p, train_set, &val_set, classes);
+      } catch (const std::exception& e) {
+        runs[i].error = e.what();
+      }
+      runs[i].seconds = seconds_since(start);
+      observer.advance();
+    }
+  }
+  observer.checkpoint();
+  observer.end();
+  std::stable_sort(runs.begin(), runs.end(),
+                   [](const SweepRun& a, const SweepRun& b) { return a.val_acc() > b.val_acc(); });
+  SweepRun& best = runs.front();
+  if (!best.result) throw RunError("every run of the sweep failed; the first: " + best.error);
+
+  nlohmann::json table = nlohmann::json::array();
+  for (const SweepRun& r : runs) {
+    if (r.result) {
+      table.push_back({{"lr", r.lr},
+                       {"lambda", r.lambda},
+                       {"val_acc", r.val_acc()},
+                       {"train_acc", r.result->history.train_acc.back()}});
+    } else {
+      table.push_back({{"lr", r.lr}, {"lambda", r.lambda}, {"error", r.error}});
+    }
+  }
+  classify::TrainParams best_params = base;
+  best_params.lr = best.lr;
+  best_params.reg.lambda = best.lambda;
+  best_params.standardize = true;  // the model standardises its inputs with the statistics above
+  classify::LinearModel& model = best.result->model;
+  model.preprocess = standardizer;
+  model.class_names = train_sig.class_names;
+  nlohmann::json provenance =
+      model_provenance("sweep", train_path, train_store.reader().provenance(), val_path,
+                       val_store.reader().provenance(), best_params, best.result->history);
+  provenance["sweep"] = {
+      {"lr_range", format_number(lrs.front()) + ":" + format_number(lrs.back())},
+      {"lr_steps", lrs.size()},
+      {"lambda_range", format_number(lambdas.front()) + ":" + format_number(lambdas.back())},
+      {"lambda_steps", lambdas.size()},
+      {"runs", table}};
+  provenance["result"]["seconds"] = best.seconds;  // the chosen run's training time
+  classify::save_model(out, model, best.result->history, provenance);
+  return sweep;
+}
+
+}  // namespace featpipe::pipelines
