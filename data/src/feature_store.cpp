@@ -92,4 +92,22 @@ std::vector<float> FeatureStoreReader::read_all() const {
   return out;
 }
 
+ColumnMoments feature_moments(const FeatureStoreReader& store, StageObserver& observer) {
+  constexpr uint64_t kBlockBytes = 8 << 20;
+  const uint64_t dim = store.dim(), rows = store.rows();
+  const uint64_t block_rows = std::max<uint64_t>(1, kBlockBytes / std::max<uint64_t>(1, dim * sizeof(float)));
+  ColumnMoments moments(dim);
+  RowMatrix<float> block(std::min(block_rows, rows), dim);
+  observer.begin("statistics of " + store.store().path(), rows, "rows");
+  for (uint64_t begin = 0; begin < rows; begin += block_rows) {
+    const uint64_t count = std::min(block_rows, rows - begin);
+    store.read_rows(begin, count, block.data());
+    moments.add_block(block.topRows(count));
+    observer.advance(count);
+    observer.checkpoint();
+  }
+  observer.end();
+  return moments;
+}
+
 }  // namespace featpipe::data

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
 
 namespace featpipe::data::h5 {
 namespace {
@@ -249,9 +250,7 @@ std::optional<std::string> read_attribute_text(hid_t obj, const std::string& key
     case H5T_FLOAT: {
       double value = 0;
       check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value), path, "cannot read " + what);
-      char text[32];
-      std::snprintf(text, sizeof text, "%.17g", value);
-      return std::string(text);
+      return format_number(value);
     }
     default:
       throw InputError(path, what + " is neither a string nor a number");

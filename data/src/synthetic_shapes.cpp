@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
 #include "featpipe/core/random.h"
 #include "featpipe/core/spec.h"
 #include "memory_dataset.h"
@@ -115,11 +116,7 @@ ImageSet generate(const ShapesParams& p, int count, uint64_t seed, uint64_t stre
   return set;
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
+std::string number(double v) { return format_significant(v, 10); }
 
 void check_range(const std::string& spec, const std::string& key, double value, double lo, double hi) {
   if (!(value >= lo && value <= hi)) {

@@ -6,15 +6,6 @@
 
 namespace featpipe::features {
 
-std::string format_number(double value) {
-  char text[32];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(text, sizeof text, "%.*g", precision, value);
-    if (std::strtod(text, nullptr) == value) break;
-  }
-  return text;
-}
-
 PyramidParams parse_pyramid_params(const SpecTerm& term) {
   PyramidParams p;
   if (term.params.count("pyramid")) {

@@ -2,13 +2,11 @@
 // Private: spec-term parameters shared by several extractors, parsed and printed one way.
 #include <string>
 
+#include "featpipe/core/format.h"
 #include "featpipe/core/spec.h"
 #include "featpipe/features/spatial_pyramid.h"
 
 namespace featpipe::features {
-
-/// Shortest text that parses back to the same double ("0.2", not "0.200000").
-std::string format_number(double value);
 
 /// `pyramid=1:2:4` and `lazebnik=1` of a term (defaults: one 1x1 level, no weights). Not validated.
 PyramidParams parse_pyramid_params(const SpecTerm& term);

@@ -16,18 +16,16 @@
 #include "featpipe/data/feature_store.h"
 #include "featpipe/data/store.h"
 #include "featpipe/pipelines/cli.h"
+#include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/command.h"
-#include "featpipe/pipelines/progress.h"
 
 namespace featpipe::pipelines {
 namespace {
 
-constexpr uint64_t kBlockBytes = 8 << 20;  // features read per block
-constexpr uint64_t kProgressBytes = 256ull
-                                    << 20;  // smaller stores are summarised too fast for a progress bar
-constexpr uint64_t kAllDimsUpTo = 16;       // narrower features list every dimension ...
-constexpr uint64_t kFirstDims = 8;          // ... wider ones the first few and a summary across all
-constexpr uint64_t kRowValues = 10;         // values shown per row by --rows
+constexpr uint64_t kProgressBytes = uint64_t(256) << 20;  // stores summarised with a progress bar
+constexpr uint64_t kAllDimsUpTo = 16;                     // narrower features list every dimension ...
+constexpr uint64_t kFirstDims = 8;   // ... wider ones the first few and a summary across all
+constexpr uint64_t kRowValues = 10;  // values shown per row by --rows
 
 std::string number(double v) { return format_significant(v, 6); }
 
@@ -88,23 +86,6 @@ void print_class_counts(const data::FeatureStoreReader& store) {
   for (size_t c = 0; c < names.size(); ++c) {
     std::cout << "  " << pad(names[c] + ":", width + 1) << " " << counts[c] << "\n";
   }
-}
-
-ColumnMoments summarise(const data::FeatureStoreReader& store, const CommonOptions& common) {
-  const uint64_t dim = store.dim(), rows = store.rows();
-  const uint64_t block_rows = std::max<uint64_t>(1, kBlockBytes / (dim * sizeof(float)));
-  const bool quiet = common.quiet || rows * dim * sizeof(float) < kProgressBytes;
-  Progress progress("inspect " + store.store().path(), rows, quiet, "rows");
-  ColumnMoments summary(dim);
-  RowMatrix<float> block(std::min(block_rows, rows), dim);
-  for (uint64_t begin = 0; begin < rows; begin += block_rows) {
-    const uint64_t count = std::min(block_rows, rows - begin);
-    store.read_rows(begin, count, block.data());
-    summary.add_block(block.topRows(count));
-    progress.advance(count);
-  }
-  progress.finish();
-  return summary;
 }
 
 std::string right(const std::string& s, size_t width) {
@@ -205,7 +186,12 @@ int run_inspect(const std::vector<std::string>& args) {
   print_provenance(provenance);
   if (features) {
     print_class_counts(*features);
-    if (features->rows() > 0) print_summary(summarise(*features, common), features->rows());
+    if (features->rows() > 0) {
+      // smaller stores are summarised too fast for a progress bar
+      const bool quiet = common.quiet || features->rows() * features->dim() * sizeof(float) < kProgressBytes;
+      CliObserver observer(quiet);
+      print_summary(data::feature_moments(*features, observer), features->rows());
+    }
     if (rows > 0) print_rows(*features, rows);
   }
   std::cout << std::flush;

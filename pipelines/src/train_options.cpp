@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -32,9 +33,7 @@ Kind parse_name(Kind (*parse)(const std::string&), const std::string& name, cons
 template <typename T>
 po::typed_value<T>* with_default(T* v) {
   if constexpr (std::is_floating_point_v<T>) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", static_cast<double>(*v));
-    return po::value(v)->default_value(*v, text);
+    return po::value(v)->default_value(*v, format_number(static_cast<double>(*v)));
   } else {
     return po::value(v)->default_value(*v);
   }

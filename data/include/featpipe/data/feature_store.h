@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "featpipe/core/column_moments.h"
+#include "featpipe/core/stage_observer.h"
 #include "featpipe/data/store.h"
 
 namespace featpipe::data {
@@ -54,5 +56,9 @@ class FeatureStoreReader {
   std::vector<int32_t> labels_;
   std::vector<int64_t> index_;
 };
+
+/// Per-dimension statistics of a store's features, read in blocks of about 8 MB (bounded memory for a store
+/// of any size) and merged in block order. The observer sees one phase counting rows.
+ColumnMoments feature_moments(const FeatureStoreReader& store, StageObserver& observer);
 
 }  // namespace featpipe::data
