@@ -13,8 +13,8 @@
 // and the fold for byte rows) run on the step's threads too, each thread on its group of rows of the
 // weights, step after step (BlockPool gives the caller the first group and a helper the second), so that
 // a group's optimiser state and folded weights stay in one core's cache: a step then moves half the
-// weights between the cores, not all of them and the blocks' gradients too (8 us per 31 KB and back
-// between the two cores of the test machine, about a seventh of a Fashion-MNIST step). The penalty is
+// weights between the cores, not all of them and the blocks' gradients too (a measurable part of a step:
+// docs/performance.md). The penalty is
 // summed over the groups in order, so that the result does not depend on which thread took which group.
 //
 // Parameters live in the kernels' layout, then b: for up to kNarrowMaxClasses classes Wt [C, D] row-major
@@ -36,7 +36,7 @@ namespace featpipe::classify {
 class BatchGradient {
  public:
   // The default minibatch of 256 is one block per thread of two: fewer gradients to move between the
-  // cores and sum than with 64 (4-6% faster on Fashion-MNIST), for a coarser share of the work.
+  // cores and sum than with 64 (faster: docs/performance.md), for a coarser share of the work.
   static constexpr int64_t kRowsPerBlock = 128;
 
   /// threads: of the step (see BlockPool).

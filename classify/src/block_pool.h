@@ -5,8 +5,7 @@
 // blocks from the front and helpers from the back, so that with two threads and an even count each takes
 // the same blocks step after step (and their data stays in its core's cache) unless one falls behind. On a
 // busy machine a step so slows down to one thread's speed, where an OpenMP parallel-for (one barrier per
-// step, a few thousand steps per run) waited a scheduler time slice per step: 8-19 s instead of 1.5 s for 10
-// epochs of Fashion-MNIST with 2 threads on 2 cores shared with compilers.
+// step, a few thousand steps per run) waited a scheduler time slice per step (docs/performance.md).
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>

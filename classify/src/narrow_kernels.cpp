@@ -124,8 +124,8 @@ void backward_group(const T* const* rows, int64_t dim, const float* dscores, flo
 // the 32 AVX-512 registers beside the loads.
 constexpr int kPair = 2;
 // The backward pass takes quads of rows and at most 6 classes at once (4 x 6 gradients in registers),
-// so that each load and store of dWt serves four rows: the stores bound it, and this is about 30% faster
-// than pairs of rows with every class.
+// so that each load and store of dWt serves four rows: the stores bound it, and this beats pairs of rows
+// with every class (docs/performance.md).
 constexpr int kQuad = 4;
 constexpr int kSliceClasses = 6;
 

@@ -1,7 +1,6 @@
 // Our own LBP rather than a vl_lbp wrapper: it compares 8-bit pixels directly where vl_lbp needs a float copy
 // of the image, computes each column's cell weights once per image and vectorises the square roots; it agrees
-// with vl_lbp (tests/features/lbp_test.cpp) and measured 1.6x its images/s (28x28, cell 4, one core,
-// interleaved).
+// with vl_lbp (tests/features/lbp_test.cpp) and is faster (docs/performance.md).
 #include "featpipe/features/lbp.h"
 
 #include <Eigen/Core>

@@ -16,8 +16,8 @@ struct Cell {
   float value = 0;
 };
 
-/// Whether every value is finite; vectorised, unlike Eigen's allFinite (about 10x faster on the weights
-/// the trainer checks after every update).
+/// Whether every value is finite; vectorised, unlike Eigen's allFinite (the trainer checks the weights
+/// after every update).
 bool all_finite(std::span<const float> values);
 
 /// The first non-finite value of rows (row-major order), if any.
