@@ -4,10 +4,8 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "featpipe/classify/metrics.h"
-#include "featpipe/classify/model_io.h"
-#include "featpipe/classify/store_source.h"
-#include "train_options.h"
+#include "featpipe/pipelines/cli.h"
+#include "featpipe/pipelines/evaluation.h"
 
 namespace featpipe::pipelines {
 
@@ -23,20 +21,15 @@ int run_eval(const std::vector<std::string>& args) {
   require(*vm, "model");
   require(*vm, "data");
 
-  const classify::ModelFile model = classify::load_model(model_path);
-  const classify::StoreRowSource data(data_path);
-  check_same_features(
-      signature(model_path, model.provenance, model.model.dim(), model.model.class_names),
-      signature(data_path, data.reader().provenance(), data.dim(), data.reader().class_names()));
-  const std::vector<int32_t> predicted = predict_store(model.model, data, data_path);
-  const int classes = model.model.classes();
-  const classify::ClassificationReport r = classify::classification_report(data.labels(), predicted, classes);
-
-  const std::vector<std::string>& names = model.model.class_names;
+  const Evaluation e = evaluate_store(model_path, data_path);
+  const classify::ClassificationReport& r = e.report;
+  const int classes = e.model.model.classes();
+  const std::size_t rows = e.labels.size();
+  const std::vector<std::string>& names = e.model.model.class_names;
   int width = 5;
   for (const std::string& n : names) width = std::max(width, static_cast<int>(n.size()));
   std::printf("eval %s on %s: %llu rows\naccuracy %.4f\n\n", model_path.c_str(), data_path.c_str(),
-              static_cast<unsigned long long>(data.rows()), r.accuracy);
+              static_cast<unsigned long long>(rows), r.accuracy);
   std::printf("%-*s  precision  recall  f1      support\n", width, "class");
   double macro_p = 0, macro_r = 0, macro_f = 0;
   for (int c = 0; c < classes; ++c) {
@@ -47,7 +40,7 @@ int run_eval(const std::vector<std::string>& args) {
     macro_f += r.f1[c] / classes;
   }
   std::printf("%-*s  %9.4f  %6.4f  %6.4f  %7llu\n\n", width, "macro avg", macro_p, macro_r, macro_f,
-              static_cast<unsigned long long>(data.rows()));
+              static_cast<unsigned long long>(rows));
   std::printf("confusion matrix (rows: true class, columns: predicted, in class order)\n");
   for (int t = 0; t < classes; ++t) {
     std::printf("%-*s", width, names[t].c_str());

@@ -5,10 +5,9 @@
 #include <numeric>
 
 #include "commands.h"
-#include "featpipe/classify/model_io.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli.h"
-#include "featpipe/pipelines/feature_chain.h"
+#include "featpipe/pipelines/evaluation.h"
 
 namespace featpipe::pipelines {
 
@@ -30,21 +29,10 @@ int run_predict(const std::vector<std::string>& args) {
   if (images.empty()) throw InputError("IMAGE", "give at least one image file to classify");
   if (top < 1) throw InputError("--top", "must be at least 1");
 
-  const classify::ModelFile file = classify::load_model(model_path);
-  const classify::LinearModel& model = file.model;
-  const nlohmann::json train = file.provenance.value("train", nlohmann::json::object());
-  const auto chain = make_feature_chain(train.value("provenance", nlohmann::json::object()), model_path);
-  if (chain->dim() != model.dim()) {
-    throw InputError(model_path, "its feature chain gives " + std::to_string(chain->dim()) +
-                                     " values but the model expects " + std::to_string(model.dim()));
-  }
-  log_line(common, "model " + model_path + ": " + chain->describe());
-
-  // Decode and featurize every image first, so a bad file fails before anything is printed.
-  RowMatrix<float> rows(static_cast<Eigen::Index>(images.size()), static_cast<Eigen::Index>(model.dim()));
-  for (std::size_t i = 0; i < images.size(); ++i)
-    chain->featurize_file(images[i], rows.row(Eigen::Index(i)).data());
-  const RowMatrix<float> scores = classify::predict_scores(model, rows);
+  const ImageClassifier classifier(model_path);
+  const classify::LinearModel& model = classifier.model();
+  log_line(common, "model " + model_path + ": " + classifier.describe());
+  const RowMatrix<float> scores = classifier.scores(images);
 
   const int classes = model.classes();
   const int shown = std::min(top, classes);

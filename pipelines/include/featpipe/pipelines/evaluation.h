@@ -1,0 +1,44 @@
+#pragma once
+// The eval and predict stages: a model on a feature store made like its training store, and a model with
+// its whole feature chain rebuilt on new image files.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "featpipe/classify/metrics.h"
+#include "featpipe/classify/model_io.h"
+#include "featpipe/core/matrix.h"
+#include "featpipe/pipelines/feature_chain.h"
+
+namespace featpipe::pipelines {
+
+struct Evaluation {
+  classify::ModelFile model;
+  std::vector<int32_t> labels, predicted;  // per row of the store
+  classify::ClassificationReport report;
+};
+
+/// The model at model_path on the feature store at data_path. InputError naming a file when the store's
+/// features, dimension or classes differ from the model's training store, or it holds NaN or infinities.
+Evaluation evaluate_store(const std::string& model_path, const std::string& data_path);
+
+/// A model and the feature chain of its training store: scores image files exactly as its training rows
+/// were made (decoding, resize, extractor or descriptor + vocabulary + encoding).
+class ImageClassifier {
+ public:
+  /// InputError naming the model when its provenance does not say how its features were made, or the
+  /// chain's width differs from the model's.
+  explicit ImageClassifier(const std::string& model_path);
+  const classify::LinearModel& model() const { return file_.model; }
+  /// One line: how images become features.
+  std::string describe() const { return chain_->describe(); }
+  /// Scores [images, classes]; every file is decoded and featurised first, so a bad file (InputError
+  /// naming it) fails before any score is computed.
+  RowMatrix<float> scores(const std::vector<std::string>& images) const;
+
+ private:
+  classify::ModelFile file_;
+  std::unique_ptr<FeatureChain> chain_;
+};
+
+}  // namespace featpipe::pipelines

@@ -1,0 +1,38 @@
+#include "featpipe/pipelines/evaluation.h"
+
+#include "featpipe/classify/store_source.h"
+#include "featpipe/core/errors.h"
+#include "train_options.h"
+
+namespace featpipe::pipelines {
+
+Evaluation evaluate_store(const std::string& model_path, const std::string& data_path) {
+  Evaluation e{classify::load_model(model_path), {}, {}, {}};
+  const classify::StoreRowSource data(data_path);
+  check_same_features(
+      signature(model_path, e.model.provenance, e.model.model.dim(), e.model.model.class_names),
+      signature(data_path, data.reader().provenance(), data.dim(), data.reader().class_names()));
+  e.predicted = predict_store(e.model.model, data, data_path);
+  e.labels.assign(data.labels().begin(), data.labels().end());
+  e.report = classify::classification_report(e.labels, e.predicted, e.model.model.classes());
+  return e;
+}
+
+ImageClassifier::ImageClassifier(const std::string& model_path) : file_(classify::load_model(model_path)) {
+  const nlohmann::json train = file_.provenance.value("train", nlohmann::json::object());
+  chain_ = make_feature_chain(train.value("provenance", nlohmann::json::object()), model_path);
+  if (chain_->dim() != file_.model.dim()) {
+    throw InputError(model_path, "its feature chain gives " + std::to_string(chain_->dim()) +
+                                     " values but the model expects " + std::to_string(file_.model.dim()));
+  }
+}
+
+RowMatrix<float> ImageClassifier::scores(const std::vector<std::string>& images) const {
+  RowMatrix<float> rows(static_cast<Eigen::Index>(images.size()),
+                        static_cast<Eigen::Index>(file_.model.dim()));
+  for (std::size_t i = 0; i < images.size(); ++i)
+    chain_->featurize_file(images[i], rows.row(Eigen::Index(i)).data());
+  return classify::predict_scores(file_.model, rows);
+}
+
+}  // namespace featpipe::pipelines
