@@ -7,7 +7,9 @@ FUZZ_SECONDS ?= 60
 # clang and its libFuzzer / sanitizer runtimes, installed by `make fuzz` only (CI's `make test` skips them).
 FUZZ_DEPS = clang libclang-rt-14-dev libomp-14-dev
 
-.PHONY: deps configure build test test-sanitize demo bench fuzz clean
+PREFIX ?= /usr/local
+
+.PHONY: deps configure build test test-sanitize demo bench fuzz install clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -47,6 +49,11 @@ demo: build
 
 bench: build
 	FEATPIPE=$(BUILD)/featpipe bash bench/run_all.sh
+
+# bin/featpipe, the stage libraries and public headers, the CMake package, featpipe.pc and share/featpipe/
+# under $(PREFIX) (cmake/install.cmake).
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # libFuzzer targets (fuzz/) built with clang, ASan and UBSan in $(FUZZ_BUILD); seeds come from the FuzzSeeds
 # test of the release build. Fails when a target finds a crash, leak, timeout or out-of-memory.

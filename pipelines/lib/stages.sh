@@ -3,7 +3,24 @@
 # Outputs are written atomically by featpipe (temporary name, renamed when complete), so an existing
 # OUTPUT is a finished stage and a killed run resumes where it stopped.
 
-FEATPIPE=${FEATPIPE:-featpipe}
+# The featpipe to run: $FEATPIPE when set; else the one these scripts came with, so that scripts and binary
+# match wherever they are run from: installed (<prefix>/share/featpipe/pipelines/lib ->
+# <prefix>/bin/featpipe) or in the source tree (<src>/pipelines/lib -> <src>/build/featpipe); else featpipe
+# on PATH.
+featpipe_beside() {
+  local lib candidate=""
+  lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  case "$lib" in
+    */share/featpipe/pipelines/lib) candidate=${lib%/share/featpipe/pipelines/lib}/bin/featpipe ;;
+    */pipelines/lib) candidate=${lib%/pipelines/lib}/build/featpipe ;;
+  esac
+  if [[ -n $candidate && -f $candidate && -x $candidate ]]; then
+    echo "$candidate"
+  else
+    echo featpipe
+  fi
+}
+FEATPIPE=${FEATPIPE:-$(featpipe_beside)}
 start_stage=0
 fast=0
 extra_args=()
@@ -13,10 +30,12 @@ parse_stage_args() {
     case "$1" in
       --stage) start_stage=$2; shift 2 ;;
       --fast) fast=1; shift ;;
+      --exp) EXP=$2; shift 2 ;;
       -h|--help)
-        echo "usage: $0 [--stage N] [--fast] $usage_extra"
+        echo "usage: $0 [--stage N] [--fast] [--exp DIR] $usage_extra"
         echo "  --stage N  start at stage N (earlier stages are assumed done)"
         echo "  --fast     run on a small seeded subset"
+        echo "  --exp DIR  write every output to DIR (default: \$EXP, else exp/<dataset>[-fast])"
         exit 0 ;;
       *) extra_args+=("$1"); shift ;;
     esac

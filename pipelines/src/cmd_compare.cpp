@@ -1,6 +1,6 @@
 // featpipe compare: the raw-vs-engineered report. Evaluates each model on its test store, prints the
 // table and writes DIR/summary.json, then draws DIR/report.md and DIR/report.html with
-// pipelines/report/report.py (matplotlib + h5py under Debian's /usr/bin/python3).
+// report/report.py of the share folder (share_dir.h; matplotlib + h5py under Debian's /usr/bin/python3).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "featpipe/classify/model_io.h"
 #include "featpipe/classify/store_source.h"
 #include "featpipe/core/errors.h"
+#include "share_dir.h"
 #include "train_options.h"
 
 namespace featpipe::pipelines {
@@ -20,7 +21,7 @@ namespace fs = std::filesystem;
 
 std::string report_script() {
   if (const char* env = std::getenv("FEATPIPE_REPORT_SCRIPT")) return env;
-  return FEATPIPE_REPORT_SCRIPT;
+  return (share_dir() / "report" / "report.py").string();
 }
 
 /// The value at a JSON path, or null.
