@@ -1,0 +1,26 @@
+#pragma once
+// The compare stage: the raw-vs-engineered report. Every model is evaluated on its test store; the summary
+// (accuracy, gain over the baseline, confusion, times and sizes from the provenance) is written to
+// DIR/summary.json, then DIR/report.md and DIR/report.html with their plots are drawn by report/report.py
+// of the share folder (matplotlib and h5py under Debian's /usr/bin/python3).
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace featpipe::pipelines {
+
+struct CompareOptions {
+  std::string
+      baseline;  // model name (file stem) the gain is measured against; empty: the first raw-pixel one
+  std::string title = "featpipe: raw pixels vs engineered features";
+  bool plots = true;  // false: summary.json only, no report.md / report.html
+};
+
+/// tests: one test store per model, in order, or one for all. Writes out_dir (created; its parent must
+/// exist) and returns the summary: {"title", "baseline", "rows": [{"name", "features", "dim", "test_acc",
+/// "gain", "val_acc", "extract_seconds", "train_seconds", ...}]}. InputError naming the option or file on
+/// bad input; RunError when the report cannot be drawn.
+nlohmann::json compare_models(const std::vector<std::string>& models, const std::vector<std::string>& tests,
+                              const std::string& out_dir, const CompareOptions& options);
+
+}  // namespace featpipe::pipelines

@@ -1,0 +1,123 @@
+#include "featpipe/pipelines/compare.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "featpipe/core/errors.h"
+#include "featpipe/pipelines/evaluation.h"
+#include "share_dir.h"
+
+namespace featpipe::pipelines {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string report_script() {
+  if (const char* env = std::getenv("FEATPIPE_REPORT_SCRIPT")) return env;
+  return (share_dir() / "report" / "report.py").string();
+}
+
+/// The value at a JSON path, or null.
+nlohmann::json lookup(const nlohmann::json& j, std::initializer_list<const char*> path) {
+  const nlohmann::json* node = &j;
+  for (const char* key : path) {
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &(*node)[key];
+  }
+  return *node;
+}
+
+/// One row of the summary: the model's test results and what its provenance says of how it was made.
+nlohmann::json evaluate(const std::string& model_path, const std::string& test_path) {
+  const Evaluation e = evaluate_store(model_path, test_path);
+  const classify::ModelFile& model = e.model;
+  const classify::ClassificationReport& r = e.report;
+
+  const nlohmann::json& p = model.provenance;
+  const nlohmann::json features_prov = lookup(p, {"train", "provenance"});
+  const std::string features = features_prov.value("features", std::string("?"));
+  nlohmann::json row = {
+      {"name", fs::path(model_path).stem().string()},
+      {"model", fs::absolute(model_path).string()},
+      {"test", fs::absolute(test_path).string()},
+      {"features", features},
+      {"dim", model.model.dim()},
+      {"test_acc", r.accuracy},
+      {"confusion", r.confusion},
+      {"precision", r.precision},
+      {"recall", r.recall},
+      {"class_names", model.model.class_names},
+      {"extract_seconds", lookup(features_prov, {"seconds"})},
+      {"train_seconds", lookup(p, {"result", "seconds"})},
+      {"val_acc", lookup(p, {"result", "val_acc"})},
+      {"sweep", lookup(p, {"sweep"})},
+      {"raw_pixels", features.rfind("raw", 0) == 0 && features.find('+') == std::string::npos},
+  };
+  if (features_prov.contains("image_size")) {
+    nlohmann::json size = features_prov["image_size"];
+    const std::string raw_size = features_prov.value("features", "");
+    // raw(size=WxH) and raw(gray=1) change the pixel grid the templates are drawn on.
+    const auto at = raw_size.find("size=");
+    if (at != std::string::npos) {
+      int w = 0, h = 0;
+      if (std::sscanf(raw_size.c_str() + at + 5, "%dx%d", &w, &h) == 2) size[0] = w, size[1] = h;
+    }
+    if (raw_size.find("gray=1") != std::string::npos) size[2] = 1;
+    row["image_size"] = size;
+  } else {
+    row["raw_pixels"] = false;
+  }
+  return row;
+}
+
+}  // namespace
+
+nlohmann::json compare_models(const std::vector<std::string>& models, const std::vector<std::string>& tests,
+                              const std::string& out_dir, const CompareOptions& options) {
+  if (models.empty()) throw InputError("MODEL", "give at least one model store to compare");
+  if (tests.size() != models.size() && tests.size() != 1) {
+    throw InputError("--test", "give one test store per model (" + std::to_string(models.size()) +
+                                   ") or one for all; got " + std::to_string(tests.size()));
+  }
+  const fs::path parent = fs::absolute(out_dir).parent_path();
+  if (!fs::is_directory(parent))
+    throw InputError(out_dir, "directory " + parent.string() + " does not exist");
+
+  nlohmann::json rows = nlohmann::json::array();
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    rows.push_back(evaluate(models[i], tests.size() == 1 ? tests[0] : tests[i]));
+  }
+  const nlohmann::json* base = nullptr;
+  for (const nlohmann::json& r : rows) {
+    if (options.baseline.empty() ? r["raw_pixels"].get<bool>() : r["name"] == options.baseline) {
+      base = &r;
+      break;
+    }
+  }
+  if (!options.baseline.empty() && base == nullptr)
+    throw InputError("--baseline", "no model is named " + options.baseline);
+  for (nlohmann::json& r : rows) {
+    r["gain"] =
+        base ? nlohmann::json(r["test_acc"].get<double>() - (*base)["test_acc"].get<double>()) : nullptr;
+  }
+
+  fs::create_directories(out_dir);
+  const nlohmann::json summary = {
+      {"title", options.title}, {"baseline", base ? (*base)["name"] : nullptr}, {"rows", rows}};
+  {
+    const fs::path tmp = fs::path(out_dir) / "summary.json.tmp";
+    std::ofstream(tmp) << summary.dump(2) << "\n";
+    fs::rename(tmp, fs::path(out_dir) / "summary.json");
+  }
+  if (!options.plots) return summary;
+  const std::string command = "/usr/bin/python3 '" + report_script() + "' '" + out_dir + "'" + " > /dev/null";
+  if (std::system(command.c_str()) != 0) {
+    throw RunError("drawing the report failed (" + command +
+                   "); check that python3-matplotlib and python3-h5py are installed (make deps)");
+  }
+  return summary;
+}
+
+}  // namespace featpipe::pipelines
