@@ -3,45 +3,33 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "featpipe/core/format.h"
+
 namespace featpipe::classify {
-namespace {
-
-struct NamedLoss {
-  LossKind kind;
-  const char* name;
-};
-
-constexpr NamedLoss kLosses[] = {{LossKind::svm, "svm"},
-                                 {LossKind::squared_hinge, "squared-hinge"},
-                                 {LossKind::softmax, "softmax"},
-                                 {LossKind::mse, "mse"}};
-
-}  // namespace
 
 std::optional<std::string> validate(const LossParams& p) {
   if (!(p.delta > 0) || !std::isfinite(p.delta)) return "delta must be a positive number";
   return std::nullopt;
 }
 
-LossKind parse_loss(const std::string& name) {
-  std::string names;
-  for (const NamedLoss& l : kLosses) {
-    if (name == l.name) return l.kind;
-    names += names.empty() ? l.name : std::string(", ") + l.name;
-  }
-  throw std::invalid_argument("unknown loss '" + name + "'; known: " + names);
+const Registry<LossKind>& loss_registry() {
+  const std::string delta = format_number(LossParams{}.delta);
+  static const Registry<LossKind> registry(
+      "loss",
+      {{"svm", "multiclass hinge (Weston & Watkins, CS231n)", {{"delta", delta, "margin"}}, LossKind::svm},
+       {"squared-hinge", "multiclass squared hinge", {{"delta", delta, "margin"}}, LossKind::squared_hinge},
+       {"softmax", "cross-entropy of the softmax", {}, LossKind::softmax},
+       {"mse", "squared error to one-hot targets", {}, LossKind::mse}});
+  return registry;
 }
 
-std::string to_string(LossKind kind) {
-  for (const NamedLoss& l : kLosses) {
-    if (l.kind == kind) return l.name;
-  }
-  throw std::invalid_argument("unknown loss kind");
-}
+LossKind parse_loss(const std::string& name) { return loss_registry().at(name).value; }
+
+std::string to_string(LossKind kind) { return loss_registry().entry_of(kind).name; }
 
 std::vector<LossKind> all_losses() {
   std::vector<LossKind> kinds;
-  for (const NamedLoss& l : kLosses) kinds.push_back(l.kind);
+  for (const auto& entry : loss_registry()) kinds.push_back(entry.value);
   return kinds;
 }
 

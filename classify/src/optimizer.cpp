@@ -3,20 +3,11 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "featpipe/core/format.h"
 #include "optimizer_factories.h"
 
 namespace featpipe::classify {
 namespace {
-
-struct NamedOptimizer {
-  OptimizerKind kind;
-  const char* name;
-};
-
-constexpr NamedOptimizer kOptimizers[] = {
-    {OptimizerKind::sgd, "sgd"},           {OptimizerKind::momentum, "momentum"},
-    {OptimizerKind::nesterov, "nesterov"}, {OptimizerKind::adagrad, "adagrad"},
-    {OptimizerKind::rmsprop, "rmsprop"},   {OptimizerKind::adam, "adam"}};
 
 bool in_unit_interval(double x) { return x >= 0 && x < 1; }
 
@@ -30,25 +21,36 @@ std::optional<std::string> validate(const OptimizerParams& p) {
   return std::nullopt;
 }
 
-OptimizerKind parse_optimizer(const std::string& name) {
-  std::string names;
-  for (const NamedOptimizer& o : kOptimizers) {
-    if (name == o.name) return o.kind;
-    names += names.empty() ? o.name : std::string(", ") + o.name;
-  }
-  throw std::invalid_argument("unknown optimizer '" + name + "'; known: " + names);
+const Registry<OptimizerKind>& optimizer_registry() {
+  const OptimizerParams d;
+  const ParamHelp momentum{"momentum", format_number(d.momentum), "mu: velocity kept per step"};
+  const ParamHelp eps{"eps", format_number(d.eps), "added to the denominator"};
+  static const Registry<OptimizerKind> registry(
+      "optimizer",
+      {{"sgd", "x -= lr g", {}, OptimizerKind::sgd},
+       {"momentum", "v = mu v - lr g; x += v", {momentum}, OptimizerKind::momentum},
+       {"nesterov", "Nesterov momentum (Sutskever et al. 2013)", {momentum}, OptimizerKind::nesterov},
+       {"adagrad", "x -= lr g / (sqrt(sum g^2) + eps)", {eps}, OptimizerKind::adagrad},
+       {"rmsprop",
+        "x -= lr g / (sqrt(running mean of g^2) + eps)",
+        {{"decay", format_number(d.decay), "decay of the squared-gradient average"}, eps},
+        OptimizerKind::rmsprop},
+       {"adam",
+        "bias-corrected moments (Kingma & Ba 2015)",
+        {{"beta1", format_number(d.beta1), "decay of the first moment"},
+         {"beta2", format_number(d.beta2), "decay of the second moment"},
+         eps},
+        OptimizerKind::adam}});
+  return registry;
 }
 
-std::string to_string(OptimizerKind kind) {
-  for (const NamedOptimizer& o : kOptimizers) {
-    if (o.kind == kind) return o.name;
-  }
-  throw std::invalid_argument("unknown optimizer kind");
-}
+OptimizerKind parse_optimizer(const std::string& name) { return optimizer_registry().at(name).value; }
+
+std::string to_string(OptimizerKind kind) { return optimizer_registry().entry_of(kind).name; }
 
 std::vector<OptimizerKind> all_optimizers() {
   std::vector<OptimizerKind> kinds;
-  for (const NamedOptimizer& o : kOptimizers) kinds.push_back(o.kind);
+  for (const auto& entry : optimizer_registry()) kinds.push_back(entry.value);
   return kinds;
 }
 

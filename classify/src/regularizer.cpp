@@ -3,18 +3,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "featpipe/core/format.h"
+
 namespace featpipe::classify {
-namespace {
-
-struct NamedReg {
-  RegKind kind;
-  const char* name;
-};
-
-constexpr NamedReg kRegs[] = {
-    {RegKind::none, "none"}, {RegKind::l2, "l2"}, {RegKind::l1, "l1"}, {RegKind::elastic, "elastic"}};
-
-}  // namespace
 
 std::optional<std::string> validate(const RegParams& p) {
   if (!(p.lambda >= 0) || !std::isfinite(p.lambda)) return "lambda must be a number >= 0";
@@ -22,25 +13,27 @@ std::optional<std::string> validate(const RegParams& p) {
   return std::nullopt;
 }
 
-RegKind parse_reg(const std::string& name) {
-  std::string names;
-  for (const NamedReg& r : kRegs) {
-    if (name == r.name) return r.kind;
-    names += names.empty() ? r.name : std::string(", ") + r.name;
-  }
-  throw std::invalid_argument("unknown regulariser '" + name + "'; known: " + names);
+const Registry<RegKind>& regularizer_registry() {
+  const RegParams d;
+  const ParamHelp lambda{"lambda", format_number(d.lambda), "strength"};
+  static const Registry<RegKind> registry(
+      "regulariser", {{"none", "no penalty", {}, RegKind::none},
+                      {"l2", "lambda * sum W^2", {lambda}, RegKind::l2},
+                      {"l1", "lambda * sum |W|", {lambda}, RegKind::l1},
+                      {"elastic",
+                       "lambda * (l1_ratio * sum |W| + (1 - l1_ratio) * sum W^2)",
+                       {lambda, {"l1-ratio", format_number(d.l1_ratio), "share of the L1 term"}},
+                       RegKind::elastic}});
+  return registry;
 }
 
-std::string to_string(RegKind kind) {
-  for (const NamedReg& r : kRegs) {
-    if (r.kind == kind) return r.name;
-  }
-  throw std::invalid_argument("unknown regulariser kind");
-}
+RegKind parse_reg(const std::string& name) { return regularizer_registry().at(name).value; }
+
+std::string to_string(RegKind kind) { return regularizer_registry().entry_of(kind).name; }
 
 std::vector<RegKind> all_regs() {
   std::vector<RegKind> kinds;
-  for (const NamedReg& r : kRegs) kinds.push_back(r.kind);
+  for (const auto& entry : regularizer_registry()) kinds.push_back(entry.value);
   return kinds;
 }
 

@@ -4,21 +4,9 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "featpipe/core/format.h"
+
 namespace featpipe::classify {
-namespace {
-
-struct NamedSchedule {
-  ScheduleKind kind;
-  const char* name;
-};
-
-constexpr NamedSchedule kSchedules[] = {{ScheduleKind::constant, "constant"},
-                                        {ScheduleKind::step, "step"},
-                                        {ScheduleKind::exp, "exp"},
-                                        {ScheduleKind::cosine, "cosine"}};
-
-}  // namespace
-
 std::optional<std::string> validate(const ScheduleParams& p) {
   if (p.step_epochs < 1) return "step_epochs must be >= 1";
   if (!(p.gamma > 0 && p.gamma <= 1)) return "gamma must be in (0, 1]";
@@ -26,21 +14,26 @@ std::optional<std::string> validate(const ScheduleParams& p) {
   return std::nullopt;
 }
 
-ScheduleKind parse_schedule(const std::string& name) {
-  std::string names;
-  for (const NamedSchedule& s : kSchedules) {
-    if (name == s.name) return s.kind;
-    names += names.empty() ? s.name : std::string(", ") + s.name;
-  }
-  throw std::invalid_argument("unknown schedule '" + name + "'; known: " + names);
+const Registry<ScheduleKind>& schedule_registry() {
+  const ScheduleParams d;
+  const ParamHelp gamma{"gamma", format_number(d.gamma), "factor per step (step) or per epoch (exp)"};
+  static const Registry<ScheduleKind> registry(
+      "schedule", {{"constant", "the same rate every epoch", {}, ScheduleKind::constant},
+                   {"step",
+                    "lr gamma^floor(epoch / step_epochs)",
+                    {{"step-epochs", std::to_string(d.step_epochs), "epochs between decays"}, gamma},
+                    ScheduleKind::step},
+                   {"exp", "lr gamma^epoch", {gamma}, ScheduleKind::exp},
+                   {"cosine",
+                    "min_lr + (lr - min_lr) (1 + cos(pi epoch / epochs)) / 2",
+                    {{"min-lr", format_number(d.min_lr), "the rate after the last epoch"}},
+                    ScheduleKind::cosine}});
+  return registry;
 }
 
-std::string to_string(ScheduleKind kind) {
-  for (const NamedSchedule& s : kSchedules) {
-    if (s.kind == kind) return s.name;
-  }
-  throw std::invalid_argument("unknown schedule kind");
-}
+ScheduleKind parse_schedule(const std::string& name) { return schedule_registry().at(name).value; }
+
+std::string to_string(ScheduleKind kind) { return schedule_registry().entry_of(kind).name; }
 
 double learning_rate(const ScheduleParams& p, double lr, int epoch, int epochs) {
   switch (p.kind) {

@@ -15,6 +15,8 @@ namespace {
 /// Per-channel bin of each of the three channels of one pixel, in the histogram's channel order.
 using PixelBins = std::array<uint32_t, 3>;
 
+const char* space_name(ColorSpace space) { return space == ColorSpace::rgb ? "rgb" : "hsv"; }
+
 class ColorHistExtractor final : public FeatureExtractor {
  public:
   explicit ColorHistExtractor(const ColorHistParams& p) : p_(p), pyramid_(p.pyramid) {
@@ -23,9 +25,9 @@ class ColorHistExtractor final : public FeatureExtractor {
 
   std::string spec() const override {
     SpecTerm t{"colorhist", {}};
-    t.params["space"] = p_.space == ColorSpace::rgb ? "rgb" : "hsv";
+    t.params["space"] = space_name(p_.space);
     t.params["bins"] = std::to_string(p_.bins);
-    t.params["joint"] = p_.joint ? "1" : "0";
+    t.params["joint"] = format_flag(p_.joint);
     put_pyramid_params(p_.pyramid, t);
     return t.canonical();
   }
@@ -89,14 +91,26 @@ std::optional<std::string> validate(const ColorHistParams& p) {
 }
 
 std::unique_ptr<FeatureExtractor> make_colorhist(const ColorHistParams& params) {
-  if (auto error = validate(params)) throw std::invalid_argument("colorhist: " + *error);
+  throw_if_invalid("colorhist", params);
   return std::make_unique<ColorHistExtractor>(params);
 }
 
-std::unique_ptr<FeatureExtractor> make_colorhist(const SpecTerm& term) {
-  term.check_keys({"space", "bins", "joint", "pyramid", "lazebnik"});
+namespace {
+
+std::vector<ParamHelp> colorhist_param_help() {
+  const ColorHistParams d;
+  std::vector<ParamHelp> help = {
+      {"space", space_name(d.space), "rgb or hsv"},
+      {"bins", std::to_string(d.bins), "equal-width bins per channel"},
+      {"joint", format_flag(d.joint), "1: one bins^3 histogram of colour triples instead of three"}};
+  for (ParamHelp& p : pyramid_param_help(d.pyramid)) help.push_back(std::move(p));
+  return help;
+}
+
+std::unique_ptr<FeatureExtractor> colorhist_from_term(const SpecTerm& term) {
+  term.check_keys(param_keys(colorhist_param_help()));
   ColorHistParams p;
-  const std::string space = term.get_string("space", "rgb");
+  const std::string space = term.get_string("space", space_name(p.space));
   if (space != "rgb" && space != "hsv")
     throw std::invalid_argument("colorhist: space=" + space + " is not rgb or hsv");
   p.space = space == "rgb" ? ColorSpace::rgb : ColorSpace::hsv;
@@ -104,6 +118,13 @@ std::unique_ptr<FeatureExtractor> make_colorhist(const SpecTerm& term) {
   p.joint = term.get_bool("joint", p.joint);
   p.pyramid = parse_pyramid_params(term);
   return make_colorhist(p);
+}
+
+}  // namespace
+
+RegistryEntry<ExtractorFactory> colorhist_entry() {
+  return {"colorhist", "colour histogram per channel or joint, in RGB or HSV", colorhist_param_help(),
+          colorhist_from_term};
 }
 
 }  // namespace featpipe::features

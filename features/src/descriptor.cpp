@@ -5,22 +5,12 @@
 #include "descriptor_factories.h"
 
 namespace featpipe::features {
-namespace {
 
-using Factory = std::unique_ptr<DescriptorExtractor> (*)(const SpecTerm&);
-
-struct NamedFactory {
-  const char* name;
-  Factory make;
-};
-
-const NamedFactory kFactories[] = {
-    {"sift", make_sift},
-    {"dsift", make_dsift},
-    {"patch", make_patch},
-};
-
-}  // namespace
+const Registry<DescriptorFactory>& descriptor_registry() {
+  static const Registry<DescriptorFactory> registry("descriptor",
+                                                    {sift_entry(), dsift_entry(), patch_entry()});
+  return registry;
+}
 
 std::unique_ptr<DescriptorExtractor> make_descriptor(const std::string& spec) {
   const std::vector<SpecTerm> terms = parse_spec(spec);
@@ -29,12 +19,7 @@ std::unique_ptr<DescriptorExtractor> make_descriptor(const std::string& spec) {
         "descriptor '" + spec +
         "': one descriptor at a time (their frames differ, so they cannot be joined by '+')");
   }
-  std::string names;
-  for (const NamedFactory& f : kFactories) {
-    if (terms[0].name == f.name) return f.make(terms[0]);
-    names += names.empty() ? f.name : std::string(", ") + f.name;
-  }
-  throw std::invalid_argument("descriptor '" + terms[0].name + "': unknown descriptor; known: " + names);
+  return descriptor_registry().at(terms[0].name).value(terms[0]);
 }
 
 }  // namespace featpipe::features

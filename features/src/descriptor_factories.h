@@ -1,15 +1,12 @@
 #pragma once
-// Private: one factory per local-descriptor name, each in its own file; descriptor.cpp dispatches on the
-// name.
-#include <memory>
-
-#include "featpipe/core/spec.h"
+// Private: one registry entry per local-descriptor name, each defined in the descriptor's own file beside
+// the parsing of its spec term; descriptor.cpp lists them in descriptor_registry().
 #include "featpipe/features/descriptor.h"
 
 namespace featpipe::features {
 
-std::unique_ptr<DescriptorExtractor> make_sift(const SpecTerm& term);
-std::unique_ptr<DescriptorExtractor> make_dsift(const SpecTerm& term);
-std::unique_ptr<DescriptorExtractor> make_patch(const SpecTerm& term);
+RegistryEntry<DescriptorFactory> sift_entry();
+RegistryEntry<DescriptorFactory> dsift_entry();
+RegistryEntry<DescriptorFactory> patch_entry();
 
 }  // namespace featpipe::features

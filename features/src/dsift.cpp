@@ -1,6 +1,6 @@
-// Dense SIFT, PHOW-style (Bosch, Zisserman & Munoz, ICCV 2007; VLFeat's vl_phow): several bin sizes at once,
-// the image smoothed to each size's scale, frames of every size sharing centres. The flat-window (fast) mode
-// is our own (dsift_flat.cpp); the Gaussian-window mode is VLFeat's vl_dsift.
+// The flat-window (fast) mode is our own (dsift_flat.cpp); the Gaussian-window mode is VLFeat's vl_dsift.
+#include "featpipe/features/dsift.h"
+
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
@@ -17,14 +17,6 @@ namespace featpipe::features {
 namespace {
 
 constexpr int kSiftDim = 128;
-
-struct DsiftParams {
-  int step = 4;               // pixels between frame centres
-  std::vector<int> sizes{4};  // bin sizes in pixels, one descriptor per size at every centre
-  bool fast = true;           // flat spatial window instead of a Gaussian one (VLFeat's fast mode)
-  double magnif = 6;          // each size smooths the image by sigma = size / magnif (0: no smoothing)
-  double contrast = 0.005;    // descriptors of patches with a smaller gradient norm are set to zero
-};
 
 /// One vl_dsift filter per image geometry and thread, kept for the next image of the same size: the filter
 /// owns buffers as large as the image.
@@ -121,10 +113,18 @@ class DenseSift final : public DescriptorExtractor {
   int largest_;
 };
 
-}  // namespace
+std::vector<ParamHelp> dsift_param_help() {
+  const DsiftParams d;
+  return {
+      {"step", std::to_string(d.step), "pixels between frame centres"},
+      {"size", format_pyramid_levels(d.sizes), "bin sizes in pixels joined by ':', e.g. 4:6:8"},
+      {"fast", format_flag(d.fast), "1: flat spatial window; 0: vl_dsift's Gaussian one"},
+      {"magnif", format_number(d.magnif), "each size smooths the image by sigma = size / magnif (0: none)"},
+      {"contrast", format_number(d.contrast), "patches with a smaller gradient norm give zero descriptors"}};
+}
 
-std::unique_ptr<DescriptorExtractor> make_dsift(const SpecTerm& term) {
-  term.check_keys({"step", "size", "fast", "magnif", "contrast"});
+std::unique_ptr<DescriptorExtractor> dsift_from_term(const SpecTerm& term) {
+  term.check_keys(param_keys(dsift_param_help()));
   DsiftParams p;
   p.step = term.get_int("step", p.step);
   if (term.params.count("size")) {
@@ -138,17 +138,36 @@ std::unique_ptr<DescriptorExtractor> make_dsift(const SpecTerm& term) {
   p.fast = term.get_bool("fast", p.fast);
   p.magnif = term.get_double("magnif", p.magnif);
   p.contrast = term.get_double("contrast", p.contrast);
-  if (p.step < 1 || p.step > 256) throw std::invalid_argument("dsift: step must be in 1..256 pixels");
+  return make_dsift(p);
+}
+
+}  // namespace
+
+std::optional<std::string> validate(const DsiftParams& p) {
+  if (p.step < 1 || p.step > 256) return "step must be in 1..256 pixels";
+  if (p.sizes.empty()) return "needs at least one size";
   for (int s : p.sizes) {
-    if (s < 1 || s > 256) throw std::invalid_argument("dsift: sizes must be in 1..256 pixels");
+    if (s < 1 || s > 256) return "sizes must be in 1..256 pixels";
   }
-  std::sort(p.sizes.begin(), p.sizes.end());
-  if (std::adjacent_find(p.sizes.begin(), p.sizes.end()) != p.sizes.end()) {
-    throw std::invalid_argument("dsift: sizes must differ");
-  }
-  if (!(p.magnif >= 0)) throw std::invalid_argument("dsift: magnif must be >= 0 (0: no smoothing)");
-  if (!(p.contrast >= 0)) throw std::invalid_argument("dsift: contrast must be >= 0");
-  return std::make_unique<DenseSift>(std::move(p));
+  std::vector<int> sorted = p.sizes;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return "sizes must differ";
+  if (!(p.magnif >= 0)) return "magnif must be >= 0 (0: no smoothing)";
+  if (!(p.contrast >= 0)) return "contrast must be >= 0";
+  return std::nullopt;
+}
+
+std::unique_ptr<DescriptorExtractor> make_dsift(const DsiftParams& params) {
+  throw_if_invalid("dsift", params);
+  DsiftParams sorted = params;
+  // spec() and the frame order follow the sizes in increasing order, whatever order they were given in.
+  std::sort(sorted.sizes.begin(), sorted.sizes.end());
+  return std::make_unique<DenseSift>(std::move(sorted));
+}
+
+RegistryEntry<DescriptorFactory> dsift_entry() {
+  return {"dsift", "dense SIFT on a grid, PHOW-style with several bin sizes: 128-d, unit L2 norm",
+          dsift_param_help(), dsift_from_term};
 }
 
 }  // namespace featpipe::features

@@ -8,25 +8,8 @@
 namespace featpipe::features {
 namespace {
 
-using Factory = std::unique_ptr<FeatureExtractor> (*)(const SpecTerm&);
-
-struct NamedFactory {
-  const char* name;
-  Factory make;
-};
-
-const NamedFactory kFactories[] = {
-    {"raw", make_raw}, {"huehist", make_huehist}, {"colorhist", make_colorhist},
-    {"hog", make_hog}, {"lbp", make_lbp},
-};
-
 std::unique_ptr<FeatureExtractor> make_term(const SpecTerm& term) {
-  std::string names;
-  for (const NamedFactory& f : kFactories) {
-    if (term.name == f.name) return f.make(term);
-    names += names.empty() ? f.name : std::string(", ") + f.name;
-  }
-  throw std::invalid_argument("feature '" + term.name + "': unknown extractor; known: " + names);
+  return extractor_registry().at(term.name).value(term);
 }
 
 /// Terms joined by '+': outputs concatenated in spec order.
@@ -56,6 +39,12 @@ class ConcatExtractor final : public FeatureExtractor {
 };
 
 }  // namespace
+
+const Registry<ExtractorFactory>& extractor_registry() {
+  static const Registry<ExtractorFactory> registry(
+      "extractor", {raw_entry(), huehist_entry(), colorhist_entry(), hog_entry(), lbp_entry()});
+  return registry;
+}
 
 void check_image(const cv::Mat& image, const std::string& who) {
   if (image.empty()) throw std::invalid_argument(who + ": empty image");

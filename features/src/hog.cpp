@@ -15,9 +15,15 @@ std::optional<std::string> validate(const HogParams& p) {
   return std::nullopt;
 }
 
+namespace {
+
+const char* variant_name(HogVariant v) { return v == HogVariant::uoctti ? "uoctti" : "dalaltriggs"; }
+
+}  // namespace
+
 std::string hog_spec(const HogParams& p) {
   SpecTerm t{"hog", {}};
-  t.params["variant"] = p.variant == HogVariant::uoctti ? "uoctti" : "dalaltriggs";
+  t.params["variant"] = variant_name(p.variant);
   t.params["cell"] = std::to_string(p.cell);
   t.params["bins"] = std::to_string(p.bins);
   t.params["clip"] = format_number(p.clip);
@@ -26,14 +32,27 @@ std::string hog_spec(const HogParams& p) {
 }
 
 std::unique_ptr<FeatureExtractor> make_hog(const HogParams& params) {
-  if (auto error = validate(params)) throw std::invalid_argument("hog: " + *error);
+  throw_if_invalid("hog", params);
   return params.variant == HogVariant::uoctti ? make_uoctti_hog(params) : make_dalal_triggs_hog(params);
 }
 
-std::unique_ptr<FeatureExtractor> make_hog(const SpecTerm& term) {
-  term.check_keys({"variant", "cell", "bins", "clip", "sigma"});
+namespace {
+
+std::vector<ParamHelp> hog_param_help() {
+  const HogParams d;
+  return {{"variant", variant_name(d.variant),
+           "uoctti (Felzenszwalb et al., VLFeat) or dalaltriggs (Dalal & Triggs, OpenCV)"},
+          {"cell", std::to_string(d.cell), "cell side in pixels"},
+          {"bins", std::to_string(d.bins), "orientations over [0, pi)"},
+          {"clip", format_number(d.clip), "truncation of block-normalised values"},
+          {"sigma", format_number(d.block_sigma),
+           "dalaltriggs: Gaussian block window in pixels; < 0: block side / 4, 0: none"}};
+}
+
+std::unique_ptr<FeatureExtractor> hog_from_term(const SpecTerm& term) {
+  term.check_keys(param_keys(hog_param_help()));
   HogParams p;
-  const std::string variant = term.get_string("variant", "uoctti");
+  const std::string variant = term.get_string("variant", variant_name(p.variant));
   if (variant == "uoctti") {
     p.variant = HogVariant::uoctti;
     if (term.params.count("sigma")) {
@@ -50,6 +69,12 @@ std::unique_ptr<FeatureExtractor> make_hog(const SpecTerm& term) {
   p.clip = term.get_double("clip", p.clip);
   p.block_sigma = term.get_double("sigma", p.block_sigma);
   return make_hog(p);
+}
+
+}  // namespace
+
+RegistryEntry<ExtractorFactory> hog_entry() {
+  return {"hog", "histograms of oriented gradients per cell", hog_param_help(), hog_from_term};
 }
 
 }  // namespace featpipe::features

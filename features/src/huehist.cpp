@@ -12,6 +12,8 @@
 namespace featpipe::features {
 namespace {
 
+const char* weight_name(bool by_saturation) { return by_saturation ? "sat" : "count"; }
+
 class HueHistExtractor final : public FeatureExtractor {
  public:
   explicit HueHistExtractor(const HueHistParams& p) : p_(p), pyramid_(p.pyramid) {}
@@ -21,7 +23,7 @@ class HueHistExtractor final : public FeatureExtractor {
     t.params["bins"] = std::to_string(p_.bins);
     t.params["min_sat"] = format_number(p_.min_saturation);
     t.params["min_val"] = format_number(p_.min_value);
-    t.params["weight"] = p_.weight_by_saturation ? "sat" : "count";
+    t.params["weight"] = weight_name(p_.weight_by_saturation);
     put_pyramid_params(p_.pyramid, t);
     return t.canonical();
   }
@@ -83,23 +85,43 @@ std::optional<std::string> validate(const HueHistParams& p) {
 }
 
 std::unique_ptr<FeatureExtractor> make_huehist(const HueHistParams& params) {
-  if (auto error = validate(params)) throw std::invalid_argument("huehist: " + *error);
+  throw_if_invalid("huehist", params);
   return std::make_unique<HueHistExtractor>(params);
 }
 
-std::unique_ptr<FeatureExtractor> make_huehist(const SpecTerm& term) {
-  term.check_keys({"bins", "min_sat", "min_val", "weight", "pyramid", "lazebnik"});
+namespace {
+
+std::vector<ParamHelp> huehist_param_help() {
+  const HueHistParams d;
+  std::vector<ParamHelp> help = {
+      {"bins", std::to_string(d.bins), "hue bins; bin k is centred on k * 360 / bins degrees"},
+      {"min_sat", format_number(d.min_saturation), "less saturated pixels are skipped"},
+      {"min_val", format_number(d.min_value), "darker pixels are skipped"},
+      {"weight", weight_name(d.weight_by_saturation), "count: a pixel votes 1; sat: its saturation"}};
+  for (ParamHelp& p : pyramid_param_help(d.pyramid)) help.push_back(std::move(p));
+  return help;
+}
+
+std::unique_ptr<FeatureExtractor> huehist_from_term(const SpecTerm& term) {
+  term.check_keys(param_keys(huehist_param_help()));
   HueHistParams p;
   p.bins = term.get_int("bins", p.bins);
   p.min_saturation = term.get_double("min_sat", p.min_saturation);
   p.min_value = term.get_double("min_val", p.min_value);
-  const std::string weight = term.get_string("weight", "count");
+  const std::string weight = term.get_string("weight", weight_name(p.weight_by_saturation));
   if (weight != "count" && weight != "sat") {
     throw std::invalid_argument("huehist: weight=" + weight + " is not count or sat");
   }
   p.weight_by_saturation = weight == "sat";
   p.pyramid = parse_pyramid_params(term);
   return make_huehist(p);
+}
+
+}  // namespace
+
+RegistryEntry<ExtractorFactory> huehist_entry() {
+  return {"huehist", "hue histogram over the pixels whose hue means something", huehist_param_help(),
+          huehist_from_term};
 }
 
 }  // namespace featpipe::features

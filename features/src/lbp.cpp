@@ -12,6 +12,7 @@
 
 #include "scratch.h"
 #include "term_factories.h"
+#include "term_params.h"
 
 namespace featpipe::features {
 namespace {
@@ -143,15 +144,28 @@ std::optional<std::string> validate(const LbpParams& p) {
 }
 
 std::unique_ptr<FeatureExtractor> make_lbp(const LbpParams& params) {
-  if (auto error = validate(params)) throw std::invalid_argument("lbp: " + *error);
+  throw_if_invalid("lbp", params);
   return std::make_unique<LbpExtractor>(params);
 }
 
-std::unique_ptr<FeatureExtractor> make_lbp(const SpecTerm& term) {
-  term.check_keys({"cell"});
+namespace {
+
+std::vector<ParamHelp> lbp_param_help() {
+  return {{"cell", std::to_string(LbpParams{}.cell), "cell side in pixels"}};
+}
+
+std::unique_ptr<FeatureExtractor> lbp_from_term(const SpecTerm& term) {
+  term.check_keys(param_keys(lbp_param_help()));
   LbpParams p;
   p.cell = term.get_int("cell", p.cell);
   return make_lbp(p);
+}
+
+}  // namespace
+
+RegistryEntry<ExtractorFactory> lbp_entry() {
+  return {"lbp", "local binary patterns: per-cell histograms of uniform 3x3 patterns", lbp_param_help(),
+          lbp_from_term};
 }
 
 }  // namespace featpipe::features

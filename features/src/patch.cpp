@@ -1,5 +1,5 @@
-// Raw image patches with per-patch normalisation: the input of k-means feature learning (Coates, Lee & Ng,
-// "An analysis of single-layer networks in unsupervised feature learning", AISTATS 2011).
+#include "featpipe/features/patch.h"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -10,13 +10,6 @@
 namespace featpipe::features {
 namespace {
 
-struct PatchParams {
-  int size = 6;     // patch side in pixels
-  int stride = 1;   // pixels between patch corners
-  double eps = 10;  // added to the variance before dividing (pixels in [0, 255]); keeps flat patches flat
-  bool normalise = true;
-};
-
 class PatchDescriptor final : public DescriptorExtractor {
  public:
   explicit PatchDescriptor(const PatchParams& p) : p_(p) {}
@@ -26,7 +19,7 @@ class PatchDescriptor final : public DescriptorExtractor {
     t.params["size"] = std::to_string(p_.size);
     t.params["stride"] = std::to_string(p_.stride);
     t.params["eps"] = format_number(p_.eps);
-    t.params["norm"] = p_.normalise ? "1" : "0";
+    t.params["norm"] = format_flag(p_.normalise);
     return t.canonical();
   }
 
@@ -77,19 +70,42 @@ class PatchDescriptor final : public DescriptorExtractor {
   PatchParams p_;
 };
 
-}  // namespace
+std::vector<ParamHelp> patch_param_help() {
+  const PatchParams d;
+  return {
+      {"size", std::to_string(d.size), "patch side in pixels"},
+      {"stride", std::to_string(d.stride), "pixels between patch corners"},
+      {"eps", format_number(d.eps), "added to the variance before dividing (pixels in [0, 255])"},
+      {"norm", format_flag(d.normalise), "1: subtract each patch's mean, divide by sqrt(variance + eps)"}};
+}
 
-std::unique_ptr<DescriptorExtractor> make_patch(const SpecTerm& term) {
-  term.check_keys({"size", "stride", "eps", "norm"});
+std::unique_ptr<DescriptorExtractor> patch_from_term(const SpecTerm& term) {
+  term.check_keys(param_keys(patch_param_help()));
   PatchParams p;
   p.size = term.get_int("size", p.size);
   p.stride = term.get_int("stride", p.stride);
   p.eps = term.get_double("eps", p.eps);
   p.normalise = term.get_bool("norm", p.normalise);
-  if (p.size < 1 || p.size > 64) throw std::invalid_argument("patch: size must be in 1..64 pixels");
-  if (p.stride < 1) throw std::invalid_argument("patch: stride must be at least 1");
-  if (!(p.eps > 0)) throw std::invalid_argument("patch: eps must be positive");
-  return std::make_unique<PatchDescriptor>(p);
+  return make_patch(p);
+}
+
+}  // namespace
+
+std::optional<std::string> validate(const PatchParams& p) {
+  if (p.size < 1 || p.size > 64) return "size must be in 1..64 pixels";
+  if (p.stride < 1) return "stride must be at least 1";
+  if (!(p.eps > 0)) return "eps must be positive";
+  return std::nullopt;
+}
+
+std::unique_ptr<DescriptorExtractor> make_patch(const PatchParams& params) {
+  throw_if_invalid("patch", params);
+  return std::make_unique<PatchDescriptor>(params);
+}
+
+RegistryEntry<DescriptorFactory> patch_entry() {
+  return {"patch", "raw pixel patches, each normalised (Coates, Lee & Ng 2011)", patch_param_help(),
+          patch_from_term};
 }
 
 }  // namespace featpipe::features

@@ -1,18 +1,19 @@
-// raw pixels: the baseline every engineered feature is compared against.
+#include "featpipe/features/raw.h"
+
+#include <cstdio>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
 #include "term_factories.h"
+#include "term_params.h"
 
 namespace featpipe::features {
 namespace {
 
-struct RawParams {
-  bool gray = false;  // convert colour images to one luminance channel
-  cv::Size size;      // resize to this first (INTER_AREA); empty keeps the image size
-};
+std::string format_size(cv::Size size) {
+  return size.empty() ? "" : std::to_string(size.width) + "x" + std::to_string(size.height);
+}
 
-/// dim() == W * H * C of the (resized) image; values are pixel / 255 in row-major H x W x C order.
 class RawExtractor final : public FeatureExtractor {
  public:
   explicit RawExtractor(RawParams p) : p_(p) {}
@@ -20,8 +21,7 @@ class RawExtractor final : public FeatureExtractor {
   std::string spec() const override {
     SpecTerm t{"raw", {}};
     if (p_.gray) t.params["gray"] = "1";
-    if (!p_.size.empty())
-      t.params["size"] = std::to_string(p_.size.width) + "x" + std::to_string(p_.size.height);
+    if (!p_.size.empty()) t.params["size"] = format_size(p_.size);
     return t.canonical();
   }
 
@@ -56,14 +56,37 @@ cv::Size parse_size(const std::string& text) {
   return {w, h};
 }
 
+std::vector<ParamHelp> raw_param_help() {
+  const RawParams d;
+  return {{"gray", format_flag(d.gray), "1: convert colour images to one luminance channel"},
+          {"size", format_size(d.size), "resize to WxH first (INTER_AREA); empty keeps the image size"}};
+}
+
+std::unique_ptr<FeatureExtractor> raw_from_term(const SpecTerm& term) {
+  term.check_keys(param_keys(raw_param_help()));
+  RawParams p;
+  p.gray = term.get_bool("gray", p.gray);
+  if (term.params.count("size")) p.size = parse_size(term.params.at("size"));
+  return make_raw(p);
+}
+
 }  // namespace
 
-std::unique_ptr<FeatureExtractor> make_raw(const SpecTerm& term) {
-  term.check_keys({"gray", "size"});
-  RawParams p;
-  p.gray = term.get_bool("gray", false);
-  if (term.params.count("size")) p.size = parse_size(term.params.at("size"));
-  return std::make_unique<RawExtractor>(p);
+std::optional<std::string> validate(const RawParams& p) {
+  const bool keep = p.size.width == 0 && p.size.height == 0;
+  if (!keep && (p.size.width <= 0 || p.size.height <= 0)) {
+    return "size must be WxH with positive integers, or 0x0 to keep the image size";
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<FeatureExtractor> make_raw(const RawParams& params) {
+  throw_if_invalid("raw", params);
+  return std::make_unique<RawExtractor>(params);
+}
+
+RegistryEntry<ExtractorFactory> raw_entry() {
+  return {"raw", "pixels / 255, row-major H x W x C: the baseline", raw_param_help(), raw_from_term};
 }
 
 }  // namespace featpipe::features

@@ -1,5 +1,5 @@
-// SIFT keypoints (Lowe, "Distinctive image features from scale-invariant keypoints", IJCV 2004) through
-// OpenCV's detector and descriptor, in VLFeat's frame convention with unit-length descriptors.
+#include "featpipe/features/sift.h"
+
 #include <algorithm>
 #include <cmath>
 #include <opencv2/features2d.hpp>
@@ -14,14 +14,6 @@ namespace {
 
 constexpr int kSiftDim = 128;
 constexpr int kMinSide = 8;  // below this OpenCV's scale space has no octave to search
-
-struct SiftParams {
-  int max_features = 0;    // keep the strongest this many (0: all)
-  int layers = 3;          // scales per octave
-  double contrast = 0.04;  // minimum contrast of a keypoint (OpenCV's threshold, divided by layers)
-  double edge = 10;        // maximum ratio of principal curvatures: rejects edges
-  double sigma = 1.6;      // blur of the first octave
-};
 
 class SiftDescriptor final : public DescriptorExtractor {
  public:
@@ -74,22 +66,44 @@ class SiftDescriptor final : public DescriptorExtractor {
   SiftParams p_;
 };
 
-}  // namespace
+std::vector<ParamHelp> sift_param_help() {
+  const SiftParams d;
+  return {{"max", std::to_string(d.max_features), "keep the strongest this many keypoints (0: all)"},
+          {"layers", std::to_string(d.layers), "scales per octave"},
+          {"contrast", format_number(d.contrast), "minimum contrast of a keypoint"},
+          {"edge", format_number(d.edge), "maximum ratio of principal curvatures (rejects edges)"},
+          {"sigma", format_number(d.sigma), "blur of the first octave"}};
+}
 
-std::unique_ptr<DescriptorExtractor> make_sift(const SpecTerm& term) {
-  term.check_keys({"max", "layers", "contrast", "edge", "sigma"});
+std::unique_ptr<DescriptorExtractor> sift_from_term(const SpecTerm& term) {
+  term.check_keys(param_keys(sift_param_help()));
   SiftParams p;
   p.max_features = term.get_int("max", p.max_features);
   p.layers = term.get_int("layers", p.layers);
   p.contrast = term.get_double("contrast", p.contrast);
   p.edge = term.get_double("edge", p.edge);
   p.sigma = term.get_double("sigma", p.sigma);
-  if (p.max_features < 0) throw std::invalid_argument("sift: max must be >= 0 (0: all keypoints)");
-  if (p.layers < 1 || p.layers > 10) throw std::invalid_argument("sift: layers must be in 1..10");
-  if (!(p.contrast >= 0) || !(p.edge > 0) || !(p.sigma > 0)) {
-    throw std::invalid_argument("sift: contrast must be >= 0, edge and sigma positive");
-  }
-  return std::make_unique<SiftDescriptor>(p);
+  return make_sift(p);
+}
+
+}  // namespace
+
+std::optional<std::string> validate(const SiftParams& p) {
+  if (p.max_features < 0) return "max must be >= 0 (0: all keypoints)";
+  if (p.layers < 1 || p.layers > 10) return "layers must be in 1..10";
+  if (!(p.contrast >= 0) || !(p.edge > 0) || !(p.sigma > 0))
+    return "contrast must be >= 0, edge and sigma positive";
+  return std::nullopt;
+}
+
+std::unique_ptr<DescriptorExtractor> make_sift(const SiftParams& params) {
+  throw_if_invalid("sift", params);
+  return std::make_unique<SiftDescriptor>(params);
+}
+
+RegistryEntry<DescriptorFactory> sift_entry() {
+  return {"sift", "SIFT keypoints (Lowe 2004, OpenCV's detector): 128-d, unit L2 norm", sift_param_help(),
+          sift_from_term};
 }
 
 }  // namespace featpipe::features

@@ -1,16 +1,14 @@
 #pragma once
-// Private: one factory per extractor name, each in its own file; extractor.cpp dispatches on the name.
-#include <memory>
-
-#include "featpipe/core/spec.h"
+// Private: one registry entry per extractor name, each defined in the extractor's own file beside the
+// parsing of its spec term; extractor.cpp lists them in extractor_registry().
 #include "featpipe/features/extractor.h"
 
 namespace featpipe::features {
 
-std::unique_ptr<FeatureExtractor> make_raw(const SpecTerm& term);
-std::unique_ptr<FeatureExtractor> make_huehist(const SpecTerm& term);
-std::unique_ptr<FeatureExtractor> make_colorhist(const SpecTerm& term);
-std::unique_ptr<FeatureExtractor> make_hog(const SpecTerm& term);
-std::unique_ptr<FeatureExtractor> make_lbp(const SpecTerm& term);
+RegistryEntry<ExtractorFactory> raw_entry();
+RegistryEntry<ExtractorFactory> huehist_entry();
+RegistryEntry<ExtractorFactory> colorhist_entry();
+RegistryEntry<ExtractorFactory> hog_entry();
+RegistryEntry<ExtractorFactory> lbp_entry();
 
 }  // namespace featpipe::features

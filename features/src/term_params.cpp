@@ -21,7 +21,13 @@ PyramidParams parse_pyramid_params(const SpecTerm& term) {
 
 void put_pyramid_params(const PyramidParams& params, SpecTerm& term) {
   term.params["pyramid"] = format_pyramid_levels(params.levels);
-  term.params["lazebnik"] = params.lazebnik ? "1" : "0";
+  term.params["lazebnik"] = format_flag(params.lazebnik);
+}
+
+std::vector<ParamHelp> pyramid_param_help(const PyramidParams& params) {
+  return {
+      {"pyramid", format_pyramid_levels(params.levels), "grid sides of the pooling levels, e.g. 1:2:4"},
+      {"lazebnik", format_flag(params.lazebnik), "1: weight the levels as Lazebnik et al. (finer: more)"}};
 }
 
 }  // namespace featpipe::features

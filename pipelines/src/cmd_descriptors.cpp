@@ -2,6 +2,7 @@
 // (features::sample_descriptors), for learning a vocabulary.
 #include "commands.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/features/descriptor.h"
 #include "featpipe/features/sample_descriptors.h"
 #include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/dataset_options.h"
@@ -14,9 +15,11 @@ int run_descriptors(const std::vector<std::string>& args) {
   std::string descriptor_spec, out;
   std::size_t sample = 100000, block_images = 1024;
   add_dataset_options(options, dataset_args);
-  options.add_options()                                                                                 //
-      ("descriptor", po::value<std::string>(&descriptor_spec)->default_value("dsift"),                  //
-       "local descriptor: sift, dsift(step=4,size=4:6:8,fast=1), patch(size=6,stride=1), ...")          //
+  options.add_options()                                                                 //
+      ("descriptor", po::value<std::string>(&descriptor_spec)->default_value("dsift"),  //
+       ("local descriptor, e.g. dsift(step=4,size=4:6:8): " +
+        features::descriptor_registry().joined_names(" | "))
+           .c_str())                                                                                    //
       ("sample", po::value<std::size_t>(&sample)->default_value(sample), "descriptors to keep in all")  //
       ("out", po::value<std::string>(&out), "output descriptor store (.h5)")                            //
       ("block", po::value<std::size_t>(&block_images)->default_value(block_images),

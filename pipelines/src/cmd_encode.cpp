@@ -40,15 +40,17 @@ int run_encode(const std::vector<std::string>& args) {
   options.add_options()                                                                                 //
       ("vocab", po::value(&a.vocab), "vocabulary from `featpipe vocab` (.h5); its descriptor is used")  //
       ("encoding", po::value(&a.encoding)->default_value(a.encoding),
-       "bow | soft | vlad | fisher | triangle")  //
+       vocab::encoding_registry().joined_names(" | ").c_str())  //
       ("pyramid", po::value(&a.pyramid)->default_value(a.pyramid),
        "grid sides of the spatial pyramid, e.g. 1:2:4")                                            //
       ("pool", po::value(&a.pool)->default_value(a.pool), "sum | max (max: bow, soft, triangle)")  //
       ("norm", po::value(&a.norm),
-       "per-cell normalisation: l1, l2, hellinger, power(alpha=A), joined by '+', or none (default: l1 for "
-       "bow / soft, power+l2 for vlad / fisher, none for triangle)")  //
+       ("per-cell normalisation: " + vocab::norm_registry().joined_names(", ") +
+        " (power(alpha=A)), joined by '+', or none (default: l1 for bow / soft, power+l2 for vlad / fisher, "
+        "none for triangle)")
+           .c_str())  //
       ("kernel-map", po::value(&a.kernel_map),
-       "chi2 | intersection: homogeneous kernel map after the norm")  //
+       (vocab::kernel_registry().joined_names(" | ") + ": homogeneous kernel map after the norm").c_str())  //
       ("kernel-order", po::value(&a.kernel_order)->default_value(a.kernel_order),
        "kernel map order n: 2n + 1 values per value")  //
       ("soft-neighbours", po::value(&a.soft_neighbours)->default_value(a.soft_neighbours),
@@ -59,8 +61,9 @@ int run_encode(const std::vector<std::string>& args) {
       ("block", po::value(&a.block)->default_value(a.block), "images per written block (at most)");
   CommonOptions common;
   auto vm = parse_command_line("encode",
-                               "--data SPEC --split S --vocab V.h5 --encoding bow|soft|vlad|fisher|triangle "
-                               "--pyramid 1:2:4 --pool sum|max --norm N [--kernel-map chi2] --out E.h5",
+                               "--data SPEC --split S --vocab V.h5 --encoding " +
+                                   vocab::encoding_registry().joined_names("|") +
+                                   " --pyramid 1:2:4 --pool sum|max --norm N [--kernel-map chi2] --out E.h5",
                                args, options, {}, common);
   if (!vm) return 0;
   require(*vm, "vocab");

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/features/extract.h"
+#include "featpipe/features/extractor.h"
 #include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/dataset_options.h"
 
@@ -17,8 +18,10 @@ int run_extract(const std::vector<std::string>& args) {
   add_dataset_options(options, dataset_args);
   options.add_options()                                                          //
       ("features", po::value<std::string>(&feature_spec)->default_value("raw"),  //
-       "feature spec, terms joined by '+': raw, raw(gray=1,size=WxH), ...")      //
-      ("out", po::value<std::string>(&out), "output feature store (.h5)")        //
+       ("feature spec, terms joined by '+', e.g. hog(cell=4)+huehist(pyramid=1:2); extractors: " +
+        features::extractor_registry().joined_names(", "))
+           .c_str())                                                       //
+      ("out", po::value<std::string>(&out), "output feature store (.h5)")  //
       ("block", po::value<std::size_t>(&block_rows)->default_value(block_rows), "images per written block");
   CommonOptions common;
   auto vm = parse_command_line("extract", "--data SPEC --split S --features FSPEC --out F.h5", args, options,

@@ -44,21 +44,22 @@ po::typed_value<T>* with_default(T* v) {
 void add_train_options(po::options_description& options, TrainArgs& a, bool with_lr_lambda) {
   classify::TrainParams& p = a.params;
   auto add = options.add_options();
-  add("loss", with_default(&a.loss), "svm | squared-hinge | softmax | mse");
+  add("loss", with_default(&a.loss), classify::loss_registry().joined_names(" | ").c_str());
   add("delta", with_default(&p.loss.delta), "svm / squared-hinge margin");
-  add("reg", with_default(&a.reg), "regulariser on W: l2 | l1 | elastic | none");
+  add("reg", with_default(&a.reg),
+      ("regulariser on W: " + classify::regularizer_registry().joined_names(" | ")).c_str());
   if (with_lr_lambda) {
     add("lambda", with_default(&p.reg.lambda), "regularisation strength");
     add("lr", with_default(&p.lr), "learning rate");
   }
   add("l1-ratio", with_default(&p.reg.l1_ratio), "elastic: share of L1");
-  add("optimizer", with_default(&a.optimizer), "sgd | momentum | nesterov | adagrad | rmsprop | adam");
+  add("optimizer", with_default(&a.optimizer), classify::optimizer_registry().joined_names(" | ").c_str());
   add("momentum", with_default(&p.optimizer.momentum), "mu of momentum and nesterov");
   add("decay", with_default(&p.optimizer.decay), "rmsprop average decay");
   add("beta1", with_default(&p.optimizer.beta1), "adam first-moment decay");
   add("beta2", with_default(&p.optimizer.beta2), "adam second-moment decay");
   add("eps", with_default(&p.optimizer.eps), "adagrad / rmsprop / adam epsilon");
-  add("schedule", with_default(&a.schedule), "constant | step | exp | cosine");
+  add("schedule", with_default(&a.schedule), classify::schedule_registry().joined_names(" | ").c_str());
   add("step-epochs", with_default(&p.schedule.step_epochs), "step: epochs between decays");
   add("gamma", with_default(&p.schedule.gamma), "step: factor per decay; exp: factor per epoch");
   add("min-lr", with_default(&p.schedule.min_lr), "cosine: final rate");

@@ -73,7 +73,8 @@ TEST(Loss, SoftmaxIsStableForHugeScores) {
 TEST(Loss, FloatAgreesWithDouble) {
   const Example e;
   const RowMatrix<float> scores = e.scores.cast<float>();
-  for (LossKind kind : all_losses()) {
+  for (const auto& entry : loss_registry()) {
+    const LossKind kind = entry.value;
     RowMatrix<float> df(3, 3);
     RowMatrix<double> dd(3, 3);
     const float lf = data_loss<float>({kind, 1.0}, scores, e.labels, df);
@@ -91,12 +92,19 @@ TEST(Loss, ExpectedInitialLoss) {
 }
 
 TEST(Loss, NamesRoundTripAndUnknownNamesAreListed) {
-  for (LossKind kind : all_losses()) EXPECT_EQ(parse_loss(to_string(kind)), kind);
+  for (const auto& entry : loss_registry()) EXPECT_EQ(parse_loss(to_string(entry.value)), entry.value);
+  EXPECT_EQ(all_losses().size(), loss_registry().size());
   try {
     parse_loss("hinge");
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("svm, squared-hinge, softmax, mse"), std::string::npos) << e.what();
+  }
+  try {
+    parse_loss("softmx");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'softmax'?"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(validate(LossParams{LossKind::svm, 0.0}).has_value());
 }

@@ -72,7 +72,10 @@ TEST_P(OptimizerTest, AStepInRangesIsTheWholeStep) {
 }
 
 TEST(Optimizer, NamesRoundTrip) {
-  for (OptimizerKind kind : all_optimizers()) EXPECT_EQ(parse_optimizer(to_string(kind)), kind);
+  for (const auto& entry : optimizer_registry()) {
+    EXPECT_EQ(parse_optimizer(to_string(entry.value)), entry.value);
+  }
+  EXPECT_EQ(all_optimizers().size(), optimizer_registry().size());
   EXPECT_THROW(parse_optimizer("lbfgs"), std::invalid_argument);
   OptimizerParams bad;
   bad.momentum = 1.0;
@@ -89,7 +92,8 @@ TEST(Schedule, Values) {
   EXPECT_DOUBLE_EQ(learning_rate({ScheduleKind::cosine, 1, 1, 0.0}, lr, 0, 10), lr);
   EXPECT_NEAR(learning_rate({ScheduleKind::cosine, 1, 1, 0.0}, lr, 5, 10), lr / 2, 1e-15);
   EXPECT_NEAR(learning_rate({ScheduleKind::cosine, 1, 1, 0.01}, lr, 10, 10), 0.01, 1e-15);
-  EXPECT_EQ(parse_schedule("cosine"), ScheduleKind::cosine);
+  for (const auto& entry : schedule_registry())
+    EXPECT_EQ(parse_schedule(to_string(entry.value)), entry.value);
   EXPECT_THROW(parse_schedule("linear"), std::invalid_argument);
   EXPECT_TRUE(validate(ScheduleParams{ScheduleKind::step, 0}).has_value());
 }

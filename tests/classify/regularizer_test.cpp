@@ -32,7 +32,7 @@ TEST(Regularizer, NoneLeavesTheGradientAlone) {
   RowMatrix<double> dW = RowMatrix<double>::Constant(2, 2, 3.0);
   EXPECT_EQ(penalty<double>({RegKind::none, 1.0}, kW, dW), 0.0);
   EXPECT_TRUE(dW.isApprox(RowMatrix<double>::Constant(2, 2, 3.0)));
-  for (RegKind kind : all_regs()) EXPECT_EQ(parse_reg(to_string(kind)), kind);
+  for (const auto& entry : regularizer_registry()) EXPECT_EQ(parse_reg(to_string(entry.value)), entry.value);
   EXPECT_THROW(parse_reg("l3"), std::invalid_argument);
   EXPECT_TRUE(validate(RegParams{RegKind::l2, -1.0}).has_value());
 }

@@ -33,7 +33,8 @@ double train_accuracy_of(const LinearModel& m, const MatrixSource& s, const std:
 TEST(Trainer, ReachesFullAccuracyOnSeparableData) {
   const Blobs b = make_blobs(600, 12, 3, 0.5, 1);
   const MatrixSource s = b.source();
-  for (LossKind loss : all_losses()) {
+  for (const auto& entry : loss_registry()) {
+    const LossKind loss = entry.value;
     TrainParams p;
     p.loss.kind = loss;
     p.lr = 0.05;
@@ -49,7 +50,8 @@ TEST(Trainer, ReachesFullAccuracyOnSeparableData) {
 TEST(Trainer, EveryOptimizerLearns) {
   const Blobs b = make_blobs(300, 6, 3, 0.5, 2);
   const MatrixSource s = b.source();
-  for (OptimizerKind kind : all_optimizers()) {
+  for (const auto& entry : optimizer_registry()) {
+    const OptimizerKind kind = entry.value;
     TrainParams p;
     p.optimizer.kind = kind;
     p.lr = kind == OptimizerKind::sgd || kind == OptimizerKind::adagrad ? 0.1 : 0.01;

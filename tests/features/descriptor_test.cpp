@@ -29,7 +29,7 @@ cv::Mat mosaic(int count = 16) {
   return m;
 }
 
-class DescriptorContract : public ::testing::TestWithParam<const char*> {};
+class DescriptorContract : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DescriptorContract, FramesAndDescriptorsAgreeAndRepeat) {
   const auto d = make_descriptor(GetParam());
@@ -74,10 +74,15 @@ TEST_P(DescriptorContract, ClearErrorsOnBadImages) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllDescriptors, DescriptorContract,
-                         ::testing::Values("sift", "sift(max=20,contrast=0.02)", "dsift",
-                                           "dsift(step=2,size=4)", "dsift(size=4:6:8,fast=0)", "patch",
-                                           "patch(size=8,stride=4,norm=0)"));
+/// Every registered descriptor from its bare name (all defaults): a new entry is covered without editing
+/// this.
+INSTANTIATE_TEST_SUITE_P(EveryRegisteredDescriptor, DescriptorContract,
+                         ::testing::ValuesIn(featpipe::features::descriptor_registry().names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+INSTANTIATE_TEST_SUITE_P(Variants, DescriptorContract,
+                         ::testing::Values("sift(max=20,contrast=0.02)", "dsift(step=2,size=4)",
+                                           "dsift(size=4:6:8,fast=0)", "patch(size=8,stride=4,norm=0)"));
 
 TEST(DescriptorSpecs, BadSpecsNameTheProblem) {
   EXPECT_THROW(make_descriptor("surf"), std::invalid_argument);

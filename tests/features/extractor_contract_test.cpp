@@ -18,7 +18,7 @@ cv::Mat test_image(cv::Size size, int channels, uint64_t seed) {
   return m;
 }
 
-class ExtractorContract : public ::testing::TestWithParam<const char*> {};
+class ExtractorContract : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ExtractorContract, WidthEqualsDimAndIsDeterministic) {
   const auto ex = make_extractor(GetParam());
@@ -73,14 +73,19 @@ TEST_P(ExtractorContract, TooSmallImagesGiveAClearErrorOrAFullVector) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllExtractors, ExtractorContract,
-                         ::testing::Values("raw", "raw(gray=1)", "raw(size=16x8)",
-                                           "raw(gray=1,size=20x20)+raw", "huehist",
-                                           "huehist(bins=8,weight=sat,pyramid=1:2:4,lazebnik=1)", "colorhist",
-                                           "colorhist(space=hsv,bins=4,joint=1,pyramid=1:3)", "hog",
+/// Every registered extractor from its bare name (all defaults): a new entry is covered without editing this.
+INSTANTIATE_TEST_SUITE_P(EveryRegisteredExtractor, ExtractorContract,
+                         ::testing::ValuesIn(featpipe::features::extractor_registry().names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+/// Parameters that change the code path (other sizes, variants, pyramids) and joined terms.
+INSTANTIATE_TEST_SUITE_P(Variants, ExtractorContract,
+                         ::testing::Values("raw(gray=1)", "raw(size=16x8)", "raw(gray=1,size=20x20)+raw",
+                                           "huehist(bins=8,weight=sat,pyramid=1:2:4,lazebnik=1)",
+                                           "colorhist(space=hsv,bins=4,joint=1,pyramid=1:3)",
                                            "hog(cell=4,bins=9,variant=uoctti)",
                                            "hog(variant=dalaltriggs,cell=4)",
-                                           "hog(variant=dalaltriggs,sigma=0,bins=6)", "lbp", "lbp(cell=5)",
+                                           "hog(variant=dalaltriggs,sigma=0,bins=6)", "lbp(cell=5)",
                                            "hog(cell=4)+huehist(pyramid=1:2)+lbp"));
 
 }  // namespace

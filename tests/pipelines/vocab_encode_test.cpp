@@ -178,7 +178,7 @@ TEST_F(VocabEncodeCli, BadInputsExitTwoAndLeaveNothing) {
   bad(encode("V.h5", "X.h5", {"--encoding", "vlad", "--pool", "max"}), "--pool", "sum pooling");
   bad(encode("V.h5", "X.h5", {"--pyramid", "1:x"}), "--pyramid", "grid sides");
   bad(encode("V.h5", "X.h5", {"--norm", "l7"}), "--norm", "unknown norm");
-  bad(encode("V.h5", "X.h5", {"--kernel-map", "rbf"}), "--kernel-map", "chi2 or intersection");
+  bad(encode("V.h5", "X.h5", {"--kernel-map", "rbf"}), "--kernel-map", "known: chi2, intersection");
   bad(encode("V.h5", "X.h5", {"--pyramid", "64"}), "--vocab", "too small");
 }
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "coder.h"
+#include "featpipe/core/format.h"
 
 namespace featpipe::vocab {
 namespace {
@@ -37,29 +38,31 @@ EncoderParams checked(EncoderParams params) {
 
 }  // namespace
 
-EncodingKind parse_encoding(const std::string& name) {
-  for (EncodingKind k : {EncodingKind::bow, EncodingKind::soft, EncodingKind::vlad, EncodingKind::fisher,
-                         EncodingKind::triangle}) {
-    if (name == to_string(k)) return k;
-  }
-  throw std::invalid_argument("unknown encoding '" + name + "'; use bow, soft, vlad, fisher or triangle");
+const Registry<EncodingKind>& encoding_registry() {
+  const EncoderParams d;
+  static const Registry<EncodingKind> registry(
+      "encoding",
+      {{"bow", "hard assignment: counts of descriptors per nearest word", {}, EncodingKind::bow},
+       {"soft",
+        "localized soft assignment: the nearest words share each descriptor",
+        {{"soft-neighbours", std::to_string(d.soft_neighbours), "words sharing each descriptor"},
+         {"soft-beta", format_number(d.soft_beta), "1 / squared distance scale; 0: from the vocabulary"}},
+        EncodingKind::soft},
+       {"vlad", "sums of residuals to the nearest word (Jegou et al. 2010)", {}, EncodingKind::vlad},
+       {"fisher",
+        "Fisher vector of a diagonal GMM (Perronnin et al. 2010); needs a gmm vocabulary",
+        {},
+        EncodingKind::fisher},
+       {"triangle",
+        "max(0, mean distance - distance to each word) (Coates, Lee & Ng 2011)",
+        {},
+        EncodingKind::triangle}});
+  return registry;
 }
 
-std::string to_string(EncodingKind kind) {
-  switch (kind) {
-    case EncodingKind::bow:
-      return "bow";
-    case EncodingKind::soft:
-      return "soft";
-    case EncodingKind::vlad:
-      return "vlad";
-    case EncodingKind::fisher:
-      return "fisher";
-    case EncodingKind::triangle:
-      return "triangle";
-  }
-  return "?";
-}
+EncodingKind parse_encoding(const std::string& name) { return encoding_registry().at(name).value; }
+
+std::string to_string(EncodingKind kind) { return encoding_registry().entry_of(kind).name; }
 
 Pooling parse_pooling(const std::string& name) {
   if (name == "sum") return Pooling::sum;

@@ -19,15 +19,17 @@ std::optional<std::string> validate(const KernelMapParams& params) {
   return std::nullopt;
 }
 
-AdditiveKernel parse_additive_kernel(const std::string& name) {
-  if (name == "chi2") return AdditiveKernel::chi2;
-  if (name == "intersection") return AdditiveKernel::intersection;
-  throw std::invalid_argument("unknown kernel '" + name + "'; use chi2 or intersection");
+const Registry<AdditiveKernel>& kernel_registry() {
+  static const Registry<AdditiveKernel> registry(
+      "kernel",
+      {{"chi2", "chi-squared: k(x, y) = 2 x y / (x + y)", {}, AdditiveKernel::chi2},
+       {"intersection", "histogram intersection: k(x, y) = min(x, y)", {}, AdditiveKernel::intersection}});
+  return registry;
 }
 
-std::string to_string(AdditiveKernel kernel) {
-  return kernel == AdditiveKernel::chi2 ? "chi2" : "intersection";
-}
+AdditiveKernel parse_additive_kernel(const std::string& name) { return kernel_registry().at(name).value; }
+
+std::string to_string(AdditiveKernel kernel) { return kernel_registry().entry_of(kernel).name; }
 
 KernelMap::KernelMap(const KernelMapParams& params) : params_(params), impl_(std::make_unique<Impl>()) {
   if (auto error = validate(params)) throw std::invalid_argument(*error);

@@ -33,29 +33,37 @@ void signed_power(float* v, std::size_t width, float alpha) {
 
 }  // namespace
 
+const Registry<NormKind>& norm_registry() {
+  static const Registry<NormKind> registry(
+      "norm", {{"l1", "v / sum |v|", {}, NormKind::l1},
+               {"l2", "v / ||v||", {}, NormKind::l2},
+               {"hellinger",
+                "sign(v) sqrt(|v| / sum |v|): the Bhattacharyya kernel of histograms",
+                {},
+                NormKind::hellinger},
+               {"power",
+                "sign(v) |v|^alpha (before l2: the improved Fisher vector)",
+                {{"alpha", format_alpha(NormStep{}.alpha), "exponent in (0, 1]"}},
+                NormKind::power}});
+  return registry;
+}
+
 std::vector<NormStep> parse_norm(const std::string& spec) {
   if (spec == "none") return {};
   std::vector<NormStep> steps;
   for (const SpecTerm& term : parse_spec(spec)) {
-    NormStep step;
-    if (term.name == "l1") {
-      step.kind = NormKind::l1;
-    } else if (term.name == "l2") {
-      step.kind = NormKind::l2;
-    } else if (term.name == "hellinger") {
-      step.kind = NormKind::hellinger;
-    } else if (term.name == "power") {
-      step.kind = NormKind::power;
-      term.check_keys({"alpha"});
-      step.alpha = static_cast<float>(term.get_double("alpha", 0.5));
-      if (!(step.alpha > 0 && step.alpha <= 1)) {
-        throw std::invalid_argument("norm " + term.canonical() + ": alpha must be in (0, 1]");
-      }
-    } else {
-      throw std::invalid_argument("unknown norm '" + term.name +
-                                  "'; use l1, l2, hellinger, power(alpha=A) or none, joined by '+'");
+    const RegistryEntry<NormKind>* entry = norm_registry().find(term.name);
+    if (!entry) {
+      throw std::invalid_argument(unknown_name_message("norm", term.name, norm_registry().names()) +
+                                  " (steps are joined by '+'; none for no normalisation)");
     }
-    if (step.kind != NormKind::power) term.check_keys({});
+    term.check_keys(param_keys(entry->params));
+    NormStep step;
+    step.kind = entry->value;
+    step.alpha = static_cast<float>(term.get_double("alpha", step.alpha));
+    if (!(step.alpha > 0 && step.alpha <= 1)) {
+      throw std::invalid_argument("norm " + term.canonical() + ": alpha must be in (0, 1]");
+    }
     steps.push_back(step);
   }
   return steps;
@@ -66,20 +74,8 @@ std::string format_norm(const std::vector<NormStep>& steps) {
   std::string s;
   for (const NormStep& step : steps) {
     if (!s.empty()) s += "+";
-    switch (step.kind) {
-      case NormKind::l1:
-        s += "l1";
-        break;
-      case NormKind::l2:
-        s += "l2";
-        break;
-      case NormKind::hellinger:
-        s += "hellinger";
-        break;
-      case NormKind::power:
-        s += "power(alpha=" + format_alpha(step.alpha) + ")";
-        break;
-    }
+    s += norm_registry().entry_of(step.kind).name;
+    if (step.kind == NormKind::power) s += "(alpha=" + format_alpha(step.alpha) + ")";
   }
   return s;
 }

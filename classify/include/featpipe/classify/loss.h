@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "featpipe/core/matrix.h"
+#include "featpipe/core/registry.h"
 
 namespace featpipe::classify {
 
@@ -19,7 +20,10 @@ struct LossParams {
 
 std::optional<std::string> validate(const LossParams& p);
 
-/// "svm" | "squared-hinge" | "softmax" | "mse"; std::invalid_argument listing the names otherwise.
+/// The loss names (svm, squared-hinge, softmax, mse) with their parameters.
+const Registry<LossKind>& loss_registry();
+
+/// A loss_registry() name; std::invalid_argument listing the names otherwise.
 LossKind parse_loss(const std::string& name);
 std::string to_string(LossKind kind);
 std::vector<LossKind> all_losses();

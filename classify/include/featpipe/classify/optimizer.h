@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "featpipe/core/matrix.h"
+#include "featpipe/core/registry.h"
 
 namespace featpipe::classify {
 
@@ -23,7 +24,10 @@ struct OptimizerParams {
 
 std::optional<std::string> validate(const OptimizerParams& p);
 
-/// "sgd" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam"; std::invalid_argument otherwise.
+/// The optimiser names (sgd, momentum, nesterov, adagrad, rmsprop, adam) with their parameters.
+const Registry<OptimizerKind>& optimizer_registry();
+
+/// An optimizer_registry() name; std::invalid_argument listing the names otherwise.
 OptimizerKind parse_optimizer(const std::string& name);
 std::string to_string(OptimizerKind kind);
 std::vector<OptimizerKind> all_optimizers();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "featpipe/core/matrix.h"
+#include "featpipe/core/registry.h"
 
 namespace featpipe::classify {
 
@@ -18,7 +19,10 @@ struct RegParams {
 
 std::optional<std::string> validate(const RegParams& p);
 
-/// "none" | "l2" | "l1" | "elastic"; std::invalid_argument listing the names otherwise.
+/// The regulariser names (none, l2, l1, elastic) with their parameters.
+const Registry<RegKind>& regularizer_registry();
+
+/// A regularizer_registry() name; std::invalid_argument listing the names otherwise.
 RegKind parse_reg(const std::string& name);
 std::string to_string(RegKind kind);
 std::vector<RegKind> all_regs();

@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "featpipe/core/registry.h"
+
 namespace featpipe::classify {
 
 enum class ScheduleKind { constant, step, exp, cosine };
@@ -16,7 +18,10 @@ struct ScheduleParams {
 
 std::optional<std::string> validate(const ScheduleParams& p);
 
-/// "constant" | "step" | "exp" | "cosine"; std::invalid_argument otherwise.
+/// The schedule names (constant, step, exp, cosine) with their parameters.
+const Registry<ScheduleKind>& schedule_registry();
+
+/// A schedule_registry() name; std::invalid_argument listing the names otherwise.
 ScheduleKind parse_schedule(const std::string& name);
 std::string to_string(ScheduleKind kind);
 

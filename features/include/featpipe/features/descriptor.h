@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "featpipe/core/registry.h"
+#include "featpipe/core/spec.h"
+
 namespace featpipe::features {
 
 /// VLFeat's frame convention: (x, y) in pixels with pixel centres at integer coordinates, scale the sigma of
@@ -42,18 +45,15 @@ class DescriptorExtractor {
   virtual void extract(const cv::Mat& image, LocalFeatures& out) const = 0;
 };
 
-/// Builds a descriptor from a one-term spec:
-///   sift(max=0,layers=3,contrast=0.04,edge=10,sigma=1.6)  SIFT keypoints (Lowe 2004, OpenCV's detector):
-///       up to `max` frames (0: all) across scales, with orientation; 128-d, unit L2 norm.
-///   dsift(step=4,size=4,fast=1,magnif=6,contrast=0.005)   dense SIFT (VLFeat vl_dsift) on a grid of `step`
-///       pixels with bins of `size` pixels; several sizes as size=4:6:8 (PHOW: the image smoothed by
-///       sigma = size / magnif per size, frames of all sizes sharing centres); fast=1 uses the flat-window
-///       approximation (our implementation of VLFeat's fast mode), fast=0 vl_dsift's Gaussian window. 128-d,
-///       unit L2 norm; descriptors of patches whose gradient norm is below `contrast` are zero (flat
-///       background).
-///   patch(size=6,stride=1,eps=10,norm=1)  raw size x size patches (all channels, channel-interleaved,
-///       pixels in [0, 255]) every `stride` pixels; norm=1 subtracts each patch's mean and divides by
-///       sqrt(variance + eps) (Coates & Ng's normalisation before k-means feature learning).
+/// Builds one descriptor from a term whose name is the entry's.
+using DescriptorFactory = std::unique_ptr<DescriptorExtractor> (*)(const SpecTerm& term);
+
+/// Every local-descriptor name, with its parameters and their defaults (sift.h, dsift.h, patch.h). Each
+/// entry builds from its bare name (all defaults).
+const Registry<DescriptorFactory>& descriptor_registry();
+
+/// Builds a descriptor from a one-term spec: `sift` (sift.h), `dsift` (dsift.h) or `patch` (patch.h), with
+/// their parameters, e.g. `dsift(step=4,size=4:6:8)`.
 /// Throws std::invalid_argument naming the term on an unknown name or key, a bad value, or several terms.
 std::unique_ptr<DescriptorExtractor> make_descriptor(const std::string& spec);
 

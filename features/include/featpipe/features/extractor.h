@@ -7,6 +7,9 @@
 #include <opencv2/core.hpp>
 #include <string>
 
+#include "featpipe/core/registry.h"
+#include "featpipe/core/spec.h"
+
 namespace featpipe::features {
 
 class FeatureExtractor {
@@ -26,6 +29,14 @@ class FeatureExtractor {
 /// Builds the extractor for a spec (`raw`, `raw(gray=1,size=WxH)`, terms joined by '+'). Throws
 /// std::invalid_argument naming the term on an unknown name, an unknown key or a bad value.
 std::unique_ptr<FeatureExtractor> make_extractor(const std::string& spec);
+
+/// Builds one extractor from one term whose name is the entry's.
+using ExtractorFactory = std::unique_ptr<FeatureExtractor> (*)(const SpecTerm& term);
+
+/// Every extractor name a spec may use, with its parameters and their defaults. Each entry builds from its
+/// bare name (all defaults). make_extractor() looks terms up here, so an unknown name is refused with the
+/// known ones listed.
+const Registry<ExtractorFactory>& extractor_registry();
 
 /// Checks the common preconditions (non-empty, CV_8U, 1 or 3 channels); throws std::invalid_argument
 /// naming `who` otherwise.

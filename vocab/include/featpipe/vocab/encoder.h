@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "featpipe/core/registry.h"
 #include "featpipe/features/descriptor.h"
 #include "featpipe/features/spatial_pyramid.h"
 #include "featpipe/vocab/vocabulary.h"
@@ -29,7 +30,10 @@ namespace featpipe::vocab {
 enum class EncodingKind { bow, soft, vlad, fisher, triangle };
 enum class Pooling { sum, max };
 
-/// "bow" | "soft" | "vlad" | "fisher" | "triangle" and "sum" | "max"; std::invalid_argument otherwise.
+/// The encoding names (bow, soft, vlad, fisher, triangle), their parameters and defaults.
+const Registry<EncodingKind>& encoding_registry();
+
+/// An encoding_registry() name, and "sum" | "max"; std::invalid_argument listing the known names otherwise.
 EncodingKind parse_encoding(const std::string& name);
 std::string to_string(EncodingKind kind);
 Pooling parse_pooling(const std::string& name);

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "featpipe/core/registry.h"
+
 namespace featpipe::vocab {
 
 enum class AdditiveKernel {
@@ -24,7 +26,10 @@ struct KernelMapParams {
 /// order in 1..8.
 std::optional<std::string> validate(const KernelMapParams& params);
 
-/// "chi2" | "intersection"; std::invalid_argument naming the accepted ones otherwise.
+/// The additive kernel names (chi2, intersection).
+const Registry<AdditiveKernel>& kernel_registry();
+
+/// A kernel_registry() name; std::invalid_argument listing the known ones otherwise.
 AdditiveKernel parse_additive_kernel(const std::string& name);
 std::string to_string(AdditiveKernel kernel);
 

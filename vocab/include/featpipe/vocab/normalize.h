@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "featpipe/core/registry.h"
+
 namespace featpipe::vocab {
 
 enum class NormKind {
@@ -21,6 +23,9 @@ struct NormStep {
   NormKind kind = NormKind::l2;
   float alpha = 0.5f;  // power only, in (0, 1]
 };
+
+/// The step names a norm spec may join (l1, l2, hellinger, power), with their parameters.
+const Registry<NormKind>& norm_registry();
 
 /// Parses a norm spec; std::invalid_argument naming the step and the accepted ones otherwise.
 std::vector<NormStep> parse_norm(const std::string& spec);
