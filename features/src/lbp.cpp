@@ -11,7 +11,7 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-#include "scratch.h"
+#include "featpipe/core/scratch.h"
 #include "term_factories.h"
 
 namespace featpipe::features {
