@@ -4,8 +4,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "featpipe/core/scratch.h"
 #include "pixel_votes.h"
-#include "scratch.h"
 #include "term_factories.h"
 #include "term_params.h"
 

@@ -12,7 +12,7 @@
 #include <cmath>
 
 #include "fast_math.h"
-#include "scratch.h"
+#include "featpipe/core/scratch.h"
 
 namespace featpipe::features {
 namespace {

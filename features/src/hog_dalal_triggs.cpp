@@ -16,8 +16,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "featpipe/core/scratch.h"
 #include "hog_impl.h"
-#include "scratch.h"
 
 namespace featpipe::features {
 namespace {

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "featpipe/core/scratch.h"
 #include "hog_impl.h"
-#include "scratch.h"
 
 namespace featpipe::features {
 namespace {

@@ -10,7 +10,7 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-#include "scratch.h"
+#include "featpipe/core/scratch.h"
 #include "term_factories.h"
 #include "term_params.h"
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <thread>
 
 extern "C" {
 #include <vl/fisher.h>
@@ -199,6 +201,47 @@ TEST(EncoderTest, WhiteningOfTheVocabularyIsApplied) {
   plain.whitening = Whitening();
   const Encoder unwhitened(plain, params_for(EncodingKind::bow));
   EXPECT_EQ(encode(whitened, local), encode(unwhitened, pre));
+}
+
+/// Words taken from blob points, no clustering needed: 40 of them, so that a code's sums over the words run
+/// through whole AVX-512 registers and a tail, and rows of k scores start at every alignment. A GMM when
+/// asked, of unit variances and equal weights.
+Vocabulary forty_words(VocabMethod method) {
+  constexpr int kMany = 40;
+  const auto blobs = testing::make_blobs(kWords, (kMany + kWords - 1) / kWords, kDim, 3.0f, 3);
+  Vocabulary v;
+  v.method = method;
+  v.centres = blobs.points.topRows(kMany);
+  v.descriptor = "patch(size=1)";
+  v.distortion = kDim;
+  if (method == VocabMethod::gmm) {
+    v.variances = RowMatrix<float>::Ones(kMany, kDim);
+    v.weights = Eigen::VectorXf::Constant(kMany, 1.0f / kMany);
+  }
+  return v;
+}
+
+// A code depends only on the image: not on the thread that encodes it, nor on what that thread allocated
+// before, which decides where its scratch memory lies (and vectorised sums take another path over an
+// unaligned head). Each thread here first holds a different number of bytes, shifting its later allocations.
+TEST(EncoderTest, CodesDoNotDependOnTheThreadOrWhereItsMemoryLies) {
+  const auto local = local_features(300, 13);
+  for (EncodingKind kind : {EncodingKind::bow, EncodingKind::soft, EncodingKind::vlad, EncodingKind::fisher,
+                            EncodingKind::triangle}) {
+    const Encoder encoder(forty_words(kind == EncodingKind::fisher ? VocabMethod::gmm : VocabMethod::kmeans),
+                          params_for(kind, {1, 2}));
+    const std::vector<float> expected = encode(encoder, local);
+    for (std::size_t shift = 16; shift <= 64; shift += 16) {
+      std::vector<float> code;
+      std::thread([&] {
+        const std::vector<char> held(shift);
+        code = encode(encoder, local);
+      }).join();
+      ASSERT_EQ(code.size(), expected.size());
+      EXPECT_EQ(std::memcmp(code.data(), expected.data(), code.size() * sizeof(float)), 0)
+          << to_string(kind) << " after " << shift << " bytes";
+    }
+  }
 }
 
 TEST(EncoderTest, EmptyImageEncodesAsZeros) {

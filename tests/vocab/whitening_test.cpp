@@ -1,6 +1,9 @@
 #include "featpipe/vocab/whitening.h"
 
 #include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cstring>
 
 #include "featpipe/core/random.h"
 
@@ -32,6 +35,28 @@ TEST(WhiteningTest, ZcaMakesTheCovarianceNearIdentity) {
   EXPECT_TRUE(cov.isApprox(Eigen::MatrixXd::Identity(4, 4), 1e-2)) << cov;
   // ZCA, unlike PCA whitening, stays close to the input's axes: the transform is symmetric.
   EXPECT_TRUE(w.transform().isApprox(w.transform().transpose(), 1e-5f));
+}
+
+// The same transform, bit for bit, for any thread count: its covariance and eigenvectors come from products
+// outside any parallel region (tests/core/eigen_products_test.cpp). 128 correlated dimensions, as dense
+// SIFT's: products that large are where a changed rounding reaches the float transform.
+TEST(WhiteningTest, SameTransformForAnyThreadCount) {
+  random::Generator rng(1, random::Stream::test);
+  RowMatrix<float> x(4000, 128);
+  for (int i = 0; i < x.rows(); ++i) {
+    const float shared = static_cast<float>(rng.normal());
+    for (int c = 0; c < x.cols(); ++c) x(i, c) = shared * float(c % 7) + static_cast<float>(rng.normal());
+  }
+  WhiteningParams params;
+  params.zca = true;
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const Whitening one = Whitening::learn(x, params);
+  omp_set_num_threads(3);
+  const Whitening three = Whitening::learn(x, params);
+  omp_set_num_threads(saved);
+  EXPECT_EQ(std::memcmp(one.transform().data(), three.transform().data(), sizeof(float) * 128 * 128), 0);
+  EXPECT_EQ(std::memcmp(one.mean().data(), three.mean().data(), sizeof(float) * 128), 0);
 }
 
 TEST(WhiteningTest, PatchNormalisationRemovesBrightnessAndContrast) {

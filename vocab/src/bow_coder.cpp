@@ -1,5 +1,6 @@
 // Hard bag-of-words: each descriptor votes for its nearest word.
 #include "coder.h"
+#include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
 namespace featpipe::vocab {
@@ -14,12 +15,11 @@ class BowCoder final : public Coder {
 
   void add(ConstMatrixView<float> x, const std::size_t* cells, std::size_t levels, Pooling pooling,
            float* out) const override {
-    thread_local std::vector<float> scratch;
     thread_local std::vector<int32_t> label;
     const std::size_t n = x.rows(), k = centres_.rows();
-    scratch.resize(std::min<std::size_t>(n, kNearestTileRows) * k);
+    float* scratch = thread_scratch<float, struct BowScores>(std::min<std::size_t>(n, kNearestTileRows) * k);
     label.resize(n);
-    nearest_in_block(x, prepared_, scratch.data(), label.data(), nullptr);
+    nearest_in_block(x, prepared_, scratch, label.data(), nullptr);
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t l = 0; l < levels; ++l)
         pool_into(out[cells[i * levels + l] * k + label[i]], 1.0f, pooling);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "featpipe/core/parallel_blocks.h"
+#include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
 namespace featpipe::vocab {
@@ -89,10 +90,10 @@ void nearest_centres(ConstMatrixView<float> x, ConstMatrixView<float> centres, i
   const std::size_t n = x.rows(), block = std::max<std::size_t>(1, block_rows);
   const PreparedCentres prepared(centres);
   for_each_block(block_count(n, block), [&](int64_t b) {
-    thread_local std::vector<float> scratch;
     const std::size_t begin = b * block, count = std::min(block, n - begin);
-    scratch.resize(std::min<std::size_t>(count, kNearestTileRows) * centres.rows());
-    nearest_in_block(x.middleRows(begin, count), prepared, scratch.data(), labels + begin,
+    float* scratch = thread_scratch<float, struct NearestScores>(
+        std::min<std::size_t>(count, kNearestTileRows) * centres.rows());
+    nearest_in_block(x.middleRows(begin, count), prepared, scratch, labels + begin,
                      sq_distances ? sq_distances + begin : nullptr);
   });
 }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "coder.h"
+#include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
 namespace featpipe::vocab {
@@ -23,15 +24,14 @@ class SoftCoder final : public Coder {
 
   void add(ConstMatrixView<float> x, const std::size_t* cells, std::size_t levels, Pooling pooling,
            float* out) const override {
-    thread_local std::vector<float> scores;
     thread_local std::vector<int32_t> order;
     const std::size_t n = x.rows(), k = centres_.rows();
-    scores.resize(n * k);
+    float* scores = thread_scratch<float, struct SoftScores>(n * k);
     order.resize(k);
-    score_block(x, prepared_, scores.data());
+    score_block(x, prepared_, scores);
     for (std::size_t i = 0; i < n; ++i) {
       // Scores lack ||x||^2, which cancels in the weights: exp(-beta (d_j - d_nearest)).
-      const float* s = scores.data() + i * k;
+      const float* s = scores + i * k;
       std::iota(order.begin(), order.end(), 0);
       const auto nearer = [s](int32_t a, int32_t b) { return s[a] != s[b] ? s[a] < s[b] : a < b; };
       std::partial_sort(order.begin(), order.begin() + neighbours_, order.end(), nearer);

@@ -1,5 +1,6 @@
 // The triangle activation of Coates, Lee & Ng: words nearer than the mean distance fire, by how much nearer.
 #include "coder.h"
+#include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
 namespace featpipe::vocab {
@@ -14,13 +15,14 @@ class TriangleCoder final : public Coder {
 
   void add(ConstMatrixView<float> x, const std::size_t* cells, std::size_t levels, Pooling pooling,
            float* out) const override {
-    thread_local std::vector<float> scratch;
     const std::size_t n = x.rows(), k = centres_.rows();
-    scratch.resize(n * k);
-    score_block(x, prepared_, scratch.data());
+    // Aligned storage: z.mean() sums the row's unaligned head apart from the rest, so the mean's rounding
+    // would follow wherever the allocator happened to put a plain vector.
+    float* scores = thread_scratch<float, struct TriangleScores>(n * k);
+    score_block(x, prepared_, scores);
     for (std::size_t i = 0; i < n; ++i) {
       // Eigen's array sqrt vectorises; std::sqrt in a loop does not (it may have to set errno).
-      Eigen::Map<Eigen::ArrayXf> z(scratch.data() + i * k, k);
+      Eigen::Map<Eigen::ArrayXf> z(scores + i * k, k);
       z = (z + x.row(i).squaredNorm()).max(0.0f).sqrt();
       const float mean = z.mean();
       for (std::size_t l = 0; l < levels; ++l) {

@@ -1,5 +1,6 @@
 // VLAD: each descriptor adds its residual to its nearest word's block.
 #include "coder.h"
+#include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
 namespace featpipe::vocab {
@@ -14,12 +15,12 @@ class VladCoder final : public Coder {
 
   void add(ConstMatrixView<float> x, const std::size_t* cells, std::size_t levels, Pooling /*sum only*/,
            float* out) const override {
-    thread_local std::vector<float> scratch;
     thread_local std::vector<int32_t> label;
     const std::size_t n = x.rows(), d = x.cols(), width = cell_width();
-    scratch.resize(std::min<std::size_t>(n, kNearestTileRows) * centres_.rows());
+    float* scratch = thread_scratch<float, struct VladScores>(std::min<std::size_t>(n, kNearestTileRows) *
+                                                              centres_.rows());
     label.resize(n);
-    nearest_in_block(x, prepared_, scratch.data(), label.data(), nullptr);
+    nearest_in_block(x, prepared_, scratch, label.data(), nullptr);
     for (std::size_t i = 0; i < n; ++i) {
       const float* row = x.row(i).data();
       const float* centre = centres_.row(label[i]).data();

@@ -10,9 +10,11 @@
 namespace featpipe {
 
 /// Runs fn(i) for i in [0, count) on the OpenMP team, blocks handed out one at a time (blocks may take
-/// unequal time); fn must not throw. Each thread limits nested parallelism to itself first: an Eigen
-/// product inside fn would otherwise parallelise itself when the team is a single thread, with a cache
-/// blocking (and so rounding) that depends on the thread count.
+/// unequal time); fn must not throw. Each thread limits nested parallelism to itself first: a parallel
+/// region inside fn (a nested for_each_block, or an Eigen product in code built without the
+/// EIGEN_DONT_PARALLELIZE that featpipe_core sets) would otherwise start a team of its own when this team
+/// is a single thread, and an Eigen product so cut has a cache blocking (and so a rounding) that depends on
+/// the thread count.
 template <typename Fn>
 void for_each_block(int64_t count, Fn&& fn) {
 #pragma omp parallel if (count > 1)
