@@ -40,10 +40,14 @@ class CountingObserver : public StageObserver {
   uint64_t stop_after_;
 };
 
+data::SplitView train_split(const data::Dataset& dataset) {
+  return data::select_split(dataset, data::Split::train, {});
+}
+
 TEST(ExtractStage, WritesEveryImageAndReportsEachStep) {
   testing::TempDir dir;
   const auto dataset = data::open_dataset(kShapes);
-  const data::SplitView view = data::select_split(*dataset, data::Split::train, {});
+  const data::SplitView view = train_split(*dataset);
   const auto extractor = make_extractor("hog(cell=4)+huehist");
   CountingObserver observer;
   const std::string out = (dir / "f.h5").string();
@@ -69,7 +73,7 @@ TEST(ExtractStage, WritesEveryImageAndReportsEachStep) {
 TEST(ExtractStage, AStopLeavesNoStore) {
   testing::TempDir dir;
   const auto dataset = data::open_dataset(kShapes);
-  const data::SplitView view = data::select_split(*dataset, data::Split::train, {});
+  const data::SplitView view = train_split(*dataset);
   CountingObserver observer(5);
   const std::string out = (dir / "f.h5").string();
   EXPECT_THROW(extract_split(view, *make_extractor("raw"), {}, out, {4}, observer), std::runtime_error);
@@ -79,7 +83,7 @@ TEST(ExtractStage, AStopLeavesNoStore) {
 TEST(ExtractStage, AnExtractorThatCannotTakeTheImagesBlamesTheSubject) {
   testing::TempDir dir;
   const auto dataset = data::open_dataset(kShapes);
-  const data::SplitView view = data::select_split(*dataset, data::Split::train, {});
+  const data::SplitView view = train_split(*dataset);
   try {
     extract_split(view, *make_extractor("lbp(cell=32)"), {}, (dir / "f.h5").string(), {}, silent_observer());
     FAIL() << "no error";
@@ -102,7 +106,7 @@ TEST(WaterFill, EqualSharesCappedByEachCountSummingToTheTotal) {
 TEST(DescriptorStage, SamplesTheAskedNumberWithFramesAndOwners) {
   testing::TempDir dir;
   const auto dataset = data::open_dataset(kShapes);
-  const data::SplitView view = data::select_split(*dataset, data::Split::train, {});
+  const data::SplitView view = train_split(*dataset);
   const auto descriptor = make_descriptor("dsift(step=2,size=2)");
   CountingObserver observer;
   const std::string out = (dir / "d.h5").string();

@@ -59,6 +59,25 @@ std::function<void(int, double)> observed_step(StageObserver& observer) {
   };
 }
 
+/// k-means or GMM parameters from the options (their own defaults where the options leave them), with the
+/// observer's phase begun and its step as the per-iteration callback.
+template <typename Params>
+Params iteration_params(const LearnOptions& o, StageObserver& observer) {
+  Params p;
+  p.k = o.k;
+  p.max_iterations = o.iterations > 0 ? o.iterations : p.max_iterations;
+  p.tolerance = o.tolerance >= 0 ? o.tolerance : p.tolerance;
+  p.seed = o.seed;
+  observer.begin(label_of(o), p.max_iterations, "it");
+  p.on_iteration = observed_step(observer);
+  return p;
+}
+
+template <typename Params>
+nlohmann::json iteration_provenance(const Params& p, int iterations) {
+  return {{"iterations", iterations}, {"max_iterations", p.max_iterations}, {"tolerance", p.tolerance}};
+}
+
 LearnedVocabulary learn_minibatch(const data::StoreReader& r, uint64_t rows, uint64_t dim, Vocabulary v,
                                   const LearnOptions& o, StageObserver& observer) {
   RowMatrix<float> sample = spaced_sample(r, rows, dim, kMiniBatchSampleRows);
@@ -119,30 +138,16 @@ LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descr
   if (!v.whitening.identity()) v.whitening.apply(x);
   LearnedVocabulary learned;
   if (o.method == VocabMethod::kmeans) {
-    KMeansParams p;
-    p.k = o.k;
-    p.max_iterations = o.iterations > 0 ? o.iterations : p.max_iterations;
-    p.tolerance = o.tolerance >= 0 ? o.tolerance : p.tolerance;
-    p.seed = o.seed;
-    observer.begin(label_of(o), p.max_iterations, "it");
-    p.on_iteration = observed_step(observer);
+    KMeansParams p = iteration_params<KMeansParams>(o, observer);
     const KMeansResult result = kmeans(x, p);
     observer.end();
     v.centres = result.centres;
     v.history = result.energy;
     learned.iterations = result.iterations;
-    learned.provenance = {{"iterations", result.iterations},
-                          {"max_iterations", p.max_iterations},
-                          {"tolerance", p.tolerance},
-                          {"reseeded", result.reseeded}};
+    learned.provenance = iteration_provenance(p, result.iterations);
+    learned.provenance["reseeded"] = result.reseeded;
   } else {
-    GmmParams p;
-    p.k = o.k;
-    p.max_iterations = o.iterations > 0 ? o.iterations : p.max_iterations;
-    p.tolerance = o.tolerance >= 0 ? o.tolerance : p.tolerance;
-    p.seed = o.seed;
-    observer.begin(label_of(o), p.max_iterations, "it");
-    p.on_iteration = observed_step(observer);
+    GmmParams p = iteration_params<GmmParams>(o, observer);
     const GmmResult result = fit_gmm(x, p);
     observer.end();
     v.centres = result.gmm.means;
@@ -150,10 +155,8 @@ LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descr
     v.weights = result.gmm.weights;
     v.history = result.log_likelihood;
     learned.iterations = result.iterations;
-    learned.provenance = {{"iterations", result.iterations},
-                          {"max_iterations", p.max_iterations},
-                          {"tolerance", p.tolerance},
-                          {"variance_floor", p.variance_floor}};
+    learned.provenance = iteration_provenance(p, result.iterations);
+    learned.provenance["variance_floor"] = p.variance_floor;
   }
   v.distortion = mean_distortion(x, v.centres);
   learned.vocabulary = std::move(v);
