@@ -111,6 +111,11 @@ RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& 
   const int64_t blocks = block_count(m, kSeedBlockRows);
   std::vector<double> block_sums(blocks), trial_sums(blocks * trials);
   std::vector<std::size_t> candidates(trials);
+  // For the trials: ||x||^2 of every sample row, and the candidates as a matrix, so that a block's
+  // distances to all of them are one product (||x||^2 + ||c||^2 - 2 x.c).
+  const Eigen::VectorXf row_norms =
+      trials > 1 ? Eigen::VectorXf(s.rowwise().squaredNorm()) : Eigen::VectorXf();
+  RowMatrix<float> candidate_rows(trials, d);
   std::size_t pick = generator.below(m);
   for (std::size_t c = 0; c < k; ++c) {
     centres.row(c) = s.row(pick);
@@ -139,13 +144,19 @@ RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& 
     }
     // The candidate that would leave the smallest potential (sum of weights), summed per block, then in
     // block order; ties go to the first drawn.
+    for (std::size_t t = 0; t < trials; ++t) candidate_rows.row(t) = s.row(candidates[t]);
+    const Eigen::RowVectorXf candidate_norms = candidate_rows.rowwise().squaredNorm().transpose();
     for_each_block(blocks, [&](int64_t b) {
       const std::size_t begin = b * kSeedBlockRows, end = std::min(m, begin + kSeedBlockRows);
+      const RowMatrix<float> dots = s.middleRows(begin, end - begin) * candidate_rows.transpose();
       double* sums = &trial_sums[b * trials];
       std::fill(sums, sums + trials, 0.0);
       for (std::size_t i = begin; i < end; ++i) {
-        for (std::size_t t = 0; t < trials; ++t)
-          sums[t] += std::min(weight[i], squared_distance(&s(i, 0), &s(candidates[t], 0), d));
+        for (std::size_t t = 0; t < trials; ++t) {
+          const float distance =
+              std::max(0.0f, row_norms[i] + candidate_norms[t] - 2.0f * dots(i - begin, t));
+          sums[t] += std::min(weight[i], distance);
+        }
       }
     });
     double best = std::numeric_limits<double>::infinity();
