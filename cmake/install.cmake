@@ -22,11 +22,10 @@ set_property(SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/pipelines/src/share_dir.cpp APPE
   FEATPIPE_SHARE_FROM_BIN="${featpipe_bin_to_share}"
   FEATPIPE_SOURCE_SHARE="${CMAKE_CURRENT_SOURCE_DIR}/pipelines")
 
-# With FEATPIPE_NATIVE the libraries are compiled with -march=native, and Eigen's ABI follows the instruction
-# set: with AVX-512 its heap blocks are 64-byte aligned through its own allocator, without AVX 16-byte aligned
-# through plain malloc / free. A consumer compiled for a different instruction set would free the libraries'
-# matrices with the wrong function (and link mismatched copies of Eigen's inline code), so the installed
-# targets and featpipe.pc ask for the same flag. The build tree already compiles everything with it.
+# With FEATPIPE_NATIVE the libraries are compiled with -march=native. Eigen's alignment is the same for every
+# instruction set (EIGEN_MAX_ALIGN_BYTES, a PUBLIC definition of featpipe_core), but a consumer's copies of
+# Eigen's inline code and the libraries' are merged by the linker, so the installed targets and featpipe.pc
+# ask for the same flag. The build tree already compiles everything with it.
 set(FEATPIPE_PC_CFLAGS "")
 if(FEATPIPE_NATIVE)
   target_compile_options(featpipe_core INTERFACE $<INSTALL_INTERFACE:-march=native>)
