@@ -94,10 +94,7 @@ std::vector<std::size_t> water_fill(const std::vector<std::size_t>& counts, std:
 DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const DescriptorExtractor& descriptor,
                                            nlohmann::json provenance, const std::string& out,
                                            const DescriptorSampleOptions& options, StageObserver& observer) {
-  if (auto error = validate(options)) {
-    const std::size_t colon = error->find(": ");
-    throw InputError(error->substr(0, colon), error->substr(colon + 2));
-  }
+  if (auto error = validate(options)) throw_option_error(*error);
   if (view.size() == 0) throw InputError("--split", "the split of " + view.dataset().spec() + " is empty");
   const cv::Mat first = view.image(0);
   const std::size_t dim = descriptor.dim(first.channels());

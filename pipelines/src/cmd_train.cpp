@@ -1,6 +1,5 @@
 // featpipe train: a linear classifier on a feature store, written as a model store with its history.
 #include <cstdio>
-#include <filesystem>
 
 #include "commands.h"
 #include "featpipe/pipelines/cli_observer.h"
@@ -53,10 +52,6 @@ int run_train(const std::vector<std::string>& args) {
   check_output_path(out, "--out");
   const classify::TrainParams p = train_params(train_args, common.seed);
   const std::string checkpoint_path = out + ".checkpoint";
-  if (resume && !std::filesystem::exists(checkpoint_path)) {
-    std::fprintf(stderr, "featpipe: note: no checkpoint %s; training from the start\n",
-                 checkpoint_path.c_str());
-  }
   int checkpoint_epoch = 0;
   CliObserver observer(common.quiet, [&] {
     if (checkpoint_epoch == 0) {
@@ -87,6 +82,10 @@ int run_train(const std::vector<std::string>& args) {
   TrainStageOptions stage{val_path, checkpoint_every, resume, nullptr};
   stage.on_start = [&](const TrainStart& s) {
     classes = s.classes;
+    if (resume && !s.resumed) {
+      std::fprintf(stderr, "featpipe: note: no checkpoint %s; training from the start\n",
+                   checkpoint_path.c_str());
+    }
     if (s.resumed) {
       checkpoint_epoch = s.resumed->epochs_done;
       std::printf("resuming from %s after epoch %d (iteration %lld)\n", checkpoint_path.c_str(),

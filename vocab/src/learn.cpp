@@ -17,11 +17,6 @@ namespace {
 constexpr uint64_t kMiniBatchSampleRows = 100000;
 constexpr uint64_t kSampleRunRows = 64;
 
-[[noreturn]] void throw_option_error(const std::string& error) {
-  const std::size_t colon = error.find(": ");
-  throw InputError(error.substr(0, colon), error.substr(colon + 2));
-}
-
 /// Evenly spaced runs of rows of /features, about `want` rows in all (every row when want >= rows).
 RowMatrix<float> spaced_sample(const data::StoreReader& r, uint64_t rows, uint64_t dim, uint64_t want) {
   if (want >= rows) {

@@ -13,6 +13,13 @@ class InputError : public std::runtime_error {
       : std::runtime_error(subject + ": " + problem) {}
 };
 
+/// An InputError from a validate() message of the form "<option>: <problem>" (the option names the subject).
+[[noreturn]] inline void throw_option_error(const std::string& message) {
+  const std::size_t colon = message.find(": ");
+  if (colon == std::string::npos) throw InputError("options", message);
+  throw InputError(message.substr(0, colon), message.substr(colon + 2));
+}
+
 /// A run that started on good input and failed (e.g. training diverged). The command exits 3.
 class RunError : public std::runtime_error {
  public:
