@@ -77,8 +77,11 @@ void forward_group(const T* const* rows, const T* const* next, int64_t dim, cons
     for (int c = 0; c < K; ++c) {
       Lanes w = load(Wt + c * dim + d);
       // one load of w for the R rows: without this barrier GCC folds a load into every multiply-add,
-      // which costs about a tenth of the time on random rows
+      // which costs about a tenth of the time on random rows (with AVX: one register holds w; SSE
+      // splits it in two, and its multiplies take no memory operand of that width anyway)
+#if defined(__AVX__)
       __asm__("" : "+v"(w));
+#endif
       for (int r = 0; r < R; ++r) acc[r][c] += x[r] * w;
     }
   }
