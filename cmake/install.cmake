@@ -66,5 +66,8 @@ set(FEATPIPE_PC_LIBS "")
 foreach(stage pipelines vocab classify features data core)
   string(APPEND FEATPIPE_PC_LIBS " -lfeatpipe_${stage}")
 endforeach()
+# libfeatpipe_data loads OpenCV's image codecs with dlopen: -ldl where the C library does not hold it.
+list(TRANSFORM CMAKE_DL_LIBS PREPEND " -l" OUTPUT_VARIABLE featpipe_pc_dl_libs)
+string(JOIN "" FEATPIPE_PC_DL_LIBS ${featpipe_pc_dl_libs})
 configure_file(cmake/featpipe.pc.in ${CMAKE_CURRENT_BINARY_DIR}/featpipe.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/featpipe.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

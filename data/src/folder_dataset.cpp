@@ -2,11 +2,11 @@
 // format checked from its header) at open; pixels are decoded on demand, so any size of folder opens fast.
 #include <algorithm>
 #include <filesystem>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/image_file.h"
 #include "image_header.h"
 #include "readers.h"
 
@@ -69,7 +69,7 @@ FileSet list_files(const fs::path& set_dir, const std::vector<std::string>& clas
       if (!fs::is_regular_file(file)) {
         throw InputError(file.string(), "is not a file; class folders hold image files only");
       }
-      if (!cv::haveImageReader(file.string())) {
+      if (!has_image_reader(file.string())) {
         throw InputError(file.string(),
                          "is not an image OpenCV can read; class folders hold image files "
                          "only, so move or delete it");
@@ -84,15 +84,10 @@ FileSet list_files(const fs::path& set_dir, const std::vector<std::string>& clas
   return set;
 }
 
-/// cv::imread, with every failure an InputError naming the file: an undecodable file, and OpenCV's own
+/// read_image, with every failure an InputError naming the file: an undecodable file, and OpenCV's own
 /// errors, such as a header declaring an image over its size limits (2^30 pixels).
 cv::Mat decode(const std::string& path, int flags) {
-  cv::Mat image;
-  try {
-    image = cv::imread(path, flags);
-  } catch (const cv::Exception& e) {
-    throw InputError(path, "cannot be decoded as an image (OpenCV: " + e.err + "); replace or remove it");
-  }
+  cv::Mat image = read_image(path, flags);
   if (image.empty()) {
     throw InputError(path, "cannot be decoded as an image (corrupt or truncated); replace or remove it");
   }

@@ -3,11 +3,11 @@
 // image, away from themselves).
 #include <cstdio>
 #include <opencv2/features2d.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "commands.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/data/image_file.h"
 #include "featpipe/features/descriptor.h"
 #include "featpipe/features/match.h"
 #include "featpipe/pipelines/cli.h"
@@ -15,8 +15,8 @@
 namespace featpipe::pipelines {
 namespace {
 
-cv::Mat read_image(const std::string& path) {
-  cv::Mat image = cv::imread(path, cv::IMREAD_COLOR);
+cv::Mat read_colour_image(const std::string& path) {
+  cv::Mat image = data::read_image(path, cv::IMREAD_COLOR);
   if (image.empty())
     throw InputError(path, "cannot be read as an image (missing, or a format OpenCV does not read)");
   return image;
@@ -40,16 +40,6 @@ std::vector<cv::KeyPoint> keypoints(const features::LocalFeatures& f) {
     k.emplace_back(cv::Point2f(fr.x, fr.y), 2 * fr.scale, fr.angle * static_cast<float>(180.0 / CV_PI));
   }
   return k;
-}
-
-void write_image(const std::string& path, const cv::Mat& image) {
-  bool ok = false;
-  try {
-    ok = cv::imwrite(path, image);
-  } catch (const cv::Exception&) {
-    ok = false;
-  }
-  if (!ok) throw InputError(path, "cannot be written; give a writable file name ending in .png or .jpg");
 }
 
 }  // namespace
@@ -95,7 +85,7 @@ int run_match(const std::vector<std::string>& args) {
   } catch (const std::invalid_argument& e) {
     throw InputError("--descriptor", e.what());
   }
-  const cv::Mat a = read_image(images[0]);
+  const cv::Mat a = read_colour_image(images[0]);
   const features::LocalFeatures fa = describe(*descriptor, a, images[0]);
   const std::size_t dim = descriptor->dim(a.channels());
 
@@ -117,12 +107,12 @@ int run_match(const std::vector<std::string>& args) {
         cv::circle(drawing, p, 3, colour, 1, cv::LINE_AA);
         cv::circle(drawing, q, 3, colour, 1, cv::LINE_AA);
       }
-      write_image(out, drawing);
+      data::write_image(out, drawing);
     }
     return 0;
   }
 
-  const cv::Mat b = read_image(images[1]);
+  const cv::Mat b = read_colour_image(images[1]);
   const features::LocalFeatures fb = describe(*descriptor, b, images[1]);
   const auto matches = features::match_descriptors(fa.descriptors.data(), fa.size(), fb.descriptors.data(),
                                                    fb.size(), dim, match_params);
@@ -135,7 +125,7 @@ int run_match(const std::vector<std::string>& args) {
     }
     cv::Mat drawing;
     cv::drawMatches(a, keypoints(fa), b, keypoints(fb), dmatches, drawing);
-    write_image(out, drawing);
+    data::write_image(out, drawing);
   }
   return 0;
 }

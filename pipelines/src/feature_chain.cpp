@@ -1,10 +1,10 @@
 #include "featpipe/pipelines/feature_chain.h"
 
 #include <filesystem>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/image_file.h"
 #include "featpipe/features/extractor.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/vocab/image_encoder.h"
@@ -46,7 +46,8 @@ class ExtractChain final : public FeatureChain {
   }
 
   void featurize_file(const std::string& path, float* out) const override {
-    const cv::Mat image = cv::imread(path, shape_.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    const cv::Mat image =
+        data::read_image(path, shape_.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (image.empty())
       throw InputError(path, "cannot be read as an image (missing, unreadable or not an image)");
     featurize(image, out);
