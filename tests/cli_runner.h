@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -46,12 +48,41 @@ inline CliResult collect(int status, const std::filesystem::path& out, const std
   return r;
 }
 
+/// An environment variable set (or, given nullptr, unset) for the runs started while this object lives; the
+/// earlier value comes back on destruction.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
+    if (const char* old = std::getenv(name_.c_str())) old_ = old;
+    set(value);
+  }
+  ~ScopedEnv() { set(old_ ? old_->c_str() : nullptr); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  void set(const char* value) const {
+    if (value != nullptr) {
+      setenv(name_.c_str(), value, 1);
+    } else {
+      unsetenv(name_.c_str());
+    }
+  }
+
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
 /// Runs `featpipe args...` with stdout and stderr captured in files next to `scratch`.
 inline CliResult run_featpipe(const std::vector<std::string>& args, const std::filesystem::path& scratch) {
   const auto out_path = scratch / "cli.stdout";
   const auto err_path = scratch / "cli.stderr";
   std::string cmd = shell_quote(FEATPIPE_BINARY);
-  for (const std::string& a : args) cmd += " " + shell_quote(a);
+  // Appended piece by piece: g++ 12 at -O3 reports a false -Wstringop-overflow in `" " + shell_quote(a)`.
+  for (const std::string& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
   cmd += " >" + shell_quote(out_path.string()) + " 2>" + shell_quote(err_path.string()) + " </dev/null";
   return collect(std::system(cmd.c_str()), out_path, err_path);
 }

@@ -68,6 +68,15 @@ flags=$(pkg-config --cflags --libs featpipe) || fail "pkg-config --cflags --libs
 # shellcheck disable=SC2086  # the flags are words
 quietly g++ -std=c++20 -O1 "$tmp/example-src/classify_images.cpp" -o "$tmp/classify_images_pc" $flags
 
+step "featpipe and the example built with find_package start without OpenCV's image codecs"
+# They load them the first time an image file is read (data/image_file.h): the example reads PNGs below.
+# (Through pkg-config, opencv4's Libs name every OpenCV module, so a linker without --as-needed links them.)
+for binary in "$prefix/bin/featpipe" "$tmp/example-build/classify_images"; do
+  if readelf -d "$binary" | grep -q 'NEEDED.*libopencv_imgcodecs'; then
+    fail "$binary links libopencv_imgcodecs"
+  fi
+done
+
 step "train a model with the installed featpipe and classify new images with the example"
 featpipe=$prefix/bin/featpipe
 data="synthetic:shapes(classes=4,size=32,train=200,test=40)"
