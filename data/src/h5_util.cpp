@@ -285,3 +285,13 @@ std::vector<uint64_t> dataspace_dims(hid_t space) {
 }
 
 }  // namespace featpipe::data::h5
+
+namespace featpipe::data {
+
+std::string hdf5_version() {
+  unsigned major = 0, minor = 0, release = 0;
+  H5get_libversion(&major, &minor, &release);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
+}
+
+}  // namespace featpipe::data

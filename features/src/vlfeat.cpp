@@ -3,6 +3,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "featpipe/features/vlfeat_version.h"
+
+extern "C" {
+#include <vl/generic.h>
+}
+
 namespace featpipe::features {
 
 int dsift_frames_along(int length, int offset, int bin, int step) {
@@ -37,5 +43,7 @@ void dsift_process(VlDsiftFilter* filter, const cv::Mat& image) {
   }
   vl_dsift_process(filter, image.ptr<float>());
 }
+
+std::string vlfeat_version() { return vl_get_version_string(); }
 
 }  // namespace featpipe::features

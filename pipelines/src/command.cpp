@@ -8,14 +8,17 @@
 #include <new>
 #include <optional>
 
+#include "featpipe/core/cpu_level.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/interrupt.h"
+#include "version.h"
 
 namespace featpipe::pipelines {
 namespace {
 
 void print_usage(std::ostream& out) {
-  out << "usage: featpipe <command> [options]   (featpipe <command> --help for its options)\n\n"
+  out << "usage: featpipe <command> [options]   (featpipe <command> --help for its options)\n"
+         "       featpipe --version             (version, CPU level, libraries)\n\n"
          "The classic image-classification pipeline: features, vocabularies, encodings and linear\n"
          "classifiers, every stage stored in HDF5.\n\ncommands:\n";
   for (const Command& c : commands()) {
@@ -31,6 +34,32 @@ int error(const std::string& message, int code) {
   return code;
 }
 
+/// run(), with every failure printed and turned into its exit code. `name` is what the user typed; the
+/// hint ends the message of an allocation failure.
+template <typename Run>
+int run_reporting_errors(const std::string& name, const std::string& out_of_memory_hint, Run&& run) {
+  try {
+    // The CPU level is fixed once per process, before any kernel runs: a bad FEATPIPE_CPU is a usage error
+    // of every command, whether or not this one reaches a dispatched kernel.
+    cpu::active();
+    return run();
+  } catch (const InputError& e) {
+    return error(e.what(), kExitBadInput);
+  } catch (const std::invalid_argument& e) {
+    return error(e.what(), kExitBadInput);
+  } catch (const boost::program_options::error& e) {
+    return error(std::string(e.what()) + " (see featpipe " + name + " --help)", kExitBadInput);
+  } catch (const Interrupted& e) {
+    return error(e.what(), e.exit_code());
+  } catch (const std::bad_alloc&) {
+    return error(name + ": out of memory" + out_of_memory_hint, kExitRunFailed);
+  } catch (const RunError& e) {
+    return error(e.what(), kExitRunFailed);
+  } catch (const std::exception& e) {
+    return error(std::string("internal error: ") + e.what(), kExitRunFailed);
+  }
+}
+
 }  // namespace
 
 int run_command(int argc, char** argv) {
@@ -44,31 +73,19 @@ int run_command(int argc, char** argv) {
     return kExitOk;
   }
   if (name == "--version") {
-    std::cout << "featpipe 0.1.0\n";
-    return kExitOk;
+    return run_reporting_errors(name, "", [] {
+      print_version(std::cout);
+      return kExitOk;
+    });
   }
   for (const Command& c : commands()) {
     if (name != c.name) continue;
-    std::vector<std::string> args(argv + 2, argv + argc);
-    try {
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    return run_reporting_errors(name, c.out_of_memory_hint, [&] {
       std::optional<InterruptGuard> interrupts;  // restored before the error is printed
       if (c.interruptible) interrupts.emplace();
       return c.run(args);
-    } catch (const InputError& e) {
-      return error(e.what(), kExitBadInput);
-    } catch (const std::invalid_argument& e) {
-      return error(e.what(), kExitBadInput);
-    } catch (const boost::program_options::error& e) {
-      return error(std::string(e.what()) + " (see featpipe " + name + " --help)", kExitBadInput);
-    } catch (const Interrupted& e) {
-      return error(e.what(), e.exit_code());
-    } catch (const std::bad_alloc&) {
-      return error(name + ": out of memory" + c.out_of_memory_hint, kExitRunFailed);
-    } catch (const RunError& e) {
-      return error(e.what(), kExitRunFailed);
-    } catch (const std::exception& e) {
-      return error(std::string("internal error: ") + e.what(), kExitRunFailed);
-    }
+    });
   }
   return error(name + ": unknown command; `featpipe --help` lists the commands", kExitBadInput);
 }

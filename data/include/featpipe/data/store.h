@@ -152,4 +152,8 @@ class StoreReader {
 /// The current UTC time as ISO 8601, for the `created` attribute.
 std::string utc_now();
 
+/// The version of the HDF5 library in this process ("1.10.8"), read at run time: the one stores are read
+/// and written with, which may be newer than the headers featpipe was compiled against.
+std::string hdf5_version();
+
 }  // namespace featpipe::data
