@@ -46,11 +46,15 @@ inline CliResult collect(int status, const std::filesystem::path& out, const std
   return r;
 }
 
-/// Runs `featpipe args...` with stdout and stderr captured in files next to `scratch`.
-inline CliResult run_featpipe(const std::vector<std::string>& args, const std::filesystem::path& scratch) {
+/// Runs `featpipe args...` with stdout and stderr captured in files next to `scratch`, with the environment
+/// variables `env` ("NAME=value") added to its environment.
+inline CliResult run_featpipe(const std::vector<std::string>& args, const std::filesystem::path& scratch,
+                              const std::vector<std::string>& env = {}) {
   const auto out_path = scratch / "cli.stdout";
   const auto err_path = scratch / "cli.stderr";
-  std::string cmd = shell_quote(FEATPIPE_BINARY);
+  std::string cmd;
+  for (const std::string& e : env) cmd += "export " + shell_quote(e) + "; ";
+  cmd += shell_quote(FEATPIPE_BINARY);
   for (const std::string& a : args) cmd += " " + shell_quote(a);
   cmd += " >" + shell_quote(out_path.string()) + " 2>" + shell_quote(err_path.string()) + " </dev/null";
   return collect(std::system(cmd.c_str()), out_path, err_path);
