@@ -9,7 +9,7 @@ FUZZ_DEPS = clang libclang-rt-14-dev libomp-14-dev
 
 PREFIX ?= /usr/local
 
-.PHONY: deps configure build test test-sanitize demo bench fuzz install clean
+.PHONY: deps configure build test test-sanitize demo bench fuzz install package clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -54,6 +54,13 @@ bench: build
 # under $(PREFIX) (cmake/install.cmake).
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# The Debian package of the release build, $(BUILD)/featpipe_<version>_<arch>.deb: everything `make install`
+# installs, man page, copyright and changelog included, under /usr (cmake/package.cmake). CI installs it, uses
+# it and removes it (tests/package/deb_test.sh).
+package: build
+	rm -f $(BUILD)/featpipe_*.deb
+	cd $(BUILD) && cpack -G DEB
 
 # libFuzzer targets (fuzz/) built with clang, ASan and UBSan in $(FUZZ_BUILD); seeds come from the FuzzSeeds
 # test of the release build. Fails when a target finds a crash, leak, timeout or out-of-memory.

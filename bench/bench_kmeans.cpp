@@ -100,6 +100,17 @@ RowMatrix<float> run_vlfeat(const RowMatrix<float>& x, const RowMatrix<float>& i
   return centres;
 }
 
+/// Seconds of featpipe's 10 Lloyd iterations alone on the prepared data (bench_portable.sh).
+double featpipe_seconds(const std::string& dir) {
+  const RowMatrix<float> x = read_floats(dir + "/x.f32", kRows, kDim);
+  const RowMatrix<float> init = read_floats(dir + "/init.f32", kClusters, kDim);
+  featpipe::vocab::KMeansParams params;
+  params.k = kClusters;
+  params.max_iterations = kIterations;
+  params.tolerance = 0;
+  return seconds_of([&] { featpipe::vocab::kmeans_lloyd(x, init, params); });
+}
+
 void run(const std::string& dir, double sklearn_seconds) {
   const RowMatrix<float> x = read_floats(dir + "/x.f32", kRows, kDim);
   const RowMatrix<float> init = read_floats(dir + "/init.f32", kClusters, kDim);
@@ -147,6 +158,10 @@ int main(int argc, char** argv) {
       prepare(args[1]);
       return 0;
     }
+    if (args.size() == 2 && args[0] == "lloyd") {
+      std::printf("%.4f\n", featpipe_seconds(args[1]));
+      return 0;
+    }
     if (args.size() == 3 && args[0] == "run") {
       run(args[1], std::stod(args[2]));
       return 0;
@@ -155,6 +170,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_kmeans: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: bench_kmeans prepare DIR | bench_kmeans run DIR SKLEARN_SECONDS\n");
+  std::fprintf(
+      stderr,
+      "usage: bench_kmeans prepare DIR | bench_kmeans run DIR SKLEARN_SECONDS | bench_kmeans lloyd DIR\n");
   return 2;
 }

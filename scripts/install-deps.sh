@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs every Debian package featpipe, its tests, benchmarks and default data need.
+# Installs every Debian package featpipe, its tests, benchmarks, Debian package and default data need.
 # Idempotent: packages already present are skipped, and nothing runs when all are there.
 # Works as root, or through sudo for other users.
 set -euo pipefail
@@ -11,6 +11,8 @@ packages=(
   libopencv-dev libvlfeat-dev libboost-program-options-dev libhdf5-dev libeigen3-dev nlohmann-json3-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev hdf5-tools
+  # the Debian package (make package): the man page, and dpkg-shlibdeps with the `file` CPack runs before it
+  help2man dpkg-dev file
   # default data
   dataset-fashion-mnist
   # anchors and plots (Debian's interpreter: /usr/bin/python3)

@@ -73,11 +73,19 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-/// Runs `featpipe args...` with stdout and stderr captured in files next to `scratch`.
-inline CliResult run_featpipe(const std::vector<std::string>& args, const std::filesystem::path& scratch) {
+/// Runs `featpipe args...` with stdout and stderr captured in files next to `scratch`, with the environment
+/// variables `env` ("NAME=value") added to its environment.
+inline CliResult run_featpipe(const std::vector<std::string>& args, const std::filesystem::path& scratch,
+                              const std::vector<std::string>& env = {}) {
   const auto out_path = scratch / "cli.stdout";
   const auto err_path = scratch / "cli.stderr";
-  std::string cmd = shell_quote(FEATPIPE_BINARY);
+  std::string cmd;
+  for (const std::string& e : env) {
+    cmd += "export ";
+    cmd += shell_quote(e);
+    cmd += "; ";
+  }
+  cmd += shell_quote(FEATPIPE_BINARY);
   // Appended piece by piece: g++ 12 at -O3 reports a false -Wstringop-overflow in `" " + shell_quote(a)`.
   for (const std::string& a : args) {
     cmd += ' ';

@@ -3,7 +3,8 @@
 // [classes, D] row-major, and each score is a dot product along the row. row_kernels.h pads classes to
 // whole SIMD vectors, which for 10 classes in 16 lanes wastes 6 of 16 multiply-adds; here every
 // multiply-add is used, at the price of one tree of shuffles per row to sum the lanes. Rows are given by
-// pointers into the training rows, as in row_kernels.h.
+// pointers into the training rows, as in row_kernels.h. Compiled per CPU level (kernels/narrow_kernels.cpp,
+// core/dispatch.h).
 #include <cstdint>
 
 namespace featpipe::classify {
@@ -11,7 +12,7 @@ namespace featpipe::classify {
 constexpr int64_t kNarrowMaxClasses = 12;
 
 /// Whether `classes` is trained with these kernels rather than row_kernels.h's.
-bool narrow_layout(int64_t classes);
+inline bool narrow_layout(int64_t classes) { return classes >= 1 && classes <= kNarrowMaxClasses; }
 
 /// scores[r * classes + c] = b[c] + sum_d rows[r][d] Wt[c * dim + d] for r in [0, n). Rows of floats, or
 /// of bytes (byte_rows.h) taken as the floats 0 to 255.

@@ -1,8 +1,9 @@
 #pragma once
 // Private: the training inner loops. Scores S = X W + b and dW = X^T dS for a block of rows given by
 // pointers into the training rows, so minibatches are never gathered into a copy, and neither product
-// packs its operands. Measured on Fashion-MNIST (784 x 10, blocks of 64 rows): a third of the time of an
-// Eigen gather + two GEMMs, whose packing dominates when there are only ten columns.
+// packs its operands. Compiled per CPU level (kernels/row_kernels.cpp, core/dispatch.h). Measured on
+// Fashion-MNIST (784 x 10, blocks of 64 rows): a third of the time of an Eigen gather + two GEMMs, whose
+// packing dominates when there are only ten columns.
 //
 // Layout: classes are padded to whole SIMD vectors, W is [D, padded] row-major, b and each row of scores
 // [padded]; padded columns of W, b and dS must be zero and stay zero.
@@ -10,7 +11,7 @@
 
 namespace featpipe::classify {
 
-/// Classes rounded up to the width the kernels work in.
+/// Classes rounded up to the width the kernels work in (the active CPU level's).
 int64_t padded_classes(int64_t classes);
 
 /// scores[r, :] = b + sum_d rows[r][d] W[d, :] for r in [0, n).

@@ -1,7 +1,6 @@
 #pragma once
-// Private: one SIMD register of floats for the training kernels (GCC vector extension: AVX-512 when
-// built for it, split into narrower registers otherwise), with unaligned loads (of floats, or of bytes
-// turned into floats) and stores, and what both kernel families share.
+// Private: one SIMD register of floats for the training kernels (GCC vector extension), with unaligned loads
+// (of floats, or of bytes turned into floats) and stores, and what both kernel families share.
 #include <cstdint>
 #include <cstring>
 
@@ -11,10 +10,14 @@
 
 namespace featpipe::classify::simd {
 
+// One register of the level the file is compiled for (core/dispatch.h): a wider vector on a narrower level
+// would be passed between functions in memory.
 #if defined(__AVX512F__)
 constexpr int64_t kLanes = 16;
-#else
+#elif defined(__AVX__)
 constexpr int64_t kLanes = 8;
+#else
+constexpr int64_t kLanes = 4;
 #endif
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
 

@@ -1,5 +1,6 @@
 #include "featpipe/core/cpu_level.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -32,11 +33,7 @@ Level choose() {
   }
   const auto wanted = requested();
   if (!wanted) return *cpu;
-  if (*wanted > *cpu) {
-    throw InputError("FEATPIPE_CPU", std::string(name(*wanted)) + " is above what this CPU runs (" +
-                                         std::string(name(*cpu)) + "): use a lower level");
-  }
-  return *wanted;
+  return std::min(*wanted, *cpu);  // a cap: a level above the CPU's leaves the CPU's
 }
 
 }  // namespace
@@ -76,10 +73,22 @@ std::optional<Level> parse(std::string_view text) {
 
 std::optional<Level> detected() {
   __builtin_cpu_init();
-  // GCC's level checks include the operating system's support (XSAVE of the AVX and AVX-512 registers).
-  if (__builtin_cpu_supports("x86-64-v4")) return Level::v4;
-  if (__builtin_cpu_supports("x86-64-v3")) return Level::v3;
-  if (__builtin_cpu_supports("x86-64-v2")) return Level::v2;
+  // Both compilers' checks include the operating system's support (XSAVE of the AVX and AVX-512 registers).
+#if defined(__clang__)  // clang 14 knows the features, not the levels' names (the fuzzing build)
+  const bool v2 = __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("popcnt");
+  const bool v3 = v2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                  __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+  const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                  __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+                  __builtin_cpu_supports("avx512vl");
+#else
+  const bool v2 = __builtin_cpu_supports("x86-64-v2");
+  const bool v3 = __builtin_cpu_supports("x86-64-v3");
+  const bool v4 = __builtin_cpu_supports("x86-64-v4");
+#endif
+  if (v4) return Level::v4;
+  if (v3) return Level::v3;
+  if (v2) return Level::v2;
   return std::nullopt;
 }
 
@@ -104,6 +113,9 @@ std::string describe() {
   const Level level = active();
   std::string text = std::string(name(level)) + " (" + std::string(instructions(level)) + "), dispatched";
   if (cpu && level < *cpu) text += ", lowered by FEATPIPE_CPU";
+  if (const auto wanted = requested(); wanted && cpu && *wanted > *cpu) {
+    text += " (FEATPIPE_CPU=" + std::string(name(*wanted)).substr(7) + " is above this CPU)";
+  }
   return text + "; " + this_cpu;
 }
 

@@ -30,7 +30,9 @@ TEST(CpuLevel, ActiveLevelIsOneThisCpuRuns) {
   EXPECT_EQ(active(), active());
   const std::string text = describe();
   EXPECT_NE(text.find("this CPU: " + std::string(name(*cpu))), std::string::npos) << text;
-  if (dispatching()) EXPECT_EQ(text.rfind(std::string(name(active())), 0), 0u) << text;
+  if (dispatching()) {
+    EXPECT_EQ(text.rfind(std::string(name(active())), 0), 0u) << text;
+  }
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 #pragma once
-// Private: the fused "one GEMM, then an argmin per row" kernel shared by k-means, bag-of-words and VLAD.
+// Private to the kernels (core/dispatch.h): the fused "one GEMM, then an argmin per row" kernel shared by
+// k-means, bag-of-words and VLAD, in the namespace of the CPU level the including file is compiled for.
 #include <cstddef>
 #include <cstdint>
 
 #include "featpipe/core/matrix.h"
 
-namespace featpipe::vocab {
+namespace featpipe::vocab::FEATPIPE_ISA {
 
 /// Centres prepared once per set of centres: -2 c (so the GEMM yields -2 x.c directly) and ||c||^2.
 struct PreparedCentres {
@@ -31,4 +32,4 @@ void score_block(ConstMatrixView<float> x, const PreparedCentres& prepared, floa
 /// Exact sum (a - b)^2 over d floats, accumulated in float lanes.
 float squared_distance(const float* a, const float* b, std::size_t d);
 
-}  // namespace featpipe::vocab
+}  // namespace featpipe::vocab::FEATPIPE_ISA

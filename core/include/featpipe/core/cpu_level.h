@@ -3,7 +3,8 @@
 // x86-64-v2 (SSE4.2), x86-64-v3 (AVX2, FMA) and x86-64-v4 (AVX-512) and picks one variant for the whole
 // process, once, from the CPU (dispatch.h); a build with FEATPIPE_NATIVE=ON compiles everything for the
 // building machine only. The environment variable FEATPIPE_CPU=v2|v3|v4 lowers the level (to test or
-// compare the paths of a lower CPU on a higher one); it never raises it above what the CPU runs.
+// compare the paths of a lower CPU on a higher one): it is a cap, and never raises the level above what the
+// CPU runs.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,9 +28,9 @@ std::optional<Level> detected();
 /// Whether this build compiles its kernels for every level and dispatches (false: FEATPIPE_NATIVE=ON).
 bool dispatching();
 
-/// The level the kernels run at: detected(), lowered by FEATPIPE_CPU. Fixed by the first call of the
-/// process. InputError ("FEATPIPE_CPU: ...") for a value that is not a level or that this CPU cannot run,
-/// and for a CPU below x86-64-v2.
+/// The level the kernels run at: detected(), or FEATPIPE_CPU's level when that is lower. Fixed by the first
+/// call of the process. InputError ("FEATPIPE_CPU: ...") for a value that is not a level, and for a CPU
+/// below x86-64-v2.
 Level active();
 
 /// One line for `featpipe --version`: "x86-64-v4 (AVX-512), dispatched; this CPU: x86-64-v4", with

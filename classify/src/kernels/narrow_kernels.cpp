@@ -8,7 +8,7 @@
 
 #include "simd_lanes.h"
 
-namespace featpipe::classify {
+namespace featpipe::classify::FEATPIPE_ISA {
 namespace {
 
 using simd::kLanes;
@@ -188,8 +188,6 @@ void narrow_backward_rows(const T* const* rows, int64_t n, int64_t dim, const fl
 
 }  // namespace
 
-bool narrow_layout(int64_t classes) { return classes >= 1 && classes <= kNarrowMaxClasses; }
-
 void narrow_forward(const float* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,
                     int64_t classes, float* scores) {
   narrow_forward_rows(rows, n, dim, Wt, b, classes, scores);
@@ -210,4 +208,4 @@ void narrow_backward(const uint8_t* const* rows, int64_t n, int64_t dim, const f
   narrow_backward_rows(rows, n, dim, dscores, classes, scale, dWt, db);
 }
 
-}  // namespace featpipe::classify
+}  // namespace featpipe::classify::FEATPIPE_ISA

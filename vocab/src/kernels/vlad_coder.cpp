@@ -3,7 +3,7 @@
 #include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
-namespace featpipe::vocab {
+namespace featpipe::vocab::FEATPIPE_ISA {
 namespace {
 
 class VladCoder final : public Coder {
@@ -42,4 +42,4 @@ std::unique_ptr<Coder> make_vlad_coder(const Vocabulary& vocabulary) {
   return std::make_unique<VladCoder>(vocabulary.centres);
 }
 
-}  // namespace featpipe::vocab
+}  // namespace featpipe::vocab::FEATPIPE_ISA

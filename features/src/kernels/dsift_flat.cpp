@@ -14,7 +14,7 @@
 #include "fast_math.h"
 #include "featpipe/core/scratch.h"
 
-namespace featpipe::features {
+namespace featpipe::features::FEATPIPE_ISA {
 namespace {
 
 constexpr int kOrientations = 8;
@@ -182,4 +182,4 @@ void flat_dense_sift(const cv::Mat& image, const FlatDsiftGrid& grid, LocalFeatu
   }
 }
 
-}  // namespace featpipe::features
+}  // namespace featpipe::features::FEATPIPE_ISA

@@ -3,7 +3,7 @@
 #include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
-namespace featpipe::vocab {
+namespace featpipe::vocab::FEATPIPE_ISA {
 namespace {
 
 class BowCoder final : public Coder {
@@ -37,4 +37,4 @@ std::unique_ptr<Coder> make_bow_coder(const Vocabulary& vocabulary) {
   return std::make_unique<BowCoder>(vocabulary.centres);
 }
 
-}  // namespace featpipe::vocab
+}  // namespace featpipe::vocab::FEATPIPE_ISA

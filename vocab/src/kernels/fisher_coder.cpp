@@ -6,7 +6,7 @@
 
 #include "coder.h"
 
-namespace featpipe::vocab {
+namespace featpipe::vocab::FEATPIPE_ISA {
 namespace {
 
 // Posteriors below this are skipped, as VLFeat does: most descriptors have only a few components above it,
@@ -85,4 +85,4 @@ std::unique_ptr<Coder> make_fisher_coder(const Vocabulary& vocabulary) {
   return std::make_unique<FisherCoder>(vocabulary.gmm());
 }
 
-}  // namespace featpipe::vocab
+}  // namespace featpipe::vocab::FEATPIPE_ISA

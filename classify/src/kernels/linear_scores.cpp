@@ -4,7 +4,7 @@
 
 #include "featpipe/core/parallel_blocks.h"
 
-namespace featpipe::classify {
+namespace featpipe::classify::FEATPIPE_ISA {
 
 void predict_rows(ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRowVectorView<float> b,
                   int32_t* out) {
@@ -18,4 +18,4 @@ void predict_rows(ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRo
   });
 }
 
-}  // namespace featpipe::classify
+}  // namespace featpipe::classify::FEATPIPE_ISA

@@ -17,7 +17,7 @@
 #include "linear_scores.h"
 #include "narrow_kernels.h"
 
-namespace featpipe::classify {
+namespace featpipe::classify::FEATPIPE_ISA {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -99,32 +99,6 @@ double validation_accuracy(ChunkedRows& val, Labels labels, const RowsOf& rows_o
 }
 
 }  // namespace
-
-std::optional<std::string> validate(const TrainParams& p) {
-  if (auto e = validate(p.loss)) return "loss: " + *e;
-  if (auto e = validate(p.reg)) return "regulariser: " + *e;
-  if (auto e = validate(p.optimizer)) return "optimizer: " + *e;
-  if (auto e = validate(p.schedule)) return "schedule: " + *e;
-  if (!(p.lr > 0) || !std::isfinite(p.lr)) return "lr must be a positive number";
-  if (p.epochs < 1 && p.iterations <= 0) return "epochs must be >= 1 (or iterations > 0)";
-  if (p.iterations < 0) return "iterations must be >= 0";
-  if (p.batch < 1 || p.batch > BlockPool::kMaxBlocks * BatchGradient::kRowsPerBlock) {
-    return "batch must be in [1, " + std::to_string(BlockPool::kMaxBlocks * BatchGradient::kRowsPerBlock) +
-           "]";
-  }
-  if (!(p.dropout >= 0 && p.dropout < 1)) return "dropout must be in [0, 1)";
-  if (p.early_stop < 0) return "early_stop must be >= 0";
-  if (!(p.init_scale >= 0) || !std::isfinite(p.init_scale)) return "init_scale must be a number >= 0";
-  return std::nullopt;
-}
-
-std::optional<std::string> initial_loss_warning(double loss, double expected) {
-  if (std::abs(loss - expected) <= 0.1 * std::abs(expected)) return std::nullopt;
-  std::ostringstream msg;
-  msg << "initial loss " << loss << " is more than 10% away from the expected " << expected
-      << " for near-zero weights: check the features and the loss";
-  return msg.str();
-}
 
 TrainResult train(const TrainParams& p, const LabelledRows& train, const LabelledRows* val, int classes,
                   const TrainObserver& observer, const TrainState* resume) {
@@ -347,4 +321,4 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   return result;
 }
 
-}  // namespace featpipe::classify
+}  // namespace featpipe::classify::FEATPIPE_ISA

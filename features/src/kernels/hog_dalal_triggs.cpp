@@ -19,7 +19,7 @@
 #include "featpipe/core/scratch.h"
 #include "hog_impl.h"
 
-namespace featpipe::features {
+namespace featpipe::features::FEATPIPE_ISA {
 namespace {
 
 /// The weights of a pixel of a block (at x, y from its top-left corner) in the block's four cells
@@ -190,4 +190,4 @@ std::unique_ptr<FeatureExtractor> make_dalal_triggs_hog(const HogParams& params)
   return std::make_unique<DalalTriggsHog>(params);
 }
 
-}  // namespace featpipe::features
+}  // namespace featpipe::features::FEATPIPE_ISA

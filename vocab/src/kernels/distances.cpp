@@ -8,7 +8,7 @@
 #include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
-namespace featpipe::vocab {
+namespace featpipe::vocab::FEATPIPE_ISA {
 
 Eigen::VectorXf squared_norms(ConstMatrixView<float> rows) { return rows.rowwise().squaredNorm(); }
 
@@ -98,4 +98,4 @@ void nearest_centres(ConstMatrixView<float> x, ConstMatrixView<float> centres, i
   });
 }
 
-}  // namespace featpipe::vocab
+}  // namespace featpipe::vocab::FEATPIPE_ISA

@@ -8,7 +8,7 @@
 #include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
-namespace featpipe::vocab {
+namespace featpipe::vocab::FEATPIPE_ISA {
 namespace {
 
 class SoftCoder final : public Coder {
@@ -73,4 +73,4 @@ std::unique_ptr<Coder> make_soft_coder(const Vocabulary& vocabulary, int neighbo
   return std::make_unique<SoftCoder>(vocabulary.centres, neighbours, beta);
 }
 
-}  // namespace featpipe::vocab
+}  // namespace featpipe::vocab::FEATPIPE_ISA

@@ -10,7 +10,7 @@
 #include "featpipe/core/scratch.h"
 #include "hog_impl.h"
 
-namespace featpipe::features {
+namespace featpipe::features::FEATPIPE_ISA {
 namespace {
 
 struct UocttiHistTag;
@@ -168,4 +168,4 @@ std::unique_ptr<FeatureExtractor> make_uoctti_hog(const HogParams& params) {
   return std::make_unique<UocttiHog>(params);
 }
 
-}  // namespace featpipe::features
+}  // namespace featpipe::features::FEATPIPE_ISA

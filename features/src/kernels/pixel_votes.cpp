@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace featpipe::features {
+namespace featpipe::features::FEATPIPE_ISA {
 
 void pool_pixel_votes(const SpatialPyramid& pyramid, cv::Size size, const PixelVote* votes,
                       int votes_per_pixel, std::size_t bins, float* out) {
@@ -26,4 +26,4 @@ void pool_pixel_votes(const SpatialPyramid& pyramid, cv::Size size, const PixelV
   pyramid.apply_level_weights(out, bins);
 }
 
-}  // namespace featpipe::features
+}  // namespace featpipe::features::FEATPIPE_ISA

@@ -7,8 +7,9 @@
 
 #include "featpipe/core/parallel_blocks.h"
 #include "featpipe/vocab/distances.h"
+#include "gmm_kernels.h"
 
-namespace featpipe::vocab {
+namespace featpipe::vocab::FEATPIPE_ISA {
 namespace {
 
 constexpr double kLog2Pi = 1.8378770664093453;
@@ -117,17 +118,6 @@ Gmm from_kmeans(ConstMatrixView<float> x, const RowMatrix<float>& centres, doubl
 
 }  // namespace
 
-std::optional<std::string> validate(const GmmParams& params) {
-  if (params.k < 1) return "k must be at least 1, got " + std::to_string(params.k);
-  if (params.max_iterations < 1)
-    return "iterations must be at least 1, got " + std::to_string(params.max_iterations);
-  if (!(params.tolerance >= 0)) return "tolerance must be >= 0";
-  if (!(params.variance_floor > 0)) return "variance_floor must be > 0";
-  if (params.init_iterations < 1) return "init_iterations must be at least 1";
-  if (params.block_rows < 1) return "block_rows must be at least 1";
-  return std::nullopt;
-}
-
 GmmResult fit_gmm(ConstMatrixView<float> x, const GmmParams& params) {
   if (auto error = validate(params)) throw std::invalid_argument("gmm: " + *error);
   KMeansParams init;
@@ -187,21 +177,19 @@ GmmResult fit_gmm(ConstMatrixView<float> x, const GmmParams& params) {
   return result;
 }
 
-GmmPosteriors::GmmPosteriors(const Gmm& gmm) {
+void gmm_linear_form(const Gmm& gmm, RowMatrix<float>& coeffs, Eigen::RowVectorXf& constant) {
   const LinearForm<float> form(gmm);
-  coeffs_ = form.coeffs;
-  constant_ = form.constant;
+  coeffs = form.coeffs;
+  constant = form.constant;
 }
 
-double GmmPosteriors::compute(ConstMatrixView<float> x, MatrixView<float> out) const {
-  if (2 * x.cols() != coeffs_.cols() || out.rows() != x.rows() || out.cols() != coeffs_.rows()) {
-    throw std::invalid_argument("gmm posteriors: shapes of descriptors, mixture and output disagree");
-  }
+double gmm_log_posteriors(const RowMatrix<float>& coeffs, const Eigen::RowVectorXf& constant,
+                          ConstMatrixView<float> x, MatrixView<float> out) {
   thread_local Matrix<float> expanded;
   expand(x, expanded);
-  out.noalias() = expanded * coeffs_.transpose();
-  out.rowwise() += constant_;
+  out.noalias() = expanded * coeffs.transpose();
+  out.rowwise() += constant;
   return posteriors_in_place<float>(out);
 }
 
-}  // namespace featpipe::vocab
+}  // namespace featpipe::vocab::FEATPIPE_ISA

@@ -4,7 +4,7 @@
 
 #include "simd_lanes.h"
 
-namespace featpipe::classify {
+namespace featpipe::classify::FEATPIPE_ISA {
 namespace {
 
 using simd::kFloatsPerLine;
@@ -121,4 +121,4 @@ void rows_backward(const float* const* rows, int64_t n, int64_t dim, const float
   }
 }
 
-}  // namespace featpipe::classify
+}  // namespace featpipe::classify::FEATPIPE_ISA

@@ -10,7 +10,7 @@
 #include "featpipe/core/random.h"
 #include "nearest_block.h"
 
-namespace featpipe::vocab {
+namespace featpipe::vocab::FEATPIPE_ISA {
 namespace {
 
 // Blocks whose partial sums are held at once before being added in block order. A constant, not the thread
@@ -81,21 +81,6 @@ int reseed_empty(ConstMatrixView<float> x, const std::vector<int64_t>& counts,
 }
 
 }  // namespace
-
-std::size_t default_seed_trials(std::size_t k) {
-  return 2 + static_cast<std::size_t>(std::log(static_cast<double>(std::max<std::size_t>(k, 1))));
-}
-
-std::optional<std::string> validate(const KMeansParams& params) {
-  if (params.k < 1) return "k must be at least 1, got " + std::to_string(params.k);
-  if (params.max_iterations < 1)
-    return "iterations must be at least 1, got " + std::to_string(params.max_iterations);
-  if (!(params.tolerance >= 0)) return "tolerance must be >= 0, got " + std::to_string(params.tolerance);
-  if (params.block_rows < 1) return "block_rows must be at least 1";
-  if (params.seed_trials < 0)
-    return "seed trials must be >= 0 (0: 2 + ln k), got " + std::to_string(params.seed_trials);
-  return std::nullopt;
-}
 
 RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& params) {
   check_input(x, params);
@@ -240,7 +225,7 @@ KMeansResult kmeans_lloyd(ConstMatrixView<float> x, RowMatrix<float> centres, co
 }
 
 KMeansResult kmeans(ConstMatrixView<float> x, const KMeansParams& params) {
-  return kmeans_lloyd(x, kmeans_plus_plus(x, params), params);
+  return FEATPIPE_ISA::kmeans_lloyd(x, FEATPIPE_ISA::kmeans_plus_plus(x, params), params);
 }
 
-}  // namespace featpipe::vocab
+}  // namespace featpipe::vocab::FEATPIPE_ISA

@@ -3,7 +3,7 @@
 #include "featpipe/core/scratch.h"
 #include "nearest_block.h"
 
-namespace featpipe::vocab {
+namespace featpipe::vocab::FEATPIPE_ISA {
 namespace {
 
 class TriangleCoder final : public Coder {
@@ -47,4 +47,4 @@ std::unique_ptr<Coder> make_triangle_coder(const Vocabulary& vocabulary) {
   return std::make_unique<TriangleCoder>(vocabulary.centres);
 }
 
-}  // namespace featpipe::vocab
+}  // namespace featpipe::vocab::FEATPIPE_ISA
