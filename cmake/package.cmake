@@ -10,18 +10,17 @@ set(FEATPIPE_DEB_MAINTAINER "The featpipe authors <dev@featpipe>" CACHE STRING
   "Maintainer field of the Debian package")
 set(featpipe_deb_dir ${CMAKE_CURRENT_BINARY_DIR}/debian)
 
-# help2man runs the featpipe just built (through cmake/help2man_featpipe.sh), so a sanitized build, which is
+# help2man runs the featpipe just built, so a sanitized build, which is
 # not one to package, makes no man page; nor does a machine without help2man (scripts/install-deps.sh has it).
 find_program(FEATPIPE_HELP2MAN help2man)
 if(FEATPIPE_HELP2MAN AND NOT FEATPIPE_SANITIZE)
   # gzip -n: no name or time stamp inside, so the same page compresses to the same bytes.
   add_custom_command(OUTPUT ${featpipe_deb_dir}/featpipe.1.gz
-    COMMAND ${CMAKE_COMMAND} -E env FEATPIPE_BIN=$<TARGET_FILE:featpipe>
-            ${FEATPIPE_HELP2MAN} --no-info --section=1
+    COMMAND ${FEATPIPE_HELP2MAN} --no-info --section=1
             "--name=the classic image-classification pipeline, every stage stored in HDF5"
-            --output=${featpipe_deb_dir}/featpipe.1 ${CMAKE_CURRENT_SOURCE_DIR}/cmake/help2man_featpipe.sh
+            --output=${featpipe_deb_dir}/featpipe.1 $<TARGET_FILE:featpipe>
     COMMAND gzip -9nf ${featpipe_deb_dir}/featpipe.1
-    DEPENDS featpipe cmake/help2man_featpipe.sh
+    DEPENDS featpipe
     COMMENT "Writing the man page featpipe.1 with help2man"
     VERBATIM)
   add_custom_target(featpipe_man ALL DEPENDS ${featpipe_deb_dir}/featpipe.1.gz)

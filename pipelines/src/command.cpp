@@ -22,7 +22,7 @@ void print_usage(std::ostream& out) {
          "The classic image-classification pipeline: features, vocabularies, encodings and linear\n"
          "classifiers, every stage stored in HDF5.\n\ncommands:\n";
   for (const Command& c : commands()) {
-    out << "  " << c.name << std::string(12 - std::min<size_t>(11, std::strlen(c.name)), ' ') << c.summary
+    out << "  " << c.name << std::string(14 - std::min<size_t>(12, std::strlen(c.name)), ' ') << c.summary
         << "\n";
   }
   out << "\nexit codes: 0 success, 2 bad input or usage, 3 the run failed (e.g. training diverged),\n"
