@@ -2,11 +2,11 @@
 # The portable build (compiled for x86-64-v2 with its kernels for v2, v3 and v4, dispatching to the best
 # level this CPU has) against a build for this machine alone (-march=native), side by side in one run, on
 # the featpipe part of the three speed benchmarks:
-#   linear    `featpipe train` on Fashion-MNIST raw pixels (60000 x 784), softmax and svm, 10 epochs, 2 threads
+#   linear    `featpipe train` on Fashion-MNIST raw pixels (60000 x 784), softmax and svm, 30 epochs, 2 threads
 #             (the seconds train reports: reading, standardising, training, writing the model)
 #   features  HOG (Dalal-Triggs and UoCTTI) and dense SIFT images/s on one core (bench_features)
 #   kmeans    10 Lloyd iterations, 200000 x 128 dense SIFT, K = 256, 2 threads (bench_kmeans lloyd)
-# Each figure is the median of RUNS runs (default 5), the two builds alternating, so that a busy moment of
+# Each figure is the median of RUNS runs (default 7), the two builds alternating, so that a busy moment of
 # the shared machine hits both. Prints each build's figure and portable / native in time (1.00: as fast;
 # target: within 5%, at most 1.05). The native build is NATIVE_BUILD (default build-native), configured and
 # built when it has no featpipe yet.
@@ -16,7 +16,7 @@ root=$(cd "$here/.." && pwd)
 FEATPIPE=${FEATPIPE:-build/featpipe}
 portable=$(cd "$(dirname "$FEATPIPE")" && pwd)
 native=${NATIVE_BUILD:-build-native}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 N=${N:-10000}
 THREADS=2
 
@@ -40,7 +40,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : 
 measure() {
   local build=$1 tag=$2
   for loss in softmax svm; do
-    OMP_NUM_THREADS=$THREADS "$build/featpipe" train --train "$work/train.h5" --loss "$loss" --epochs 10 \
+    OMP_NUM_THREADS=$THREADS "$build/featpipe" train --train "$work/train.h5" --loss "$loss" --epochs 30 \
       --threads $THREADS --out "$work/model.h5" --quiet |
       awk '$1 == "wrote" { for (i = 1; i < NF; ++i) if ($(i + 1) == "s") print $i }' >>"$work/$tag.train_$loss"
   done
@@ -68,7 +68,7 @@ for m in train_softmax train_svm hog_dalaltriggs hog_uoctti dsift kmeans; do
   p=$(median <"$work/portable.$m")
   q=$(median <"$work/native.$m")
   case $m in
-    train_*) label="linear: train ${m#train_} (10 epochs)" ;;
+    train_*) label="linear: train ${m#train_} (30 epochs)" ;;
     kmeans) label="kmeans: 10 Lloyd iterations" ;;
     *) label="features: $m (10000 images)" ;;
   esac
