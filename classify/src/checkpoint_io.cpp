@@ -1,6 +1,7 @@
 #include "featpipe/classify/checkpoint_io.h"
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/input_files.h"
 #include "featpipe/data/store.h"
 #include "history_io.h"
 
@@ -87,6 +88,8 @@ CheckpointFile load_checkpoint(const std::string& path) {
                                std::to_string(s.history.lr.size()) + " epochs and " +
                                std::to_string(s.history.loss.size()) + " iterations of history");
   }
+  // Read whole: the run writes its next checkpoints over this one, by design (atomically, by rename).
+  data::forget_input(path);
   return f;
 }
 

@@ -63,6 +63,12 @@ FeatureStoreReader::FeatureStoreReader(const std::string& path) : reader_(path) 
   require(reader_, kClassNames, 1, role);
   rows_ = features.shape[0];
   dim_ = features.shape[1];
+  if (dim_ == 0) {
+    throw InputError(path,
+                     "/features has no columns: every row is empty, so there is nothing to train, "
+                     "evaluate or inspect; " +
+                         role);
+  }
   if (labels.shape[0] != rows_ || index.shape[0] != rows_) {
     throw InputError(path, "/features has " + std::to_string(rows_) + " rows but /labels has " +
                                std::to_string(labels.shape[0]) + " and /index " +

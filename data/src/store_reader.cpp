@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/input_files.h"
 #include "featpipe/data/store.h"
 #include "h5_util.h"
 #include "store_reader_impl.h"
@@ -186,6 +187,7 @@ StoreReader::StoreReader(const std::string& path) : impl_(std::make_unique<Impl>
     throw InputError(path, problem);
   }
   impl_->file = h5::Handle(file, H5Fclose);
+  note_input(path);  // no output of this process may replace it (input_files.h)
 
   const hid_t root = impl_->file.get();
   const auto kind = h5::read_attribute_text(root, "featpipe_kind", path);

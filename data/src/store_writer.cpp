@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/input_files.h"
 #include "featpipe/data/store.h"
 #include "h5_util.h"
 
@@ -171,6 +172,10 @@ StoreWriter::StoreWriter(const std::string& path, const std::string& kind, const
                                : "directory " + dir.string() + " does not exist; create it first");
   }
   if (fs::is_directory(path, ec)) throw InputError(path, "is a directory; give a file name");
+  if (const auto input = input_named_by(path)) {
+    throw InputError(path, "names the same file as the input " + *input +
+                               ", which writing it would destroy; give another output path");
+  }
 
   impl_->path = path;
   impl_->temp = path + ".tmp-" + std::to_string(::getpid());

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <opencv2/core.hpp>
@@ -30,6 +31,13 @@ std::optional<po::variables_map> parse_command_line(const std::string& command, 
   }
   po::notify(vm);
   if (common.threads < 0) throw InputError("--threads", "must be >= 0 (0 uses all cores)");
+  const int most = kMaxThreadsPerCore * std::max(1, omp_get_num_procs());
+  if (common.threads > most) {
+    throw InputError("--threads", std::to_string(common.threads) + " is more than " +
+                                      std::to_string(kMaxThreadsPerCore) + " per core (" +
+                                      std::to_string(most) +
+                                      " on this machine); more threads than that only slow the work down");
+  }
   if (common.threads > 0) {
     omp_set_num_threads(common.threads);
     cv::setNumThreads(common.threads);
@@ -41,9 +49,17 @@ void require(const po::variables_map& vm, const std::string& name) {
   if (!vm.count(name)) throw InputError("--" + name, "is required (see --help)");
 }
 
-void check_output_path(const std::string& path, const std::string& option) {
+void check_output_path(const std::string& path, const std::string& option,
+                       const std::vector<std::pair<std::string, std::string>>& inputs) {
   namespace fs = std::filesystem;
   if (path.empty()) throw InputError(option, "is empty; give an output file name");
+  for (const auto& [input_option, input] : inputs) {
+    std::error_code ec;
+    if (!input.empty() && fs::equivalent(path, input, ec)) {  // false, with ec set, when either is missing
+      throw InputError(option, path + " names the same file as " + input_option + " (" + input +
+                                   "), which writing it would destroy; give another output path");
+    }
+  }
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
   std::error_code ec;

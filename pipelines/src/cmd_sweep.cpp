@@ -62,7 +62,7 @@ int run_sweep(const std::vector<std::string>& args) {
   require(*vm, "train");
   require(*vm, "val");
   require(*vm, "out");
-  check_output_path(out, "--out");
+  check_output_path(out, "--out", {{"--train", train_path}, {"--val", val_path}});
   if (steps < 1) throw InputError("--steps", "must be >= 1");
   if (!vm->count("lr-steps")) lr_steps = steps;
   if (!vm->count("lambda-steps")) lambda_steps = steps;

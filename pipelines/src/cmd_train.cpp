@@ -49,7 +49,7 @@ int run_train(const std::vector<std::string>& args) {
   if (!vm) return 0;
   require(*vm, "train");
   require(*vm, "out");
-  check_output_path(out, "--out");
+  check_output_path(out, "--out", {{"--train", train_path}, {"--val", val_path}});
   const classify::TrainParams p = train_params(train_args, common.seed);
   const std::string checkpoint_path = out + ".checkpoint";
   int checkpoint_epoch = 0;

@@ -50,7 +50,7 @@ int run_vocab(const std::vector<std::string>& args) {
   if (!vm) return 0;
   require(*vm, "descriptors");
   require(*vm, "out");
-  check_output_path(a.out, "--out");
+  check_output_path(a.out, "--out", {{"--descriptors", a.descriptors}});
 
   vocab::LearnOptions o;
   try {

@@ -68,7 +68,9 @@ TEST_P(OptimizerTest, AStepInRangesIsTheWholeStep) {
   const auto a = whole->state_vectors(), b = parts->state_vectors();
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t v = 0; v < a.size(); ++v) EXPECT_TRUE(a[v]->isApprox(*b[v], 1e-6f)) << to_string(p.kind);
-  if (whole->step_count()) EXPECT_EQ(*whole->step_count(), *parts->step_count());
+  if (whole->step_count()) {
+    EXPECT_EQ(*whole->step_count(), *parts->step_count());
+  }
 }
 
 TEST(Optimizer, NamesRoundTrip) {

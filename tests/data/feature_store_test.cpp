@@ -41,13 +41,14 @@ class FeatureStoreTest : public ::testing::Test {
 
   // A store with /features [rows, 2], /labels [label_rows], /index [rows] and two class names, written with
   // the generic writer so that it can be inconsistent on purpose.
-  std::string write_raw(const std::string& name, uint64_t rows, uint64_t label_rows, int32_t label = 0) {
+  std::string write_raw(const std::string& name, uint64_t rows, uint64_t label_rows, int32_t label = 0,
+                        uint64_t cols = 2) {
     const std::string path = file(name);
     StoreWriter writer(path, "features", nlohmann::json::object());
-    const std::vector<float> features(rows * 2, 1.0f);
+    const std::vector<float> features(rows * cols + 1, 1.0f);
     const std::vector<int32_t> labels(label_rows, label);
     const std::vector<int64_t> index(rows, 0);
-    writer.write("/features", features.data(), {rows, 2});
+    writer.write("/features", features.data(), {rows, cols});
     writer.write("/labels", labels.data(), {label_rows});
     writer.write("/index", index.data(), {rows});
     writer.write_strings("/class_names", {"a", "b"});
@@ -143,6 +144,14 @@ TEST_F(FeatureStoreTest, RefusesZeroDimensions) {
   EXPECT_THROW(FeatureStoreWriter(file("zero.h5"), 0, {"a"}, nlohmann::json::object()),
                std::invalid_argument);
   EXPECT_FALSE(fs::exists(file("zero.h5")));
+}
+
+// A store made elsewhere with rows of no values: inspect divided by zero on it, and train wrote a model W
+// [0, C]; the reader refuses it for every command.
+TEST_F(FeatureStoreTest, RefusesFeaturesWithoutColumns) {
+  const std::string path = write_raw("no_columns.h5", 3, 3, 0, 0);
+  const std::string message = open_error(path);
+  EXPECT_NE(message.find(path + ": /features has no columns"), std::string::npos) << message;
 }
 
 TEST_F(FeatureStoreTest, RefusesInconsistentLengths) {

@@ -25,11 +25,18 @@ std::optional<po::variables_map> parse_command_line(const std::string& command, 
                                                     const po::positional_options_description& positional,
                                                     CommonOptions& common);
 
+/// --threads is refused above this many threads per core: every thread gets a stack and scratch buffers,
+/// and tens of thousands of them exhaust the process long before they could help.
+inline constexpr int kMaxThreadsPerCore = 8;
+
 /// InputError("--name", "is required ...") when absent.
 void require(const po::variables_map& vm, const std::string& name);
 
-/// InputError when the directory of an output path does not exist.
-void check_output_path(const std::string& path, const std::string& option);
+/// InputError when the directory of an output path does not exist, or when the path names the same file
+/// (directly or through a link) as one of the command's inputs, given as {option, path}: the output would
+/// replace it.
+void check_output_path(const std::string& path, const std::string& option,
+                       const std::vector<std::pair<std::string, std::string>>& inputs = {});
 
 /// Prints a line to stderr unless quiet.
 void log_line(const CommonOptions& common, const std::string& line);
