@@ -1,5 +1,8 @@
 #include "featpipe/classify/model_io.h"
 
+#include <cmath>
+
+#include "featpipe/classify/finite_check.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/data/store.h"
 #include "history_io.h"
@@ -50,6 +53,18 @@ ModelFile load_model(const std::string& path) {
                                " but /b, /preprocess or /class_names do not match it");
   }
   m.b = Eigen::Map<const RowVector<float>>(b.data(), classes);
+  // A model with a NaN or infinite parameter, or a zero scale, scores every row NaN (or infinite), and an
+  // argmax over NaN answers the first class: predictions, accuracies and reports would all look valid.
+  const auto refuse = [&](const std::string& name, const std::string& what) {
+    throw InputError(path, "model's " + name + " holds " + what +
+                               "; the file is corrupt or was not written by a finished training");
+  };
+  if (!all_finite({m.W.data(), static_cast<std::size_t>(m.W.size())})) refuse("/W", "NaN or infinite values");
+  if (!all_finite(b)) refuse("/b", "NaN or infinite values");
+  if (!all_finite(m.preprocess.mean)) refuse("/preprocess/mean", "NaN or infinite values");
+  for (float s : m.preprocess.std) {
+    if (!(s > 0) || !std::isfinite(s)) refuse("/preprocess/std", "a scale that is not a positive number");
+  }
   read_history_series(r, f.history);
   f.provenance = r.provenance();
   return f;

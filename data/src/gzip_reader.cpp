@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -20,11 +21,12 @@ std::string os_error() { return errno != 0 ? std::strerror(errno) : "unknown err
 
 }  // namespace
 
-std::vector<uint8_t> read_file_bytes(const std::string& path) {
+std::vector<uint8_t> read_file_bytes(const std::string& path, std::size_t limit) {
   errno = 0;
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw InputError(path, "cannot open (" + os_error() + "); check the path and its permissions");
-  const std::streamsize size = in.tellg();
+  const std::streamsize size =
+      static_cast<std::streamsize>(std::min<std::size_t>(static_cast<std::size_t>(in.tellg()), limit));
   std::vector<uint8_t> bytes(static_cast<std::size_t>(size));
   in.seekg(0);
   if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
@@ -34,7 +36,7 @@ std::vector<uint8_t> read_file_bytes(const std::string& path) {
   return bytes;
 }
 
-std::vector<uint8_t> read_gzip_file(const std::string& path) {
+std::vector<uint8_t> read_gzip_file(const std::string& path, std::size_t limit) {
   errno = 0;
   std::unique_ptr<gzFile_s, GzCloser> file(gzopen(path.c_str(), "rb"));
   if (!file) throw InputError(path, "cannot open (" + os_error() + "); check the path and its permissions");
@@ -42,10 +44,11 @@ std::vector<uint8_t> read_gzip_file(const std::string& path) {
 
   std::vector<uint8_t> bytes;
   constexpr std::size_t kChunk = 1 << 20;
-  while (true) {
+  while (bytes.size() < limit) {
     const std::size_t old_size = bytes.size();
-    bytes.resize(old_size + kChunk);
-    const int got = gzread(file.get(), bytes.data() + old_size, kChunk);
+    const std::size_t chunk = std::min(kChunk, limit - old_size);
+    bytes.resize(old_size + chunk);
+    const int got = gzread(file.get(), bytes.data() + old_size, static_cast<unsigned>(chunk));
     if (got < 0) {
       int code = 0;
       const char* message = gzerror(file.get(), &code);
@@ -53,7 +56,7 @@ std::vector<uint8_t> read_gzip_file(const std::string& path) {
                                  "); re-download it or decompress it with gunzip to check");
     }
     bytes.resize(old_size + static_cast<std::size_t>(got));
-    if (static_cast<std::size_t>(got) < kChunk) break;
+    if (static_cast<std::size_t>(got) < chunk) break;
   }
   // gzread reports a stream cut short only through gzerror.
   int code = 0;

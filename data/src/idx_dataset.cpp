@@ -42,9 +42,14 @@ std::string find_idx_file(const std::string& dir, const std::string& name) {
 /// The file's bytes after a checked header; dims receives the sizes it declares.
 std::vector<uint8_t> read_idx(const std::string& path, uint32_t magic, std::vector<uint32_t>& dims) {
   const bool gz = path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
-  std::vector<uint8_t> bytes = gz ? read_gzip_file(path) : read_file_bytes(path);
+  const auto read = [&](std::size_t limit) {
+    return gz ? read_gzip_file(path, limit) : read_file_bytes(path, limit);
+  };
   const std::size_t ndims = magic & 0xff;
   const std::size_t header = 4 + 4 * ndims;
+  // The header first, then no more than the data it declares: a file whose stream holds more (a gzip of
+  // gigabytes of zeros behind a header of 20 images) is never inflated or read past that.
+  std::vector<uint8_t> bytes = read(header);
   const std::string kind = ndims == 3 ? "image" : "label";
   if (bytes.size() < 4) {
     throw InputError(path, "holds " + std::to_string(bytes.size()) + " bytes, too few for an IDX " + kind +
@@ -66,6 +71,7 @@ std::vector<uint8_t> read_idx(const std::string& path, uint32_t magic, std::vect
     // Saturate: a garbage header must read as truncated, not overflow.
     expected = dims[d] != 0 && expected > SIZE_MAX / dims[d] ? SIZE_MAX : expected * dims[d];
   }
+  if (expected != SIZE_MAX) bytes = read(header + expected);
   const std::size_t payload = bytes.size() - header;
   if (payload < expected) {
     std::string shape;

@@ -1,6 +1,7 @@
 // IDX / Fashion-MNIST / MNIST readers: the real Fashion-MNIST package, round trips of files written here,
 // and every bad input the reader must name.
 #include <gtest/gtest.h>
+#include <zlib.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -216,6 +217,29 @@ TEST(IdxDatasetErrors, TruncatedGzipStream) {
   const std::string msg = input_error([&] { open_dataset("idx:" + dir.str()); });
   EXPECT_NE(msg.find(path.string() + ":"), std::string::npos) << msg;
   EXPECT_TRUE(msg.find("gzip") != std::string::npos || msg.find("truncated") != std::string::npos) << msg;
+}
+
+// A stream that holds far more than its header declares (an IDX .gz of 20 images followed by a gigabyte of
+// zeros was inflated whole: 2 GiB and 17 s) is read no further than the declared data. Here the 64 MiB that
+// follow end in a cut stream, which a reader that went on would report as a corrupt file.
+TEST(IdxDatasetErrors, GzipStreamLongerThanItsHeaderIsNotReadPastTheDeclaredData) {
+  TempDir dir;
+  const IdxFixture f;
+  write_idx_dataset(dir.path(), f);
+  const auto path = dir / "train-images-idx3-ubyte.gz";
+  std::vector<uint8_t> bytes;
+  {
+    gzFile in = gzopen(path.c_str(), "rb");
+    ASSERT_NE(in, nullptr);
+    uint8_t buffer[1 << 16];
+    for (int got; (got = gzread(in, buffer, sizeof buffer)) > 0;) bytes.insert(bytes.end(), buffer, buffer + got);
+    gzclose(in);
+  }
+  bytes.resize(bytes.size() + (std::size_t(64) << 20), 0);
+  featpipe::testing::write_bytes(path, bytes, true);
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 64);
+  const auto ds = open_dataset("idx:" + dir.str());
+  expect_matches_fixture(*ds, f);
 }
 
 // Found by fuzz/fuzz_idx (with --resize 5x7): an empty set whose header declares 11842998 x 3075603703
