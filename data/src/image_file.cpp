@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/input_files.h"
 
 // The soname of the installed OpenCV's imgcodecs module, from CMake (the imported target opencv_imgcodecs),
 // so that it follows the OpenCV featpipe was built against.
@@ -79,6 +80,7 @@ const Codecs& codecs() {
 }  // namespace
 
 cv::Mat read_image(const std::string& path, int flags) {
+  require_regular_file(path);
   const Codecs& c = codecs();
   try {
     return c.imread(path, flags);
@@ -98,7 +100,10 @@ void write_image(const std::string& path, const cv::Mat& image) {
   if (!written) throw InputError(path, "cannot be written; give a writable file name ending in .png or .jpg");
 }
 
-bool has_image_reader(const std::string& path) { return codecs().have_image_reader(path); }
+bool has_image_reader(const std::string& path) {
+  require_regular_file(path);
+  return codecs().have_image_reader(path);
+}
 
 const char* image_codecs_library() { return FEATPIPE_IMGCODECS_LIBRARY; }
 

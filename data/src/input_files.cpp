@@ -6,6 +6,8 @@
 #include <mutex>
 #include <utility>
 
+#include "featpipe/core/errors.h"
+
 namespace featpipe::data {
 namespace {
 
@@ -28,6 +30,15 @@ Inputs& inputs() {
 }
 
 }  // namespace
+
+void require_regular_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return;
+  const char* kind = S_ISFIFO(st.st_mode)   ? "a FIFO (named pipe)"
+                     : S_ISSOCK(st.st_mode) ? "a socket"
+                                            : "a device";
+  throw InputError(path, std::string("is ") + kind + ", not a file; give a regular file");
+}
 
 void note_input(const std::string& path) {
   const auto id = file_id(path);

@@ -170,6 +170,7 @@ StoreReader::StoreReader(const std::string& path) : impl_(std::make_unique<Impl>
   std::error_code ec;
   if (!fs::exists(path, ec)) throw InputError(path, "does not exist");
   if (fs::is_directory(path, ec)) throw InputError(path, "is a directory, not a store file");
+  require_regular_file(path);
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 < 0 && !std::ifstream(path)) throw InputError(path, "cannot be read; check its permissions");
   H5Eclear2(H5E_DEFAULT);

@@ -55,12 +55,14 @@ TEST(ModelIo, RefusesNonFiniteParametersAndScalesThatAreNotPositive) {
   const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
   EXPECT_NE(refusal([&](LinearModel& m) { m.W(1, 1) = nan; }).find("/W holds NaN or infinite"),
             std::string::npos);
-  EXPECT_NE(refusal([&](LinearModel& m) { m.b(0) = -inf; }).find("/b holds NaN or infinite"), std::string::npos);
+  EXPECT_NE(refusal([&](LinearModel& m) { m.b(0) = -inf; }).find("/b holds NaN or infinite"),
+            std::string::npos);
   EXPECT_NE(refusal([&](LinearModel& m) { m.preprocess.mean[2] = nan; }).find("/preprocess/mean holds"),
             std::string::npos);
   for (float scale : {0.0f, -1.0f, nan, inf}) {
-    EXPECT_NE(refusal([&](LinearModel& m) { m.preprocess.std[1] = scale; })
-                  .find("/preprocess/std holds a scale that is not a positive number"),
+    EXPECT_NE(refusal([&](LinearModel& m) {
+                m.preprocess.std[1] = scale;
+              }).find("/preprocess/std holds a scale that is not a positive number"),
               std::string::npos)
         << scale;
   }

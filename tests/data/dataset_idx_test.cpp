@@ -1,8 +1,8 @@
 // IDX / Fashion-MNIST / MNIST readers: the real Fashion-MNIST package, round trips of files written here,
 // and every bad input the reader must name.
 #include <gtest/gtest.h>
-#include <zlib.h>
 #include <stdlib.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -232,7 +232,8 @@ TEST(IdxDatasetErrors, GzipStreamLongerThanItsHeaderIsNotReadPastTheDeclaredData
     gzFile in = gzopen(path.c_str(), "rb");
     ASSERT_NE(in, nullptr);
     uint8_t buffer[1 << 16];
-    for (int got; (got = gzread(in, buffer, sizeof buffer)) > 0;) bytes.insert(bytes.end(), buffer, buffer + got);
+    for (int got; (got = gzread(in, buffer, sizeof buffer)) > 0;)
+      bytes.insert(bytes.end(), buffer, buffer + got);
     gzclose(in);
   }
   bytes.resize(bytes.size() + (std::size_t(64) << 20), 0);

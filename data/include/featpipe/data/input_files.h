@@ -1,11 +1,17 @@
 #pragma once
 // The files a process has opened as inputs, so that no output replaces one of them: writing a store under
 // the name of a store it reads (directly, or through a link) would destroy the input. StoreReader notes
-// every store it opens; StoreWriter refuses a path that names one (DESIGN.md, "bad input").
+// every store it opens; StoreWriter refuses a path that names one (DESIGN.md, "bad input"). And the kind of
+// file an input must be.
 #include <optional>
 #include <string>
 
 namespace featpipe::data {
+
+/// InputError unless `path` names a regular file (through links): a FIFO would block the reader forever, and
+/// a device or socket is no input either. Does nothing for a path that does not exist (the reader reports
+/// that in its own words).
+void require_regular_file(const std::string& path);
 
 /// Notes `path` (an existing file) as an input of this process. Thread-safe.
 void note_input(const std::string& path);

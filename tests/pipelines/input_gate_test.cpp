@@ -1,0 +1,58 @@
+// Inputs that are not files, and counts that are not counts: a FIFO given as a store or an image blocked
+// featpipe forever, and an unsigned option took "-1" as the largest value (`inspect --rows -1` printed every
+// row, `descriptors --sample -1` kept every descriptor). Both are refused with exit 2 naming the input.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "blob_store.h"
+#include "cli_runner.h"
+#include "test_fixtures.h"
+
+namespace {
+
+using featpipe::testing::CliResult;
+using featpipe::testing::contains;
+using featpipe::testing::run_featpipe;
+using featpipe::testing::TempDir;
+
+TEST(InputGate, AFifoIsRefusedAsAStoreAndAsAnImage) {
+  const TempDir dir;
+  const std::string fifo = (dir / "p.png").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string model = (dir / "m.h5").string();
+  const std::string train = (dir / "t.h5").string();
+  ASSERT_EQ(run_featpipe({"extract", "--data", "synthetic:shapes(classes=2,size=16,train=20,test=2)",
+                          "--split", "train", "--features", "raw", "--out", train, "--quiet"},
+                         dir.path())
+                .exit_code,
+            0);
+  ASSERT_EQ(run_featpipe({"train", "--train", train, "--epochs", "1", "--out", model, "--quiet"}, dir.path())
+                .exit_code,
+            0);
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"inspect", fifo},
+                                               {"eval", "--model", model, "--data", fifo},
+                                               {"predict", "--model", model, fifo}}) {
+    const CliResult r = run_featpipe(args, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, "featpipe: error: " + fifo + ": is a FIFO (named pipe), not a file"))
+        << args[0] << ": " << r.err;
+  }
+}
+
+TEST(InputGate, NegativeValuesOfCountsAreRefused) {
+  const TempDir dir;
+  const std::string store = featpipe::testing::write_blobs(dir, "t.h5", 10, 3, "raw", 1);
+  const CliResult rows = run_featpipe({"inspect", store, "--rows", "-1"}, dir.path());
+  EXPECT_EQ(rows.exit_code, 2) << rows.err;
+  EXPECT_TRUE(contains(rows.err, "featpipe: error: --rows: must be a whole number >= 0, got '-1'"))
+      << rows.err;
+  const CliResult sample =
+      run_featpipe({"descriptors", "--data", "synthetic:shapes(classes=2,size=16,train=4,test=2)",
+                    "--descriptor", "patch(size=4)", "--sample", "-1", "--out", (dir / "d.h5").string()},
+                   dir.path());
+  EXPECT_EQ(sample.exit_code, 2) << sample.err;
+  EXPECT_TRUE(contains(sample.err, "featpipe: error: --sample: must be a whole number >= 0")) << sample.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "d.h5"));
+}
+
+}  // namespace
