@@ -3,6 +3,7 @@
 
 #include "batch_gradient.h"
 #include "featpipe/classify/trainer.h"
+#include "featpipe/core/format.h"
 
 namespace featpipe::classify {
 
@@ -12,6 +13,10 @@ std::optional<std::string> validate(const TrainParams& p) {
   if (auto e = validate(p.optimizer)) return "optimizer: " + *e;
   if (auto e = validate(p.schedule)) return "schedule: " + *e;
   if (!(p.lr > 0) || !std::isfinite(p.lr)) return "lr must be a positive number";
+  if (p.schedule.kind == ScheduleKind::cosine && p.schedule.min_lr > p.lr) {
+    return "min_lr " + format_number(p.schedule.min_lr) + " is above lr " + format_number(p.lr) +
+           ": the cosine schedule would raise the rate instead of lowering it";
+  }
   if (p.epochs < 1 && p.iterations <= 0) return "epochs must be >= 1 (or iterations > 0)";
   if (p.iterations < 0) return "iterations must be >= 0";
   if (p.batch < 1 || p.batch > BlockPool::kMaxBlocks * BatchGradient::kRowsPerBlock) {

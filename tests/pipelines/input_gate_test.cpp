@@ -55,4 +55,23 @@ TEST(InputGate, NegativeValuesOfCountsAreRefused) {
   EXPECT_FALSE(std::filesystem::exists(dir / "d.h5"));
 }
 
+// vocab --tolerance: -1 and NaN fell back to the method's default; a given value must be a tolerance.
+TEST(InputGate, VocabToleranceMustBeANumberAtLeastZero) {
+  const TempDir dir;
+  const std::string descriptors = (dir / "d.h5").string();
+  ASSERT_EQ(run_featpipe({"descriptors", "--data", "synthetic:shapes(classes=2,size=16,train=8,test=2)",
+                          "--descriptor", "patch(size=4,stride=4)", "--out", descriptors, "--quiet"},
+                         dir.path())
+                .exit_code,
+            0);
+  for (const char* value : {"nan", "-1", "inf"}) {
+    const CliResult r = run_featpipe({"vocab", "--descriptors", descriptors, "--k", "2", "--tolerance", value,
+                                      "--out", (dir / "v.h5").string()},
+                                     dir.path());
+    EXPECT_EQ(r.exit_code, 2) << value << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, "featpipe: error: --tolerance: must be a number >= 0")) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "v.h5"));
+}
+
 }  // namespace

@@ -97,6 +97,9 @@ TEST_F(TrainCli, BadOptionsNameTheOption) {
   expect_bad_input(train({"--optimizer", "lbfgs"}), "--optimizer");
   expect_bad_input(train({"--reg", "l3"}), "--reg");
   expect_bad_input(train({"--schedule", "linear"}), "--schedule");
+  // a final rate above the first would ramp the rate up (1000x here) instead of annealing it
+  expect_bad_input(train({"--schedule", "cosine", "--min-lr", "1", "--lr", "0.001"}),
+                   "--min-lr: 1 is above lr 0.001");
   expect_bad_input(train({"--batch", "0"}), "--batch");
   expect_bad_input(train({"--lr", "-1"}), "--lr");
   expect_bad_input(train({"--dropout", "1"}), "--dropout");
