@@ -9,6 +9,9 @@ namespace featpipe::pipelines {
 Evaluation evaluate_store(const std::string& model_path, const std::string& data_path) {
   Evaluation e{classify::load_model(model_path), {}, {}, {}};
   const classify::StoreRowSource data(data_path);
+  if (data.rows() == 0) {  // an accuracy of 0 rows would read as 0.0000, a finding
+    throw InputError(data_path, "holds no rows: there is nothing to evaluate; give a non-empty store");
+  }
   check_same_features(
       signature(model_path, e.model.provenance, e.model.model.dim(), e.model.model.class_names),
       signature(data_path, data.reader().provenance(), data.dim(), data.reader().class_names()));

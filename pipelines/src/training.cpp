@@ -37,6 +37,11 @@ void check_same_run(const std::string& path, const nlohmann::json& saved, const 
                              after + " now); drop --resume to start again, or remove it");
 }
 
+/// InputError unless the store has rows: an empty validation set would rank every run at accuracy 0.
+void require_rows(const classify::StoreRowSource& s, const std::string& path) {
+  if (s.rows() == 0) throw InputError(path, "holds no rows; give a non-empty store");
+}
+
 /// All rows of a store in memory.
 RowMatrix<float> read_all(const classify::StoreRowSource& s) {
   RowMatrix<float> rows(s.rows(), s.dim());
@@ -59,6 +64,7 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
   std::optional<classify::LabelledRows> val_rows;
   if (!options.val.empty()) {
     val.emplace(options.val);
+    require_rows(*val, options.val);
     check_same_features(train_sig, signature(options.val, val->reader().provenance(), val->dim(),
                                              val->reader().class_names()));
     val_rows = classify::LabelledRows{&*val, val->labels(), options.val};
@@ -133,6 +139,8 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
                          const classify::TrainParams& base_params, const std::string& out,
                          StageObserver& observer) {
   const classify::StoreRowSource train_store(train_path), val_store(val_path);
+  require_rows(train_store, train_path);
+  require_rows(val_store, val_path);
   const FeatureSignature train_sig = signature(train_path, train_store.reader().provenance(),
                                                train_store.dim(), train_store.reader().class_names());
   check_same_features(train_sig, signature(val_path, val_store.reader().provenance(), val_store.dim(),

@@ -74,4 +74,24 @@ TEST(InputGate, VocabToleranceMustBeANumberAtLeastZero) {
   EXPECT_FALSE(std::filesystem::exists(dir / "v.h5"));
 }
 
+// An empty test or validation store: eval reported "accuracy 0.0000" with exit 0, and sweep exited 3 where
+// train exits 2.
+TEST(InputGate, EmptyStoresAreRefusedWhereRowsAreNeeded) {
+  const TempDir dir;
+  const std::string train = featpipe::testing::write_blobs(dir, "t.h5", 40, 3, "raw", 1);
+  const std::string empty = featpipe::testing::write_blobs(dir, "e.h5", 0, 3, "raw", 2);
+  const std::string model = (dir / "m.h5").string();
+  ASSERT_EQ(run_featpipe({"train", "--train", train, "--epochs", "1", "--out", model, "--quiet"}, dir.path())
+                .exit_code,
+            0);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"eval", "--model", model, "--data", empty},
+        {"train", "--train", train, "--val", empty, "--epochs", "1", "--out", (dir / "m2.h5").string()},
+        {"sweep", "--train", train, "--val", empty, "--out", (dir / "s.h5").string()}}) {
+    const CliResult r = run_featpipe(args, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, "featpipe: error: " + empty + ": holds no rows")) << args[0] << ": " << r.err;
+  }
+}
+
 }  // namespace
