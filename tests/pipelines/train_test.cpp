@@ -87,6 +87,24 @@ TEST_F(TrainCli, HugeLearningRateExitsThreeWithAdviceAndNoModel) {
   EXPECT_TRUE(featpipe::testing::list_dir(out_dir_.path()).empty());
 }
 
+// A divergence that a lower rate would not cure names its cause: it advised "lower --lr" for all of these.
+TEST_F(TrainCli, DivergenceFromTheStartNamesTheOptionThatCausedIt) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--lambda", "1e30"}, "lower --lambda (1e+30)"},
+      {{"--loss", "svm", "--delta", "1e38"}, "lower --delta (1e+38)"},
+      {{"--init-scale", "1e30"}, "lower --init-scale (1e+30)"},
+      {{"--loss", "svm", "--lr", "1e9"}, "lower --lr ("}};
+  for (const auto& [options, advice] : cases) {
+    std::vector<std::string> args = {"train", "--train", train_, "--out", out("m.h5"), "--quiet"};
+    args.insert(args.end(), options.begin(), options.end());
+    const CliResult r = run_featpipe(args, dir_.path());
+    EXPECT_EQ(r.exit_code, 3) << options[0] << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, "training diverged at epoch ")) << r.err;
+    EXPECT_TRUE(contains(r.err, advice)) << options[0] << ": " << r.err;
+    EXPECT_TRUE(featpipe::testing::list_dir(out_dir_.path()).empty());
+  }
+}
+
 TEST_F(TrainCli, BadOptionsNameTheOption) {
   const auto train = [&](std::vector<std::string> extra) {
     std::vector<std::string> args{"train", "--train", train_, "--out", out("m.h5"), "--quiet"};

@@ -78,10 +78,33 @@ uint64_t chunk_rows(const TrainParams& p, uint64_t budget, const RowSource& trai
   return rows;
 }
 
-[[noreturn]] void diverged(int epoch, int64_t iteration, const std::string& what, double lr) {
+/// What to change after a divergence: the learning rate, unless the first step shows another cause. A huge
+/// loss of near-zero weights comes from the margin (--delta); a first loss far above that, from the start
+/// (--init-scale); a penalty that already outweighed the data loss at the start, from --lambda (later,
+/// weights blown up by the rate make the penalty grow too: that is still the rate). Lowering --lr fixes none
+/// of these.
+std::string divergence_advice(const TrainParams& p, const TrainHistory& h, double first_penalty, double lr) {
+  std::ostringstream advice;
+  const double expected = h.expected_initial_loss;
+  if (!(std::abs(expected) <= 1e6)) {
+    advice << "near-zero weights already give a loss of " << expected << "; lower --delta (" << p.loss.delta
+           << ")";
+  } else if (!(std::abs(h.initial_loss) <= 1e3 * std::max(1.0, std::abs(expected)))) {
+    advice << "the first loss was already " << h.initial_loss << " (near-zero weights give " << expected
+           << "); lower --init-scale (" << p.init_scale << ")";
+  } else if (!(first_penalty <= h.initial_loss) && !(first_penalty < 1)) {  // NaN counts as outweighing
+    advice << "the penalty at the start (" << first_penalty << ") outweighed the data loss (" << h.initial_loss
+           << "); lower --lambda (" << p.reg.lambda << ")";
+  } else {
+    advice << "lower --lr (" << lr << "), e.g. by 10x";
+  }
+  return advice.str();
+}
+
+[[noreturn]] void diverged(int epoch, int64_t iteration, const std::string& what, const std::string& advice) {
   std::ostringstream msg;
-  msg << "training diverged at epoch " << epoch << ", iteration " << iteration << ": " << what
-      << " (learning rate " << lr << "); lower --lr, e.g. by 10x";
+  msg << "training diverged at epoch " << epoch << ", iteration " << iteration << ": " << what << "; "
+      << advice;
   throw RunError(msg.str());
 }
 
@@ -181,6 +204,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   h.expected_initial_loss = expected_initial_loss(p.loss, classes);
   Eigen::VectorXf best_params;
   double best_val = -1, first_objective = 0;
+  double first_penalty = 0;  // of the first step, for the advice after a divergence (0 on a resumed run)
   int epochs_since_best = 0, first_epoch = 0;
   int64_t iteration = 0;
   if (resume) {
@@ -251,19 +275,22 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
         const double objective = r.data_loss + r.penalty;
         if (iteration == 0) {
           h.initial_loss = r.data_loss;
+          first_penalty = r.penalty;
           first_objective = std::max(objective, h.expected_initial_loss);
           if (observer.initial_loss) observer.initial_loss(r.data_loss, h.expected_initial_loss);
         }
         ++iteration;
         if (!std::isfinite(objective))
-          diverged(epoch + 1, iteration, "the loss is " + std::to_string(objective), lr);
+          diverged(epoch + 1, iteration, "the loss is " + std::to_string(objective),
+                   divergence_advice(p, h, first_penalty, lr));
         if (objective > kDivergenceFactor * first_objective) {
           std::ostringstream what;
           what << "the loss grew from " << first_objective << " to " << objective;
-          diverged(epoch + 1, iteration, what.str(), lr);
+          diverged(epoch + 1, iteration, what.str(), divergence_advice(p, h, first_penalty, lr));
         }
         if (!batch_gradient.update(*optimizer, params, grad, static_cast<float>(lr)))
-          diverged(epoch + 1, iteration, "the weights are no longer finite", lr);
+          diverged(epoch + 1, iteration, "the weights are no longer finite",
+                   divergence_advice(p, h, first_penalty, lr));
         h.loss.push_back(static_cast<float>(objective));
         loss_sum += objective;
         correct += r.correct;
