@@ -1,5 +1,7 @@
 #include "featpipe/pipelines/compare.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -72,6 +74,31 @@ nlohmann::json evaluate(const std::string& model_path, const std::string& test_p
   return row;
 }
 
+/// InputError("--out", ...) unless the report can go to `dir`, checked before any work: an existing folder
+/// it may write into, or a new one in such a folder (a file there, /proc or a read-only folder ended in an
+/// internal filesystem error after the evaluation).
+void check_report_folder(const std::string& dir) {
+  std::error_code ec;
+  if (dir.empty()) throw InputError("--out", "is empty; give a folder for the report");
+  const fs::path path = fs::absolute(dir);
+  const bool exists = fs::exists(path, ec);
+  if (exists && !fs::is_directory(path, ec)) {
+    throw InputError("--out", dir + " is a file, not a folder; give a folder for the report");
+  }
+  const fs::path folder = exists ? path : path.parent_path();
+  if (!fs::is_directory(folder, ec)) {
+    throw InputError("--out", "folder " + folder.string() + " does not exist; create it first");
+  }
+  // Tried rather than judged from permissions, which root ignores and /proc does not show: a probe folder,
+  // removed at once.
+  const fs::path probe = folder / (".featpipe-probe-" + std::to_string(::getpid()));
+  if (!fs::create_directory(probe, ec)) {
+    throw InputError("--out", "folder " + folder.string() + " is not writable (" + ec.message() +
+                                  "); give a folder you can write to");
+  }
+  fs::remove(probe, ec);
+}
+
 }  // namespace
 
 nlohmann::json compare_models(const std::vector<std::string>& models, const std::vector<std::string>& tests,
@@ -81,9 +108,7 @@ nlohmann::json compare_models(const std::vector<std::string>& models, const std:
     throw InputError("--test", "give one test store per model (" + std::to_string(models.size()) +
                                    ") or one for all; got " + std::to_string(tests.size()));
   }
-  const fs::path parent = fs::absolute(out_dir).parent_path();
-  if (!fs::is_directory(parent))
-    throw InputError(out_dir, "directory " + parent.string() + " does not exist");
+  check_report_folder(out_dir);
 
   nlohmann::json rows = nlohmann::json::array();
   for (std::size_t i = 0; i < models.size(); ++i) {

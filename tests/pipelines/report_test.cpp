@@ -1,6 +1,7 @@
 // `featpipe compare` writes a self-contained report that a browser renders: headless Chromium loads
 // report.html, and the rendered page has the results table and every plot as a decodable image.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -129,6 +130,27 @@ TEST_F(ReportCli, MismatchedTestStoreIsRefused) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("test_gray.h5"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "report"));
+}
+
+// compare --out naming a file, a folder under /proc or a read-only folder ended with exit 3 "internal
+// error: filesystem error" after the evaluation; now exit 2 naming --out before any work.
+TEST_F(ReportCli, AnOutFolderTheReportCannotGoToIsRefusedFirst) {
+  run_ok({"extract", "--quiet", "--data", kData, "--features", "raw", "--out", path("train.h5")});
+  run_ok({"train", "--quiet", "--train", path("train.h5"), "--epochs", "1", "--out", path("m.h5")});
+  fs::create_directories(dir_ / "locked");
+  fs::permissions(dir_ / "locked", fs::perms::owner_read | fs::perms::owner_exec);
+  const bool root = ::geteuid() == 0;  // root writes anywhere: the read-only case needs another user
+  std::vector<std::pair<std::string, std::string>> cases = {{path("m.h5"), "is a file, not a folder"},
+                                                            {"/proc/featpipe-report", "is not writable"}};
+  if (!root) cases.emplace_back(path("locked/report"), "is not writable");
+  for (const auto& [out, problem] : cases) {
+    const auto r =
+        run_featpipe({"compare", path("m.h5"), "--test", path("train.h5"), "--out", out}, dir_.path());
+    EXPECT_EQ(r.exit_code, 2) << out << ": " << r.err;
+    EXPECT_NE(r.err.find("featpipe: error: --out: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(problem), std::string::npos) << out << ": " << r.err;
+  }
+  fs::permissions(dir_ / "locked", fs::perms::owner_all);
 }
 
 }  // namespace
