@@ -93,8 +93,8 @@ std::string divergence_advice(const TrainParams& p, const TrainHistory& h, doubl
     advice << "the first loss was already " << h.initial_loss << " (near-zero weights give " << expected
            << "); lower --init-scale (" << p.init_scale << ")";
   } else if (!(first_penalty <= h.initial_loss) && !(first_penalty < 1)) {  // NaN counts as outweighing
-    advice << "the penalty at the start (" << first_penalty << ") outweighed the data loss (" << h.initial_loss
-           << "); lower --lambda (" << p.reg.lambda << ")";
+    advice << "the penalty at the start (" << first_penalty << ") outweighed the data loss ("
+           << h.initial_loss << "); lower --lambda (" << p.reg.lambda << ")";
   } else {
     advice << "lower --lr (" << lr << "), e.g. by 10x";
   }
