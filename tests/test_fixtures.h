@@ -3,6 +3,7 @@
 // IDX (MNIST layout, plain or gzipped), CIFAR-10 binary batches and image folders. Shared by the data
 // tests and the command-line tests.
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -43,6 +44,14 @@ class TempDir {
 };
 
 /// Whether text contains part (gmock's HasSubstr without gmock).
+/// The process's peak resident memory in bytes (ru_maxrss): a test that runs a step between two readings
+/// bounds what the step took above the earlier peak.
+inline long peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss * 1024L;
+}
+
 inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }

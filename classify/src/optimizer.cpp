@@ -16,7 +16,8 @@ bool in_unit_interval(double x) { return x >= 0 && x < 1; }
 std::optional<std::string> validate(const OptimizerParams& p) {
   if (!in_unit_interval(p.momentum)) return "momentum must be in [0, 1)";
   if (!in_unit_interval(p.decay)) return "decay must be in [0, 1)";
-  if (!in_unit_interval(p.beta1) || !in_unit_interval(p.beta2)) return "beta1 and beta2 must be in [0, 1)";
+  if (!in_unit_interval(p.beta1)) return "beta1 must be in [0, 1)";
+  if (!in_unit_interval(p.beta2)) return "beta2 must be in [0, 1)";
   if (!(p.eps > 0) || !std::isfinite(p.eps)) return "eps must be a positive number";
   return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "featpipe/core/errors.h"
+#include "image_header.h"
 #include "readers.h"
 
 namespace featpipe::data {
@@ -18,6 +19,13 @@ void check_options(const OpenOptions& options) {
     throw InputError("--resize", std::to_string(options.resize->width) + "x" +
                                      std::to_string(options.resize->height) +
                                      " is not a size; give positive WxH, e.g. 32x32");
+  }
+  // The same limit as for a decoded image: a resized one is no smaller to hold.
+  if (options.resize &&
+      uint64_t(options.resize->width) * uint64_t(options.resize->height) > kMaxImagePixels) {
+    throw InputError("--resize", std::to_string(options.resize->width) + "x" +
+                                     std::to_string(options.resize->height) + " is more than the " +
+                                     std::to_string(kMaxImagePixels >> 20) + " Mi pixels an image may have");
   }
 }
 

@@ -111,7 +111,6 @@ class FolderDataset final : public Dataset {
   cv::Mat image(Source s, std::size_t i) const override {
     check_index(s, i);
     const std::string& path = set(s).paths[i];
-    check_image_dims(path);
     cv::Mat image = decode(path, channels_ == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (resize_ && image.size() != *resize_) cv::resize(image, image, *resize_, 0, 0, cv::INTER_AREA);
     return image;
@@ -140,7 +139,6 @@ class FolderDataset final : public Dataset {
 
 /// 1 when the first training image is grey, else 3: one decode fixes the channel count for the set.
 int channels_of(const std::string& path) {
-  check_image_dims(path);
   return decode(path, cv::IMREAD_UNCHANGED).channels() == 1 ? 1 : 3;
 }
 

@@ -6,6 +6,7 @@
 
 #include "featpipe/core/errors.h"
 #include "featpipe/data/input_files.h"
+#include "image_header.h"
 
 // The soname of the installed OpenCV's imgcodecs module, from CMake (the imported target opencv_imgcodecs),
 // so that it follows the OpenCV featpipe was built against.
@@ -81,6 +82,7 @@ const Codecs& codecs() {
 
 cv::Mat read_image(const std::string& path, int flags) {
   require_regular_file(path);
+  check_image_dims(path);
   const Codecs& c = codecs();
   try {
     return c.imread(path, flags);

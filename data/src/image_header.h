@@ -8,10 +8,9 @@
 #include <optional>
 #include <string>
 
-namespace featpipe::data {
+#include "featpipe/data/image_file.h"
 
-/// The most pixels featpipe decodes from one image: 2^27 (134 megapixels, 400 MB as 8-bit BGR).
-inline constexpr uint64_t kMaxImagePixels = uint64_t(1) << 27;
+namespace featpipe::data {
 
 struct ImageDims {
   uint64_t width = 0, height = 0;

@@ -11,10 +11,11 @@ namespace {
 class MemoryDataset final : public Dataset {
  public:
   MemoryDataset(std::string spec, std::vector<std::string> class_names, cv::Size size, int channels,
-                ImageSet train, ImageSet test)
+                ImageSet train, ImageSet test, std::optional<cv::Size> resize)
       : spec_(std::move(spec)),
         class_names_(std::move(class_names)),
         size_(size),
+        resize_(resize && *resize != size ? resize : std::nullopt),
         channels_(channels),
         sets_{std::move(train), std::move(test)} {}
 
@@ -27,7 +28,13 @@ class MemoryDataset final : public Dataset {
     const std::size_t bytes = std::size_t(size_.area()) * channels_;
     // The header is read-only by contract (dataset.h); OpenCV has no const Mat over const data.
     auto* data = const_cast<uint8_t*>(set(s).pixels.data() + i * bytes);
-    return cv::Mat(size_, CV_8UC(channels_), data);
+    const cv::Mat stored(size_, CV_8UC(channels_), data);
+    if (!resize_) return stored;
+    // Resized when asked for, not at open: only the images a split or subset uses are resized, and only
+    // the ones being worked on are held at the new size.
+    cv::Mat resized;
+    cv::resize(stored, resized, *resize_, 0, 0, cv::INTER_AREA);
+    return resized;
   }
 
   int label(Source s, std::size_t i) const override {
@@ -36,7 +43,7 @@ class MemoryDataset final : public Dataset {
   }
 
   std::vector<int32_t> labels(Source s) const override { return set(s).labels; }
-  std::optional<cv::Size> uniform_size() const override { return size_; }
+  std::optional<cv::Size> uniform_size() const override { return resize_ ? *resize_ : size_; }
   int channels() const override { return channels_; }
 
  private:
@@ -46,24 +53,11 @@ class MemoryDataset final : public Dataset {
 
   std::string spec_;
   std::vector<std::string> class_names_;
-  cv::Size size_;
+  cv::Size size_;                   // as stored
+  std::optional<cv::Size> resize_;  // the size image() returns, when it differs
   int channels_;
   ImageSet sets_[2];
 };
-
-std::vector<uint8_t> resize_all(const std::vector<uint8_t>& pixels, std::size_t count, cv::Size from,
-                                cv::Size to, int channels) {
-  const std::size_t in_bytes = std::size_t(from.area()) * channels;
-  const std::size_t out_bytes = std::size_t(to.area()) * channels;
-  std::vector<uint8_t> out(count * out_bytes);
-#pragma omp parallel for schedule(static)
-  for (std::ptrdiff_t i = 0; i < std::ptrdiff_t(count); ++i) {
-    const cv::Mat src(from, CV_8UC(channels), const_cast<uint8_t*>(pixels.data() + i * in_bytes));
-    cv::Mat dst(to, CV_8UC(channels), out.data() + i * out_bytes);
-    cv::resize(src, dst, to, 0, 0, cv::INTER_AREA);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -75,14 +69,8 @@ std::unique_ptr<Dataset> make_memory_dataset(std::string spec, std::vector<std::
       throw std::logic_error("make_memory_dataset: pixel buffer does not match the label count");
     }
   }
-  if (options.resize && *options.resize != size) {
-    for (ImageSet* set : {&train, &test}) {
-      set->pixels = resize_all(set->pixels, set->labels.size(), size, *options.resize, channels);
-    }
-    size = *options.resize;
-  }
   return std::make_unique<MemoryDataset>(std::move(spec), std::move(class_names), size, channels,
-                                         std::move(train), std::move(test));
+                                         std::move(train), std::move(test), options.resize);
 }
 
 }  // namespace featpipe::data

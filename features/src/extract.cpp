@@ -12,7 +12,9 @@ namespace featpipe::features {
 
 void extract_rows(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
                   const ExtractRange& range, data::FeatureStoreWriter& writer, StageObserver& observer) {
-  const std::size_t block_rows = std::max<std::size_t>(1, range.block_rows);
+  // Sized by the rows there are, not by the option alone (--block 1000000000 on 200 images).
+  const std::size_t block_rows =
+      std::max<std::size_t>(1, std::min(range.block_rows, range.end - std::min(range.end, range.begin)));
   std::vector<float> rows(block_rows * dim);
   std::vector<int32_t> labels(block_rows);
   std::vector<int64_t> index(block_rows);

@@ -4,6 +4,7 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
+#include "featpipe/data/image_file.h"
 #include "term_factories.h"
 #include "term_params.h"
 
@@ -76,6 +77,11 @@ std::optional<std::string> validate(const RawParams& p) {
   const bool keep = p.size.width == 0 && p.size.height == 0;
   if (!keep && (p.size.width <= 0 || p.size.height <= 0)) {
     return "size must be WxH with positive integers, or 0x0 to keep the image size";
+  }
+  if (uint64_t(p.size.width) * uint64_t(p.size.height) > data::kMaxImagePixels) {
+    return "size " + std::to_string(p.size.width) + "x" + std::to_string(p.size.height) +
+           " is more than the " + std::to_string(data::kMaxImagePixels >> 20) +
+           " Mi pixels an image may have";
   }
   return std::nullopt;
 }

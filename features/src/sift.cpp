@@ -6,6 +6,8 @@
 #include <stdexcept>
 
 #include "descriptor_factories.h"
+#include "featpipe/core/errors.h"
+#include "featpipe/core/memory.h"
 #include "featpipe/features/extractor.h"
 #include "term_params.h"
 
@@ -14,6 +16,11 @@ namespace {
 
 constexpr int kSiftDim = 128;
 constexpr int kMinSide = 8;  // below this OpenCV's scale space has no octave to search
+// OpenCV's SIFT doubles the image for its first octave and keeps about 250 bytes of scale space per pixel
+// of the input; beyond 2^26 pixels (8192 x 8192) the doubled octave outgrows what it handles (a 16384 x 8192
+// image took 5 GiB and 42 s before failing inside OpenCV).
+constexpr uint64_t kMaxPixels = uint64_t(1) << 26;
+constexpr long double kBytesPerPixel = 250;
 
 class SiftDescriptor final : public DescriptorExtractor {
  public:
@@ -39,6 +46,14 @@ class SiftDescriptor final : public DescriptorExtractor {
                                   std::to_string(image.rows) + " is too small; needs at least " + side + "x" +
                                   side + " pixels");
     }
+    const uint64_t pixels = uint64_t(image.cols) * uint64_t(image.rows);
+    const std::string size = std::to_string(image.cols) + "x" + std::to_string(image.rows);
+    if (pixels > kMaxPixels) {
+      throw std::invalid_argument("sift: image " + size + " has more than the " +
+                                  std::to_string(kMaxPixels >> 20) +
+                                  " Mi pixels SIFT works on; downscale it (e.g. to 4096 pixels wide)");
+    }
+    require_memory("sift", kBytesPerPixel * pixels, "the scale space of a " + size + " image");
     // A detector per call: it is a few parameters, and OpenCV does not promise that one instance may be used
     // from several threads at once.
     const cv::Ptr<cv::SIFT> sift =
@@ -46,7 +61,11 @@ class SiftDescriptor final : public DescriptorExtractor {
     thread_local std::vector<cv::KeyPoint> keypoints;
     thread_local cv::Mat descriptors;
     keypoints.clear();
-    sift->detectAndCompute(image, cv::noArray(), keypoints, descriptors);
+    try {
+      sift->detectAndCompute(image, cv::noArray(), keypoints, descriptors);
+    } catch (const cv::Exception& e) {
+      throw RunError("sift: OpenCV failed on a " + size + " image: " + e.err);
+    }
     out.frames.resize(keypoints.size());
     out.descriptors.resize(keypoints.size() * kSiftDim);
     for (std::size_t i = 0; i < keypoints.size(); ++i) {

@@ -6,36 +6,11 @@
 #include <filesystem>
 #include <iostream>
 #include <opencv2/core.hpp>
-#include <typeinfo>
 
 #include "featpipe/core/errors.h"
+#include "option_schema.h"
 
 namespace featpipe::pipelines {
-namespace {
-
-bool is_unsigned(const std::type_info& type) {
-  return type == typeid(unsigned char) || type == typeid(unsigned short) || type == typeid(unsigned) ||
-         type == typeid(unsigned long) || type == typeid(unsigned long long);
-}
-
-/// Boost converts "-1" for an unsigned option to the largest value without complaint (`--rows -1` printed
-/// every row, `--sample -1` kept everything): every option of an unsigned type refuses a value with a sign.
-void refuse_negative_counts(const po::parsed_options& parsed, const po::options_description& options) {
-  for (const po::option& o : parsed.options) {
-    const po::option_description* d = options.find_nothrow(o.string_key, false);
-    if (d == nullptr) continue;
-    const auto* typed = dynamic_cast<const po::typed_value_base*>(d->semantic().get());
-    if (typed == nullptr || !is_unsigned(typed->value_type())) continue;
-    for (const std::string& value : o.value) {
-      const auto first = value.find_first_not_of(" \t");
-      if (first != std::string::npos && value[first] == '-') {
-        throw InputError("--" + o.string_key, "must be a whole number >= 0, got '" + value + "'");
-      }
-    }
-  }
-}
-
-}  // namespace
 
 std::optional<po::variables_map> parse_command_line(const std::string& command, const std::string& usage,
                                                     const std::vector<std::string>& args,
@@ -52,14 +27,13 @@ std::optional<po::variables_map> parse_command_line(const std::string& command, 
   po::variables_map vm;
   const po::parsed_options parsed =
       po::command_line_parser(args).options(options).positional(positional).run();
-  refuse_negative_counts(parsed, options);
+  check_option_ranges(parsed, options);
   po::store(parsed, vm);
   if (vm.count("help")) {
     std::cout << "usage: featpipe " << command << " " << usage << "\n\n" << options << "\n";
     return std::nullopt;
   }
   po::notify(vm);
-  if (common.threads < 0) throw InputError("--threads", "must be >= 0 (0 uses all cores)");
   const int most = kMaxThreadsPerCore * std::max(1, omp_get_num_procs());
   if (common.threads > most) {
     throw InputError("--threads", std::to_string(common.threads) + " is more than " +

@@ -82,7 +82,12 @@ int run_encode(const std::vector<std::string>& args) {
   if (auto error = vocab::validate(p.encoder)) {
     const bool pooling = error->find("pool") != std::string::npos;
     const bool pyramid = error->find("pyramid") != std::string::npos;
-    throw InputError(pooling ? "--pool" : pyramid ? "--pyramid" : "--soft-neighbours", *error);
+    const bool beta = error->find("beta") != std::string::npos;
+    throw InputError(pooling   ? "--pool"
+                     : pyramid ? "--pyramid"
+                     : beta    ? "--soft-beta"
+                               : "--soft-neighbours",
+                     *error);
   }
   p.norm = vm->count("norm") ? parse_option<std::vector<vocab::NormStep>>(
                                    "--norm", [&] { return vocab::parse_norm(a.norm); })
@@ -101,7 +106,9 @@ int run_encode(const std::vector<std::string>& args) {
   try {
     encoder = std::make_unique<vocab::ImageEncoder>(v, p);
   } catch (const std::invalid_argument& e) {
-    throw InputError("--vocab", e.what());
+    // Soft assignment without a beta needs the vocabulary's distortion: the remedy is --soft-beta.
+    const bool beta = std::string(e.what()).find("give a beta") != std::string::npos;
+    throw InputError(beta ? "--soft-beta" : "--vocab", e.what());
   }
   OpenedSplit opened = open_split(dataset_args, common.seed);
   nlohmann::json provenance = opened.provenance;

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "featpipe/classify/gradient_check.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/core/memory.h"
 #include "featpipe/pipelines/cli.h"
 
 namespace featpipe::pipelines {
@@ -29,6 +30,11 @@ int run_gradcheck(const std::vector<std::string>& args) {
   if (!(p.lambda > 0)) throw InputError("--lambda", "must be > 0 (the regulariser gradients are checked)");
   if (!(p.delta > 0)) throw InputError("--delta", "must be > 0");
   if (!(p.step > 0)) throw InputError("--step", "must be > 0");
+  // In double: the data, two score matrices, and four vectors of the (D + 1) x K parameters.
+  const long double n = p.rows, d = p.dim, k = p.classes;
+  require_memory("--rows/--dim/--classes", 8 * (n * d + 2 * n * k + 4 * (d + 1) * k),
+                 "a random problem of " + std::to_string(p.rows) + " x " + std::to_string(p.dim) + " with " +
+                     std::to_string(p.classes) + " classes");
   p.seed = common.seed;
 
   std::printf("relative error |n - a| / max(|n| + |a|, 1e-12), central differences h = %g, in double\n",

@@ -106,8 +106,15 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
   }
   observer.begin("train", total_rows, "rows");
   if (done.resumed_from) observer.advance(done.resumed_from->iteration * static_cast<uint64_t>(p.batch));
-  done.result = classify::train(p, {&train, train.labels(), train_path}, val_rows ? &*val_rows : nullptr,
-                                done.classes, hooks, done.resumed_from ? &*done.resumed_from : nullptr);
+  try {
+    done.result = classify::train(p, {&train, train.labels(), train_path}, val_rows ? &*val_rows : nullptr,
+                                  done.classes, hooks, done.resumed_from ? &*done.resumed_from : nullptr);
+  } catch (const std::invalid_argument& e) {
+    // The budget is the one parameter the library can only judge against the data: name its option.
+    const std::string what = e.what();
+    if (what.rfind("max_memory ", 0) == 0) throw InputError("--max-memory", what.substr(11));
+    throw;
+  }
   observer.end();
   done.result.model.class_names = train_sig.class_names;
 

@@ -372,5 +372,22 @@ TEST(Trainer, ByteRowsNeedAQuarterOfTheMemoryBudget) {
   EXPECT_EQ(streamed.history.loss.size(), whole.history.loss.size());
 }
 
+// A minibatch never holds more rows than the training set: --batch 8388480 on 200 rows allocated the
+// buffers of 65535 blocks (754 MiB). The result is the same as with a batch of all the rows.
+TEST(Trainer, BuffersAreSizedByTheRowsNotByTheBatchOption) {
+  const Blobs b = make_blobs(200, 64, 4, 0.5, 1);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.epochs = 3;
+  p.batch = 200;
+  const TrainResult whole = train(p, {&s, b.y}, nullptr, 4);
+  const long before = featpipe::testing::peak_rss_bytes();
+  p.batch = 8388480;
+  const TrainResult huge = train(p, {&s, b.y}, nullptr, 4);
+  EXPECT_LT(featpipe::testing::peak_rss_bytes() - before, 100L << 20);
+  EXPECT_EQ(huge.model.W, whole.model.W);
+  EXPECT_EQ(huge.model.b, whole.model.b);
+}
+
 }  // namespace
 }  // namespace featpipe::classify

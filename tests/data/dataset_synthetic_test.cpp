@@ -211,3 +211,38 @@ TEST(SyntheticShapesErrors, ValidateReportsWhatOpenWould) {
   EXPECT_NO_THROW(validate_dataset_spec("synthetic:shapes(classes=6,size=32,train=600,test=200)"));
   EXPECT_NO_THROW(validate_dataset_spec("folder:/no/such/folder"));  // paths are open_dataset's to check
 }
+
+namespace {
+
+// An in-memory set was resized whole at open, before --subset picked 4 images of it (--resize 1000x1000
+// took 857 MiB). Images are now resized when asked for: the same pixels, and the open holds only the set
+// at its own size.
+TEST(SyntheticShapes, ResizeHappensPerImageNotForTheWholeSetAtOpen) {
+  OpenOptions options;
+  options.resize = cv::Size(1000, 1000);
+  const long before = featpipe::testing::peak_rss_bytes();
+  const auto resized = open_dataset("synthetic:shapes(classes=4,size=16,train=200,test=80)", options);
+  const auto plain = open_dataset("synthetic:shapes(classes=4,size=16,train=200,test=80)");
+  for (std::size_t i : {0u, 57u, 199u}) {
+    const cv::Mat got = resized->image(Source::train, i);
+    ASSERT_EQ(got.size(), cv::Size(1000, 1000));
+    cv::Mat expected;
+    cv::resize(plain->image(Source::train, i), expected, cv::Size(1000, 1000), 0, 0, cv::INTER_AREA);
+    EXPECT_EQ(cv::norm(got, expected, cv::NORM_INF), 0) << i;
+  }
+  EXPECT_EQ(resized->uniform_size(), cv::Size(1000, 1000));
+  // 280 images of 1000 x 1000 x 3 would be 840 MB; three at a time are 9 MB
+  EXPECT_LT(featpipe::testing::peak_rss_bytes() - before, 200L << 20);
+}
+
+TEST(SyntheticShapes, ResizeAboveTheImagePixelLimitIsRefused) {
+  OpenOptions options;
+  options.resize = cv::Size(100000, 100000);
+  const std::string message =
+      input_error([&] { open_dataset("synthetic:shapes(classes=2,size=16,train=4,test=2)", options); });
+  EXPECT_NE(message.find("--resize: 100000x100000 is more than the 128 Mi pixels an image may have"),
+            std::string::npos)
+      << message;
+}
+
+}  // namespace

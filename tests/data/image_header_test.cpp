@@ -8,6 +8,7 @@
 
 #include "featpipe/core/errors.h"
 #include "featpipe/data/dataset.h"
+#include "featpipe/data/image_file.h"
 #include "test_fixtures.h"
 
 namespace {
@@ -80,6 +81,24 @@ TEST(ImageHeader, PnmNumbersEndedByAnyByte) {
       error_message<InputError>([&] { featpipe::data::open_dataset("folder:" + dir.str()); });
   EXPECT_NE(message.find("image: declares 430x885380 pixels, more than the 128 Mi pixels"), std::string::npos)
       << message;
+}
+
+}  // namespace
+
+namespace {
+
+// predict and match read images through data::read_image: the same header check as the folder reader
+// (predict decoded a 415 KB 20000 x 20000 PNG into 1.2 GiB).
+TEST(ImageHeader, EveryImageReaderRefusesAnImageTooLargeToDecode) {
+  TempDir dir;
+  const std::string path = (dir / "huge.png").string();
+  write_bytes(path, png_header(20000, 20000));
+  for (int flags : {cv::IMREAD_COLOR, cv::IMREAD_GRAYSCALE, cv::IMREAD_UNCHANGED}) {
+    const std::string message = error_message<InputError>([&] { featpipe::data::read_image(path, flags); });
+    EXPECT_NE(message.find("huge.png: declares 20000x20000 pixels, more than the 128 Mi pixels"),
+              std::string::npos)
+        << message;
+  }
 }
 
 }  // namespace

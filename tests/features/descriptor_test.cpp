@@ -93,6 +93,21 @@ TEST(DescriptorSpecs, BadSpecsNameTheProblem) {
   EXPECT_THROW(make_descriptor("sift(layers=0)"), std::invalid_argument);
 }
 
+// OpenCV's SIFT on a 16384 x 8192 image took 5 GiB and 42 s and then failed inside OpenCV: images above
+// 2^26 pixels are refused before any scale space is built.
+TEST(DescriptorSpecs, SiftRefusesImagesAboveItsPixelLimit) {
+  const cv::Mat huge(8193, 8192, CV_8UC1, cv::Scalar(0));  // 64 MiB: one row over 2^26 pixels
+  featpipe::features::LocalFeatures f;
+  try {
+    make_descriptor("sift")->extract(huge, f);
+    ADD_FAILURE() << "accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("8192x8193 has more than the 64 Mi pixels SIFT works on"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(DenseSift, GridGeometryAndSharedCentres) {
   // 28x28, step 2, bins of 4: centres from 6 to 20 (VLFeat's layout), 8 x 8 frames.
   LocalFeatures f;

@@ -99,7 +99,7 @@ TEST_F(DescriptorsCli, BadInputsExitTwoAndLeaveNothing) {
   };
   for (const Case& c :
        {Case{{"--descriptor", "surf"}, "--descriptor", "unknown descriptor"},
-        Case{{"--sample", "0"}, "--sample", "at least 1"},
+        Case{{"--sample", "0"}, "--sample", "must be >= 1 (descriptors)"},
         Case{{"--descriptor", "dsift(size=12)"}, "image 0", "needs at least 37x37"},
         Case{{"--descriptor", "patch(size=6)", "--resize", "4x4"}, "image 0", "needs at least 6x6"}}) {
     const CliResult r = run("D.h5", c.args);

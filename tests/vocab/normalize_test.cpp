@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 namespace featpipe::vocab {
@@ -16,6 +17,18 @@ TEST(NormalizeTest, ParsesAndFormatsSpecs) {
   EXPECT_THROW(parse_norm("l3"), std::invalid_argument);
   EXPECT_THROW(parse_norm("power(alpha=2)"), std::invalid_argument);
   EXPECT_THROW(parse_norm("l1(alpha=2)"), std::invalid_argument);
+}
+
+// "l2+none" was refused as "unknown norm 'none'; use ... or none": none is known, but only alone.
+TEST(NormalizeTest, NoneCannotBeJoined) {
+  for (const char* spec : {"l2+none", "none+l1"}) {
+    try {
+      parse_norm(spec);
+      ADD_FAILURE() << spec << " accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("none stands alone"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(NormalizeTest, EachCellIsNormalisedOnItsOwn) {

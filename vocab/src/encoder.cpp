@@ -74,7 +74,10 @@ std::string to_string(Pooling pooling) { return pooling == Pooling::sum ? "sum" 
 
 std::optional<std::string> validate(const EncoderParams& params) {
   if (auto error = features::validate(pyramid_params(params))) return error;
-  if (params.soft_neighbours < 1) return "soft assignment needs at least 1 neighbour";
+  if (params.soft_neighbours < 1 || params.soft_neighbours > kMaxSoftNeighbours) {
+    return "soft assignment shares a descriptor among 1 to " + std::to_string(kMaxSoftNeighbours) +
+           " neighbours, not " + std::to_string(params.soft_neighbours);
+  }
   if (!(params.soft_beta >= 0)) return "soft assignment beta must be >= 0 (0: from the vocabulary)";
   if (params.pooling == Pooling::max &&
       (params.encoding == EncodingKind::vlad || params.encoding == EncodingKind::fisher)) {

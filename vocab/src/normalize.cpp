@@ -53,6 +53,10 @@ std::vector<NormStep> parse_norm(const std::string& spec) {
   std::vector<NormStep> steps;
   for (const SpecTerm& term : parse_spec(spec)) {
     const RegistryEntry<NormKind>* entry = norm_registry().find(term.name);
+    if (!entry && term.name == "none") {
+      throw std::invalid_argument(
+          "none stands alone (no normalisation) and cannot be joined with other steps");
+    }
     if (!entry) {
       throw std::invalid_argument(unknown_name_message("norm", term.name, norm_registry().names()) +
                                   " (steps are joined by '+'; none for no normalisation)");

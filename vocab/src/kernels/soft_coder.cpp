@@ -47,7 +47,7 @@ class SoftCoder final : public Coder {
     }
   }
 
-  static constexpr std::size_t kMaxNeighbours = 64;
+  static constexpr std::size_t kMaxNeighbours = kMaxSoftNeighbours;
 
  private:
   RowMatrix<float> centres_;

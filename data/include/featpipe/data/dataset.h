@@ -20,7 +20,7 @@ struct OpenOptions {
 };
 
 /// An opened dataset. image() and label() are thread-safe; image() of an in-memory set is a cheap
-/// header over shared pixels (do not write to it), of a folder set a fresh decode.
+/// header over shared pixels (do not write to it) unless it is resized, of a folder set a fresh decode.
 class Dataset {
  public:
   virtual ~Dataset() = default;
@@ -50,8 +50,8 @@ class Dataset {
 /// exceeds 9); `cifar10:DIR` takes names from batches.meta.txt and returns BGR; `folder:DIR` names classes
 /// by the sorted folders of DIR/train, skips hidden files, is grey (1 channel) when its first training
 /// image is, else BGR, and reports undecodable files from image(); `synthetic:shapes(classes=10,size=32,
-/// train=1000,test=200,noise=10)` is generated from options.seed. In-memory kinds (all but folder) resize
-/// at open, folder in image().
+/// train=1000,test=200,noise=10)` is generated from options.seed. Every kind resizes in image(), one image at
+/// a time (a --resize of 100000x100000 is refused: more pixels than an image may have).
 std::unique_ptr<Dataset> open_dataset(const std::string& spec, const OpenOptions& options = {});
 
 /// Checks a spec as open_dataset would before reading anything: the kind, the directory or generator after

@@ -5,14 +5,20 @@
 // or not it read an image. Loaded here on first use (once per process, thread-safe), the commands that
 // never read an image file start in a few milliseconds. The cv::IMREAD_* flags of <opencv2/imgcodecs.hpp>
 // apply; nothing else of that header may be called directly in featpipe's libraries.
+#include <cstdint>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <string>
 
 namespace featpipe::data {
 
+/// The most pixels featpipe decodes from one image, or resizes one to: 2^27 (134 megapixels, 400 MB as
+/// 8-bit BGR). read_image refuses a file whose header declares more before decoding it.
+inline constexpr uint64_t kMaxImagePixels = uint64_t(1) << 27;
+
 /// cv::imread(path, flags): an empty Mat when the file is missing, unreadable or cannot be decoded, as
-/// cv::imread. OpenCV's own errors (e.g. a header over its size limit) become an InputError naming path.
+/// cv::imread. InputError naming path when it is not a regular file, when its header declares more than
+/// kMaxImagePixels, and for OpenCV's own errors.
 cv::Mat read_image(const std::string& path, int flags);
 
 /// cv::imwrite(path, image), the format from the extension. InputError naming path when the file cannot

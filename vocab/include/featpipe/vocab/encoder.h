@@ -28,6 +28,9 @@
 namespace featpipe::vocab {
 
 enum class EncodingKind { bow, soft, vlad, fisher, triangle };
+
+/// The most words soft assignment shares one descriptor among.
+inline constexpr int kMaxSoftNeighbours = 64;
 enum class Pooling { sum, max };
 
 /// The encoding names (bow, soft, vlad, fisher, triangle), their parameters and defaults.
@@ -43,11 +46,12 @@ struct EncoderParams {
   EncodingKind encoding = EncodingKind::bow;
   Pooling pooling = Pooling::sum;
   std::vector<int> pyramid = {1};  // grid sides per level, e.g. {1, 2, 4}
-  int soft_neighbours = 5;         // soft: words sharing each descriptor
+  int soft_neighbours = 5;         // soft: words sharing each descriptor, at most kMaxSoftNeighbours
   double soft_beta = 0;            // soft: 1 / squared distance scale; 0: 1 / the vocabulary's distortion
 };
 
-/// A valid pyramid, soft_neighbours >= 1, soft_beta >= 0, max pooling only for bow, soft and triangle.
+/// A valid pyramid, soft_neighbours in [1, kMaxSoftNeighbours], soft_beta >= 0, max pooling only for bow,
+/// soft and triangle.
 std::optional<std::string> validate(const EncoderParams& params);
 
 /// What varies between encodings (private: src/coder.h).
