@@ -51,7 +51,7 @@ void read_store(const std::string& path) {
 }
 
 void read_feature_store(const std::string& path) {
-  const data::FeatureStoreReader store(path);
+  const data::FeatureStoreReader store(path, "");  // any kind
   const std::vector<float> all = store.read_all();
   if (all.size() != store.rows() * store.dim()) std::abort();
   if (store.rows() > 0) {

@@ -4,6 +4,7 @@
 
 #include "featpipe/classify/finite_check.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/data/class_names.h"
 #include "featpipe/data/store.h"
 #include "history_io.h"
 
@@ -52,6 +53,7 @@ ModelFile load_model(const std::string& path) {
                                std::to_string(classes) +
                                " but /b, /preprocess or /class_names do not match it");
   }
+  data::check_class_names(m.class_names, path);
   m.b = Eigen::Map<const RowVector<float>>(b.data(), classes);
   // A model with a NaN or infinite parameter, or a zero scale, scores every row NaN (or infinite), and an
   // argmax over NaN answers the first class: predictions, accuracies and reports would all look valid.

@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/class_names.h"
+#include "featpipe/data/input_files.h"
 #include "gzip_reader.h"
 #include "memory_dataset.h"
 #include "readers.h"
@@ -24,10 +26,7 @@ std::string join(const std::string& dir, const std::string& name) {
 
 std::string require_file(const std::string& dir, const std::string& name) {
   const std::string path = join(dir, name);
-  if (!std::filesystem::is_regular_file(path)) {
-    throw InputError(path,
-                     std::string("not found; a cifar10 folder (cifar-10-batches-bin) holds ") + kExpected);
-  }
+  require_input_file(path, std::string("a cifar10 folder (cifar-10-batches-bin) holds ") + kExpected);
   return path;
 }
 
@@ -42,6 +41,7 @@ std::vector<std::string> read_class_names(const std::string& path) {
     names.push_back(line.substr(b, line.find_last_not_of(" \t\r") - b + 1));
   }
   if (names.empty()) throw InputError(path, "holds no class names; it should list one class name per line");
+  check_class_names(names, path);
   return names;
 }
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/class_names.h"
 
 namespace featpipe::data {
 namespace {
@@ -55,8 +56,14 @@ void FeatureStoreWriter::append(const float* rows, const int32_t* labels, const 
   rows_ += count;
 }
 
-FeatureStoreReader::FeatureStoreReader(const std::string& path) : reader_(path) {
+FeatureStoreReader::FeatureStoreReader(const std::string& path, const std::string& kind) : reader_(path) {
   const std::string role = "give the output of `featpipe extract` or `featpipe encode`";
+  if (!kind.empty() && reader_.kind() != kind) {
+    throw InputError(path,
+                     "is a store of kind '" + reader_.kind() + "'" +
+                         (reader_.kind() == "descriptors" ? " (local descriptors, a row per patch)" : "") +
+                         ", not '" + kind + "'; " + role);
+  }
   const DatasetInfo features = require(reader_, kFeatures, 2, role);
   const DatasetInfo labels = require(reader_, kLabels, 1, role);
   const DatasetInfo index = require(reader_, kIndex, 1, role);
@@ -76,6 +83,7 @@ FeatureStoreReader::FeatureStoreReader(const std::string& path) : reader_(path) 
                                "; the store is damaged, rerun the stage that wrote it");
   }
   class_names_ = reader_.read_strings(kClassNames);
+  check_class_names(class_names_, path);
   labels_ = reader_.read_int32(kLabels);
   index_ = reader_.read_int64(kIndex);
   for (uint64_t i = 0; i < rows_; ++i) {

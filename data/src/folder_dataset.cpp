@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/class_names.h"
 #include "featpipe/data/image_file.h"
 #include "image_header.h"
 #include "readers.h"
@@ -45,6 +46,7 @@ std::vector<std::string> class_folders(const fs::path& train_dir) {
                      "holds no class folders; put the images of each class in "
                      "train/<class>/ (e.g. train/cat/0001.png)");
   }
+  check_class_names(names, train_dir.string());
   return names;
 }
 

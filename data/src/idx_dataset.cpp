@@ -7,6 +7,7 @@
 #include <future>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/data/input_files.h"
 #include "gzip_reader.h"
 #include "memory_dataset.h"
 #include "readers.h"
@@ -31,12 +32,16 @@ std::string hex(uint32_t v) {
 /// DIR/NAME if it exists, else DIR/NAME.gz; InputError naming both when neither does.
 std::string find_idx_file(const std::string& dir, const std::string& name) {
   const std::string plain = (std::filesystem::path(dir) / name).string();
-  if (std::filesystem::exists(plain)) return plain;
-  if (std::filesystem::exists(plain + ".gz")) return plain + ".gz";
-  throw InputError(plain + ".gz", "not found (nor " + name +
-                                      "); an IDX dataset folder holds train-images-idx3-ubyte, "
-                                      "train-labels-idx1-ubyte, t10k-images-idx3-ubyte and "
-                                      "t10k-labels-idx1-ubyte, each optionally gzipped");
+  const std::string hint =
+      "an IDX dataset folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte "
+      "and t10k-labels-idx1-ubyte, each optionally gzipped";
+  for (const std::string& path : {plain, plain + ".gz"}) {
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) continue;
+    require_input_file(path, hint);  // a directory or a link to a device is named as such, not "not found"
+    return path;
+  }
+  throw InputError(plain + ".gz", "not found (nor " + name + "); " + hint);
 }
 
 /// The file's bytes after a checked header; dims receives the sizes it declares.
@@ -134,6 +139,29 @@ void check_labels(const IdxSet& set, const std::vector<std::string>& class_names
   }
 }
 
+/// "0".."9", or "0".."L" for a largest label L above 9, when every class from 10 to L has a training image:
+/// a gap there (a single label 250 made 251 classes, 241 of them empty) is a damaged or foreign labels file.
+std::vector<std::string> inferred_class_names(const IdxSet& train, const IdxSet& test) {
+  int32_t max_label = 9;
+  for (const IdxSet* set : {&train, &test}) {
+    for (int32_t l : set->images.labels) max_label = std::max(max_label, l);
+  }
+  std::vector<bool> seen(std::size_t(max_label) + 1, false);
+  for (int32_t l : train.images.labels) seen[std::size_t(l)] = true;
+  for (int32_t c = 10; c <= max_label; ++c) {
+    if (!seen[std::size_t(c)]) {
+      throw InputError(train.label_path,
+                       "labels reach " + std::to_string(max_label) + ", so classes 0.." +
+                           std::to_string(max_label) + " would be inferred, but class " + std::to_string(c) +
+                           " has no training image; above 9 every class up to the largest label needs one "
+                           "(is this the labels file of this dataset?)");
+    }
+  }
+  std::vector<std::string> names;
+  for (int32_t c = 0; c <= max_label; ++c) names.push_back(std::to_string(c));
+  return names;
+}
+
 }  // namespace
 
 std::unique_ptr<Dataset> open_idx(const std::string& spec, const std::string& dir,
@@ -151,13 +179,7 @@ std::unique_ptr<Dataset> open_idx(const std::string& spec, const std::string& di
   }
 
   std::vector<std::string> names = class_names;
-  if (names.empty()) {
-    int32_t max_label = 9;
-    for (const IdxSet* set : {&train, &test}) {
-      for (int32_t l : set->images.labels) max_label = std::max(max_label, l);
-    }
-    for (int32_t c = 0; c <= max_label; ++c) names.push_back(std::to_string(c));
-  }
+  if (names.empty()) names = inferred_class_names(train, test);
   check_labels(train, names);
   check_labels(test, names);
   return make_memory_dataset(spec, std::move(names), train.size, 1, std::move(train.images),

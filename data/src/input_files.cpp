@@ -31,6 +31,13 @@ Inputs& inputs() {
 
 }  // namespace
 
+void require_input_file(const std::string& path, const std::string& hint) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw InputError(path, "not found; " + hint);
+  if (S_ISDIR(st.st_mode)) throw InputError(path, "is a directory, not a file; " + hint);
+  require_regular_file(path);
+}
+
 void require_regular_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return;

@@ -1,12 +1,16 @@
 // StoreReader: opens a featpipe HDF5 store, refusing anything that is not one of this version.
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <stdexcept>
+#include <type_traits>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
 #include "featpipe/data/input_files.h"
 #include "featpipe/data/store.h"
 #include "h5_util.h"
@@ -107,6 +111,25 @@ std::vector<T> read_numeric(hid_t dataset, const DatasetInfo& info, hid_t memory
   uint64_t count = 1;
   for (uint64_t d : info.shape) count *= d;
   std::vector<T> out(count);
+  if constexpr (std::is_integral_v<T>) {
+    // HDF5 converts floating-point values to integers by truncation (a label 0.7 read as 0): they are read
+    // as they are and must be whole numbers in range.
+    if (info.dtype == DType::float32 || info.dtype == DType::float64) {
+      const std::vector<double> values = read_numeric<double>(dataset, info, H5T_NATIVE_DOUBLE, path);
+      for (uint64_t i = 0; i < count; ++i) {
+        const double v = values[i];
+        if (!(v == std::trunc(v) && v >= double(std::numeric_limits<T>::min()) &&
+              v <= double(std::numeric_limits<T>::max()))) {
+          throw InputError(path, name + " is " + to_string(info.dtype) + " and holds " +
+                                     format_significant(v, info.dtype == DType::float32 ? 7 : 15) +
+                                     " at position " + std::to_string(i) +
+                                     ", which is not a whole number in " + "range; it must hold integers");
+        }
+        out[i] = static_cast<T>(v);
+      }
+      return out;
+    }
+  }
   if (count > 0) {
     h5::check(H5Dread(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), path,
               "cannot read " + name);

@@ -41,8 +41,9 @@ int run_extract(const std::vector<std::string>& args) {
   CliObserver observer(common.quiet);
   const features::ExtractSummary done =
       features::extract_split(*opened.view, *extractor, opened.provenance, out, {block_rows}, observer);
-  log_line(common,
-           "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) + " float32");
+  log_line(common, "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
+                       " float32, " + std::to_string(opened.view->dataset().class_names().size()) +
+                       " classes");
   return 0;
 }
 

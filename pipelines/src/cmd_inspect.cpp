@@ -178,7 +178,7 @@ int run_inspect(const std::vector<std::string>& args) {
   const std::vector<data::DatasetInfo> datasets = store.list();
   const nlohmann::json provenance = store.provenance();
   std::unique_ptr<data::FeatureStoreReader> features;
-  if (store.has("/features")) features = std::make_unique<data::FeatureStoreReader>(path);
+  if (store.has("/features")) features = std::make_unique<data::FeatureStoreReader>(path, "");
   if (rows > 0 && !features) throw InputError("--rows", path + " has no /features to print rows of");
 
   print_header(store);

@@ -136,3 +136,40 @@ TEST(Cifar10DatasetErrors, EmptyClassList) {
   EXPECT_NE(msg.find((dir / "batches.meta.txt").string() + ": holds no class names"), std::string::npos)
       << msg;
 }
+
+namespace {
+
+// A batch or class list that is a folder, or a link to a device, was reported as "not found".
+TEST(Cifar10DatasetErrors, AFolderOrADeviceWhereAFileBelongsIsNamedAsSuch) {
+  TempDir dir;
+  write_cifar10_dataset(dir.path());
+  std::filesystem::remove(dir / "batches.meta.txt");
+  std::filesystem::create_directory(dir / "batches.meta.txt");
+  std::string msg = input_error([&] { open_dataset("cifar10:" + dir.str()); });
+  EXPECT_NE(msg.find((dir / "batches.meta.txt").string() + ": is a directory, not a file"), std::string::npos)
+      << msg;
+  std::filesystem::remove(dir / "batches.meta.txt");
+  write_cifar10_dataset(dir.path());
+  std::filesystem::remove(dir / "data_batch_2.bin");
+  std::filesystem::create_symlink("/dev/zero", dir / "data_batch_2.bin");
+  msg = input_error([&] { open_dataset("cifar10:" + dir.str()); });
+  EXPECT_NE(msg.find((dir / "data_batch_2.bin").string() + ": is a device, not a file"), std::string::npos)
+      << msg;
+}
+
+// Duplicate, empty or unprintable names in batches.meta.txt (a NUL byte, a tab inside a name).
+TEST(Cifar10DatasetErrors, ClassNamesMustBeDistinctAndPrintable) {
+  TempDir dir;
+  write_cifar10_dataset(dir.path());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"cat\ncat\ndog\ndog\n", "class name 2 of 4, 'cat', repeats class name 1"},
+      {std::string("cat\nd\0g\n", 8), "class name 2 of 2, 'd\\0g', holds a control character"},
+      {"cat\nbig\tdog\n", "class name 2 of 2, 'big\\tdog', holds a control character"}};
+  for (const auto& [text, expected] : cases) {
+    std::ofstream(dir / "batches.meta.txt", std::ios::binary) << text;
+    const std::string msg = input_error([&] { open_dataset("cifar10:" + dir.str()); });
+    EXPECT_NE(msg.find((dir / "batches.meta.txt").string() + ": " + expected), std::string::npos) << msg;
+  }
+}
+
+}  // namespace

@@ -182,6 +182,18 @@ TEST(FolderDatasetErrors, EmptyClassFolder) {
       << msg;
 }
 
+// A newline in a class folder's name broke predict's output and the datasets table.
+TEST(FolderDatasetErrors, ClassFolderNamesMustBePrintable) {
+  TempDir dir;
+  write_folder_dataset(dir.path());
+  for (const char* set : {"train", "test"}) {
+    std::filesystem::rename(dir / set / "circle", dir / set / "cir\ncle");
+  }
+  const std::string msg = input_error([&] { open_dataset("folder:" + dir.str()); });
+  EXPECT_NE(msg.find((dir / "train").string() + ": class name 1 of "), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'cir\\ncle', holds a control character"), std::string::npos) << msg;
+}
+
 TEST(FolderDatasetErrors, TestClassUnknownToTrain) {
   TempDir dir;
   write_folder_dataset(dir.path());

@@ -310,3 +310,28 @@ TEST(DatasetSpecErrors, NonPositiveResize) {
   const std::string msg = input_error([&] { open_dataset("synthetic:shapes", options); });
   EXPECT_NE(msg.find("--resize"), std::string::npos) << msg;
 }
+
+namespace {
+
+// A single label 250 made 251 classes, 241 of them without an image: above 9, every inferred class needs a
+// training image.
+TEST(IdxDatasetErrors, LabelGapsAboveNineAreRefused) {
+  TempDir dir;
+  featpipe::testing::IdxFixture f;
+  write_idx_dataset(dir.path(), f);
+  // the first training label becomes 250
+  const auto labels = dir / "train-labels-idx1-ubyte.gz";
+  std::vector<uint32_t> dims = {uint32_t(f.train)};
+  std::vector<uint8_t> values(f.train);
+  for (int i = 0; i < f.train; ++i) values[i] = uint8_t(featpipe::testing::fixture_label(i, f.classes));
+  values[0] = 250;
+  featpipe::testing::write_bytes(labels, featpipe::testing::idx_bytes(0x801, dims, values), true);
+  const std::string msg = input_error([&] { open_dataset("mnist:" + dir.str()); });
+  EXPECT_NE(
+      msg.find(labels.string() + ": labels reach 250, so classes 0..250 would be inferred, but class 10 "
+                                 "has no training image"),
+      std::string::npos)
+      << msg;
+}
+
+}  // namespace

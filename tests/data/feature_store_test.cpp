@@ -42,7 +42,7 @@ class FeatureStoreTest : public ::testing::Test {
   // A store with /features [rows, 2], /labels [label_rows], /index [rows] and two class names, written with
   // the generic writer so that it can be inconsistent on purpose.
   std::string write_raw(const std::string& name, uint64_t rows, uint64_t label_rows, int32_t label = 0,
-                        uint64_t cols = 2) {
+                        uint64_t cols = 2, const std::vector<std::string>& class_names = {"a", "b"}) {
     const std::string path = file(name);
     StoreWriter writer(path, "features", nlohmann::json::object());
     const std::vector<float> features(rows * cols + 1, 1.0f);
@@ -51,7 +51,7 @@ class FeatureStoreTest : public ::testing::Test {
     writer.write("/features", features.data(), {rows, cols});
     writer.write("/labels", labels.data(), {label_rows});
     writer.write("/index", index.data(), {rows});
-    writer.write_strings("/class_names", {"a", "b"});
+    writer.write_strings("/class_names", class_names);
     writer.commit();
     return path;
   }
@@ -109,8 +109,16 @@ TEST_F(FeatureStoreTest, OtherKindsAndExtraDatasets) {
     writer.store().write("/frames", frames, {2, 4});
     writer.commit();
   }
-  FeatureStoreReader reader(path);
+  FeatureStoreReader reader(path, "descriptors");
   EXPECT_EQ(reader.store().kind(), "descriptors");
+  // a descriptor store is no feature store (train --train d.h5 and eval --data d.h5 accepted it)
+  const std::string message = open_error(path);
+  EXPECT_NE(
+      message.find(path + ": is a store of kind 'descriptors' (local descriptors, a row per patch), not "
+                          "'features'; give the output of `featpipe extract` or `featpipe encode`"),
+      std::string::npos)
+      << message;
+  EXPECT_NO_THROW(FeatureStoreReader(path, ""));  // any kind, as inspect reads it
   EXPECT_EQ(reader.store().read_floats("/frames").size(), 8u);
   EXPECT_EQ(reader.read_all(), (std::vector<float>{1, 2, 3, 4}));
 }
@@ -166,6 +174,46 @@ TEST_F(FeatureStoreTest, RefusesLabelsOutsideTheClasses) {
   EXPECT_NE(message.find("row 0 has label 2 but there are 2 class names"), std::string::npos) << message;
 }
 
+// Class names that repeat, are empty or hold control characters printed an empty class in predict and broke
+// the datasets table; every source of class names (stores, models, folders, CIFAR) checks them alike.
+TEST_F(FeatureStoreTest, RefusesClassNamesThatCannotBeToldApartOrPrinted) {
+  const std::string dup = write_raw("dup.h5", 3, 3, 0, 2, {"cat", "cat"});
+  EXPECT_NE(open_error(dup).find(dup + ": class name 2 of 2, 'cat', repeats class name 1"), std::string::npos)
+      << open_error(dup);
+  const std::string empty = write_raw("empty_name.h5", 3, 3, 0, 2, {"cat", ""});
+  EXPECT_NE(open_error(empty).find("class name 2 of 2 is empty"), std::string::npos) << open_error(empty);
+  const std::string newline = write_raw("newline.h5", 3, 3, 0, 2, {"cat", "do\ng"});
+  EXPECT_NE(open_error(newline).find("class name 2 of 2, 'do\\ng', holds a control character"),
+            std::string::npos)
+      << open_error(newline);
+}
+
+// Float labels were truncated silently (0.7 read as 0); whole numbers stored as floats still read.
+TEST_F(FeatureStoreTest, RefusesLabelsThatAreNotWholeNumbers) {
+  for (const float second : {0.7f, 1.0f}) {
+    const std::string path = file(second == 1.0f ? "whole.h5" : "fraction.h5");
+    {
+      StoreWriter writer(path, "features", nlohmann::json::object());
+      const std::vector<float> features(6, 1.0f), labels = {0.0f, second, 1.0f};
+      const std::vector<int64_t> index = {0, 1, 2};
+      writer.write("/features", features.data(), {3, 2});
+      writer.write("/labels", labels.data(), {3});
+      writer.write("/index", index.data(), {3});
+      writer.write_strings("/class_names", {"a", "b"});
+      writer.commit();
+    }
+    if (second == 1.0f) {
+      EXPECT_EQ(FeatureStoreReader(path).labels(), (std::vector<int32_t>{0, 1, 1}));
+      continue;
+    }
+    const std::string message = open_error(path);
+    EXPECT_NE(
+        message.find(path + ": /labels is float32 and holds 0.7 at position 1, which is not a whole number"),
+        std::string::npos)
+        << message;
+  }
+}
+
 TEST_F(FeatureStoreTest, RefusesOneDimensionalFeatures) {
   const std::string path = file("flat.h5");
   {
@@ -187,6 +235,16 @@ TEST_F(FeatureStoreTest, RefusesStoresWithoutFeatures) {
     writer.commit();
   }
   const std::string message = open_error(path);
-  EXPECT_NE(message.find(path + ": has no /features dataset"), std::string::npos) << message;
-  EXPECT_NE(message.find("its kind is vocab"), std::string::npos) << message;
+  EXPECT_NE(message.find(path + ": is a store of kind 'vocab', not 'features'"), std::string::npos)
+      << message;
+  // of the right kind but without the dataset
+  const std::string bare = file("bare.h5");
+  {
+    StoreWriter writer(bare, "features", nlohmann::json::object());
+    const float centers[4] = {0, 1, 2, 3};
+    writer.write("/centers", centers, {2, 2});
+    writer.commit();
+  }
+  const std::string missing = open_error(bare);
+  EXPECT_NE(missing.find(bare + ": has no /features dataset"), std::string::npos) << missing;
 }

@@ -38,7 +38,7 @@ TEST_F(DescriptorsCli, BalancedSampleWithFramesAndOwners) {
   // dsift(step=4,size=4) on 28x28: 4 x 4 = 16 frames per image, 480 in all; 100 means 3 or 4 per image.
   const CliResult r = run("D.h5", {"--descriptor", "dsift(step=4,size=4)", "--sample", "100"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const FeatureStoreReader store((out_ / "D.h5").string());
+  const FeatureStoreReader store((out_ / "D.h5").string(), "descriptors");
   EXPECT_EQ(store.store().kind(), "descriptors");
   EXPECT_EQ(store.rows(), 100u);
   EXPECT_EQ(store.dim(), 128u);
@@ -74,8 +74,8 @@ TEST_F(DescriptorsCli, SameSeedSameSampleWhateverTheThreads) {
   ASSERT_EQ(run("b.h5", with({"--threads", "2", "--block", "7"})).exit_code, 0);
   ASSERT_EQ(
       run("c.h5", {"--descriptor", "patch(size=6,stride=3)", "--sample", "200", "--seed", "8"}).exit_code, 0);
-  const FeatureStoreReader a((out_ / "a.h5").string()), b((out_ / "b.h5").string()),
-      c((out_ / "c.h5").string());
+  const FeatureStoreReader a((out_ / "a.h5").string(), "descriptors"),
+      b((out_ / "b.h5").string(), "descriptors"), c((out_ / "c.h5").string(), "descriptors");
   EXPECT_EQ(a.read_all(), b.read_all());
   EXPECT_EQ(a.store().read_floats("/frames"), b.store().read_floats("/frames"));
   EXPECT_EQ(a.index(), b.index());
@@ -86,7 +86,7 @@ TEST_F(DescriptorsCli, AskingForMoreThanThereAreKeepsThemAll) {
   const CliResult r =
       run("D.h5", {"--descriptor", "dsift(step=8,size=4)", "--sample", "1000", "--split", "test"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const FeatureStoreReader store((out_ / "D.h5").string());
+  const FeatureStoreReader store((out_ / "D.h5").string(), "descriptors");
   EXPECT_EQ(store.rows(), 10u * 4u);  // 2 x 2 frames per image
   EXPECT_EQ(store.provenance()["sample"], 1000);
   EXPECT_EQ(store.provenance()["rows"], 40);

@@ -96,3 +96,33 @@ TEST(InputGate, EmptyStoresAreRefusedWhereRowsAreNeeded) {
 }
 
 }  // namespace
+
+namespace {
+
+// A descriptor store holds /features, /labels and /index too, a row per local descriptor: train and eval
+// accepted it as a feature store.
+TEST(InputGate, ADescriptorStoreIsNotTrainingOrTestData) {
+  const TempDir dir;
+  const std::string descriptors = (dir / "d.h5").string(), model = (dir / "m.h5").string();
+  const std::string data = "synthetic:shapes(classes=2,size=16,train=8,test=4)";
+  ASSERT_EQ(run_featpipe({"descriptors", "--data", data, "--descriptor", "patch(size=4,stride=4)", "--out",
+                          descriptors, "-q"},
+                         dir.path())
+                .exit_code,
+            0);
+  const CliResult train = run_featpipe({"train", "--train", descriptors, "--out", model, "-q"}, dir.path());
+  EXPECT_EQ(train.exit_code, 2) << train.err;
+  EXPECT_TRUE(contains(train.err, descriptors + ": is a store of kind 'descriptors'")) << train.err;
+  EXPECT_FALSE(std::filesystem::exists(model));
+  const std::string features = (dir / "f.h5").string();
+  ASSERT_EQ(run_featpipe({"extract", "--data", data, "--out", features, "-q"}, dir.path()).exit_code, 0);
+  ASSERT_EQ(run_featpipe({"train", "--train", features, "--out", model, "-q", "--epochs", "1"}, dir.path())
+                .exit_code,
+            0);
+  const CliResult eval = run_featpipe({"eval", "--model", model, "--data", descriptors}, dir.path());
+  EXPECT_EQ(eval.exit_code, 2) << eval.err;
+  EXPECT_TRUE(contains(eval.err, descriptors + ": is a store of kind 'descriptors'")) << eval.err;
+  EXPECT_EQ(run_featpipe({"inspect", descriptors}, dir.path()).exit_code, 0);
+}
+
+}  // namespace

@@ -31,9 +31,10 @@ class FeatureStoreWriter {
 /// Reads a feature store whole or by row blocks.
 class FeatureStoreReader {
  public:
-  /// InputError unless the file is a featpipe store holding /features, /labels, /index, /class_names of
-  /// consistent lengths.
-  explicit FeatureStoreReader(const std::string& path);
+  /// InputError unless the file is a featpipe store of the given kind (any kind when empty: `inspect`)
+  /// holding /features, /labels, /index, /class_names of consistent lengths. A descriptor store has the same
+  /// datasets, one row per local descriptor: it is refused where feature rows of images are needed.
+  explicit FeatureStoreReader(const std::string& path, const std::string& kind = "features");
 
   uint64_t rows() const { return rows_; }
   uint64_t dim() const { return dim_; }

@@ -13,6 +13,10 @@ namespace featpipe::data {
 /// that in its own words).
 void require_regular_file(const std::string& path);
 
+/// InputError naming `path` unless it names a regular file (through links): "not found; <hint>" when it
+/// does not exist, "is a directory, not a file", or what require_regular_file says of a FIFO or device.
+void require_input_file(const std::string& path, const std::string& hint);
+
 /// Notes `path` (an existing file) as an input of this process. Thread-safe.
 void note_input(const std::string& path);
 
