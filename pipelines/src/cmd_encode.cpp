@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/data/store_digest.h"
 #include "featpipe/features/extract.h"
 #include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/dataset_options.h"
@@ -117,7 +118,8 @@ int run_encode(const std::vector<std::string>& args) {
   // The absolute path too, so a later stage run from another directory finds the vocabulary again.
   provenance["vocab"] = {{"path", a.vocab},
                          {"absolute_path", std::filesystem::absolute(a.vocab).string()},
-                         {"provenance", vocab::vocabulary_provenance(a.vocab)}};
+                         {"provenance", vocab::vocabulary_provenance(a.vocab)},
+                         {"digest", data::content_digest(a.vocab)}};
   CliObserver observer(common.quiet);
   const features::ExtractSummary done = features::extract_split(*opened.view, *encoder, provenance, a.out,
                                                                 {a.block, "encode", "--vocab"}, observer);

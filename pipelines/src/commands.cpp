@@ -26,6 +26,8 @@ const std::vector<Command>& commands() {
        run_sweep},
       {"compare", "the raw-vs-engineered report: table and plots of models on their test stores",
        run_compare},
+      {"verify", "a store of any kind read and checked end to end; exit 2 naming what is corrupt",
+       run_verify},
       {"gradcheck", "numerical vs analytic gradients of every loss x regulariser", run_gradcheck},
   };
   return table;

@@ -2,6 +2,7 @@
 
 #include "featpipe/classify/store_source.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/pipelines/chain_digest.h"
 #include "train_options.h"
 
 namespace featpipe::pipelines {
@@ -15,6 +16,8 @@ Evaluation evaluate_store(const std::string& model_path, const std::string& data
   check_same_features(
       signature(model_path, e.model.provenance, e.model.model.dim(), e.model.model.class_names),
       signature(data_path, data.reader().provenance(), data.dim(), data.reader().class_names()));
+  check_chain_digests(e.model.provenance, model_path);
+  check_same_chain(e.model.provenance, model_path, data.reader().provenance(), data_path);
   e.predicted = predict_store(e.model.model, data, data_path);
   e.labels.assign(data.labels().begin(), data.labels().end());
   e.report = classify::classification_report(e.labels, e.predicted, e.model.model.classes());
@@ -22,6 +25,7 @@ Evaluation evaluate_store(const std::string& model_path, const std::string& data
 }
 
 ImageClassifier::ImageClassifier(const std::string& model_path) : file_(classify::load_model(model_path)) {
+  check_chain_digests(file_.provenance, model_path);
   const nlohmann::json train = file_.provenance.value("train", nlohmann::json::object());
   chain_ = make_feature_chain(train.value("provenance", nlohmann::json::object()), model_path);
   if (chain_->dim() != file_.model.dim()) {

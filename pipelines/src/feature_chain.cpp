@@ -79,6 +79,16 @@ ImageShape image_shape(const nlohmann::json& p, const std::string& source) {
 
 }  // namespace
 
+std::vector<ChainInput> chain_inputs(const nlohmann::json& p) {
+  if (p.value("command", "") != "encode" || !p.contains("vocab") || !p["vocab"].is_object()) return {};
+  const nlohmann::json& v = p["vocab"];
+  // The absolute path first: predict may run from another directory than encode did.
+  std::string path = v.value("absolute_path", "");
+  if (path.empty() || !std::filesystem::exists(path)) path = v.value("path", "");
+  if (path.empty()) return {};
+  return {{"vocabulary", path, v.value("digest", "")}};
+}
+
 std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& p, const std::string& source) {
   const std::string command = p.value("command", "");
   if (command == "extract") {
@@ -89,15 +99,11 @@ std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& p, const 
                                           image_shape(p, source));
   }
   if (command == "encode") {
-    // The absolute path first: predict may run from another directory than encode did.
-    std::string vocab_path = p.contains("vocab") ? p["vocab"].value("absolute_path", "") : "";
-    if (vocab_path.empty() || !std::filesystem::exists(vocab_path)) {
-      vocab_path = p.contains("vocab") ? p["vocab"].value("path", "") : "";
-    }
-    if (vocab_path.empty() || !p.contains("encoding")) {
+    const std::vector<ChainInput> inputs = chain_inputs(p);
+    if (inputs.empty() || !p.contains("encoding")) {
       throw InputError(source, "provenance of its encoded features names no vocabulary or encoding");
     }
-    auto vocabulary = std::make_unique<vocab::Vocabulary>(vocab::load_vocabulary(vocab_path));
+    auto vocabulary = std::make_unique<vocab::Vocabulary>(vocab::load_vocabulary(inputs.front().path));
     auto encoder =
         std::make_unique<vocab::ImageEncoder>(*vocabulary, vocab::encoding_params_from_json(p["encoding"]));
     return std::make_unique<ExtractChain>(std::move(encoder), image_shape(p, source), std::move(vocabulary));

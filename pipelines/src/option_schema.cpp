@@ -70,6 +70,8 @@ constexpr std::array kTable = {
     OptionRange{"ratio", 0, 1, true, false, ""},
     OptionRange{"min-similarity", -1, 1, false, false, ""},
     OptionRange{"separation", 0, kFinite, false, false, "descriptor widths"},
+    // verify
+    OptionRange{"timeout", 0, 1e7, true, false, "seconds"},
 };
 
 bool is_numeric(const std::type_info& t) {

@@ -6,6 +6,7 @@
 
 #include "featpipe/core/errors.h"
 #include "featpipe/core/format.h"
+#include "featpipe/pipelines/chain_digest.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -154,6 +155,7 @@ nlohmann::json model_provenance(const std::string& command, const std::string& t
     if (train_provenance.contains(key)) prov[key] = train_provenance[key];
   }
   prov["train"] = {{"path", train_path}, {"provenance", train_provenance}};
+  prov["chain"] = record_chain_digests(train_provenance);
   if (!val_path.empty()) prov["val"] = {{"path", val_path}, {"provenance", val_provenance}};
   prov["result"] = {{"initial_loss", history.initial_loss},
                     {"expected_initial_loss", history.expected_initial_loss},

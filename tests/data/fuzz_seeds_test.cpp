@@ -9,12 +9,15 @@
 #include <iterator>
 #include <opencv2/imgcodecs.hpp>
 
+#include "featpipe/classify/checkpoint_io.h"
+#include "featpipe/classify/model_io.h"
 #include "featpipe/data/dataset.h"
 #include "featpipe/data/feature_store.h"
 #include "featpipe/data/store.h"
 #include "featpipe/features/descriptor.h"
 #include "featpipe/features/extractor.h"
 #include "featpipe/vocab/normalize.h"
+#include "featpipe/vocab/vocabulary.h"
 #include "test_fixtures.h"
 
 namespace featpipe::testing {
@@ -146,6 +149,57 @@ TEST_F(FuzzSeeds, Store) {
   }
   EXPECT_EQ(data::StoreReader(model).list().size(), 4u);
   write_seed("store", "model.h5", read_bytes(model));
+}
+
+// fuzz_model_store: a model, a k-means vocabulary with ZCA whitening, a GMM vocabulary and a checkpoint,
+// each as its loader reads it.
+TEST_F(FuzzSeeds, ModelStore) {
+  const fs::path model = scratch_ / "model.h5";
+  classify::LinearModel m;
+  m.W = RowMatrix<float>{{0.5f, -1}, {2, 0.25f}, {3, -4}};
+  m.b = RowVector<float>{{0.1f, -0.1f}};
+  m.preprocess.mean = {0, 1, 2};
+  m.preprocess.std = {1, 2, 0.5f};
+  m.class_names = {"a", "b"};
+  classify::TrainHistory history;
+  history.loss = {1.5f, 1.25f};
+  history.lr = {0.1f};
+  classify::save_model(model, m, history, {{"command", "train"}});
+  EXPECT_EQ(classify::load_model(model).model.W, m.W);
+  write_seed("model_store", "model.h5", read_bytes(model));
+
+  for (const vocab::VocabMethod method : {vocab::VocabMethod::kmeans, vocab::VocabMethod::gmm}) {
+    vocab::Vocabulary v;
+    v.method = method;
+    v.centres = RowMatrix<float>{{0, 1, 0}, {1, 0, 1}};
+    v.descriptor = "patch(size=1,stride=1,norm=0)";
+    if (method == vocab::VocabMethod::gmm) {
+      v.variances = RowMatrix<float>::Constant(2, 3, 0.5f);
+      v.weights = Eigen::VectorXf::Constant(2, 0.5f);
+    } else {
+      vocab::WhiteningParams zca;
+      zca.zca = true;
+      v.whitening = vocab::Whitening(zca, Eigen::RowVectorXf::Zero(3), RowMatrix<float>::Identity(3, 3));
+    }
+    v.history = {3, 2};
+    const fs::path path = scratch_ / (vocab::to_string(method) + ".h5");
+    vocab::save_vocabulary(path, v, {{"command", "vocab"}});
+    EXPECT_EQ(vocab::load_vocabulary(path).centres, v.centres);
+    write_seed("model_store", vocab::to_string(method) + ".h5", read_bytes(path));
+  }
+
+  const fs::path checkpoint = scratch_ / "run.checkpoint";
+  classify::TrainState state;
+  state.epochs_done = 1;
+  state.params = Eigen::VectorXf::LinSpaced(8, -1, 1);
+  state.iteration = 2;
+  state.optimizer = {Eigen::VectorXf::Zero(8)};
+  state.history.loss = {2.0f, 1.5f};
+  state.history.train_acc = {0.5f};
+  state.history.lr = {0.1f};
+  classify::save_checkpoint(checkpoint, state, {{"train", "features.h5"}});
+  EXPECT_EQ(classify::load_checkpoint(checkpoint).state.params, state.params);
+  write_seed("model_store", "run.checkpoint", read_bytes(checkpoint));
 }
 
 // fuzz_spec: one spec per file, each valid for the parser it names.

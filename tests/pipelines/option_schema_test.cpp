@@ -21,7 +21,7 @@ using featpipe::testing::TempDir;
 
 const char* const kCommands[] = {"datasets", "extract", "descriptors", "vocab",   "encode",
                                  "train",    "sweep",   "eval",        "compare", "predict",
-                                 "match",    "inspect", "gradcheck"};
+                                 "match",    "inspect", "gradcheck",   "verify"};
 
 // --help parses each command's options, and a numeric option without a range is an internal error there.
 TEST(OptionSchema, EveryNumericOptionOfEveryCommandHasARange) {

@@ -36,10 +36,21 @@ Halves halves(int64_t S) {
   return h;
 }
 
+#if defined(__clang__)
+/// Lane i of a then b at index[i]: GCC's two-vector __builtin_shuffle, which clang (the fuzz build) lacks.
+Lanes shuffle(Lanes a, Lanes b, LaneIndex index) {
+  Lanes out;
+  for (int64_t j = 0; j < kLanes; ++j) out[j] = index[j] < kLanes ? a[index[j]] : b[index[j] - kLanes];
+  return out;
+}
+#else
+Lanes shuffle(Lanes a, Lanes b, LaneIndex index) { return __builtin_shuffle(a, b, index); }
+#endif
+
 template <int64_t S>
 Lanes combine(Lanes a, Lanes b) {
   static const Halves h = halves(S);
-  return __builtin_shuffle(a, b, h.lo) + __builtin_shuffle(a, b, h.hi);
+  return shuffle(a, b, h.lo) + shuffle(a, b, h.hi);
 }
 
 /// v[0..S) -> v[0] whose lane i is the sum of the lanes of the original v[i].

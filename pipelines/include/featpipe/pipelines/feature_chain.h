@@ -24,6 +24,17 @@ class FeatureChain {
   virtual std::string describe() const = 0;
 };
 
+/// A store the chain reads each time it runs (the vocabulary of an encoded store, which holds its
+/// whitening too), found as make_feature_chain finds it.
+struct ChainInput {
+  std::string role;             // "vocabulary"
+  std::string path;             // the recorded absolute path when it exists, else the path as given
+  std::string recorded_digest;  // data::content_digest when the store was made; "" before digests were kept
+};
+
+/// The chain inputs of a store with this provenance; none for extracted features.
+std::vector<ChainInput> chain_inputs(const nlohmann::json& store_provenance);
+
 /// From the provenance of a feature store (as recorded in a model's "train" entry). InputError naming
 /// `source` when the provenance does not say how its features were made.
 std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& store_provenance,
