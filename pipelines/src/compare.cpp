@@ -34,7 +34,7 @@ void draw_report(const fs::path& folder, const std::string& out_dir) {
                               shell_quote(folder.string()) + " 2>&1 >/dev/null";
   std::FILE* script = ::popen(command.c_str(), "r");
   if (script == nullptr) throw RunError(out_dir + ": cannot run the report script (" + command + ")");
-  std::string said, line;
+  std::string said;
   char buffer[512];
   while (std::fgets(buffer, sizeof buffer, script) != nullptr) said += buffer;
   const int status = ::pclose(script);

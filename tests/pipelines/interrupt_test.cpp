@@ -116,7 +116,7 @@ TEST_F(TrainInterrupt, SigintWithoutCheckpointsAdvisesThem) {
   const std::string model = (out_ / "model.h5").string();
   BackgroundRun run(args(model, {}, "100000"), data_.path());  // runs until interrupted
   // the first epoch's line: the run is training, however slow the machine (or AddressSanitizer) makes it
-  ASSERT_TRUE(run.wait_for_output("epoch ")) << "the run ended before its first epoch";
+  ASSERT_TRUE(run.wait_for_output("epoch   1 ")) << "the run ended before its first epoch";
   run.signal(SIGINT);
   const CliResult r = run.finish();
   EXPECT_EQ(r.exit_code, 130) << r.err;
