@@ -74,12 +74,12 @@ class ScopedEnv {
 };
 
 /// Runs `featpipe args...` with stdout and stderr captured in files next to `scratch`, with the environment
-/// variables `env` ("NAME=value") added to its environment.
+/// variables `env` ("NAME=value") added to its environment; `shell_setup` runs first in the same shell.
 inline CliResult run_featpipe(const std::vector<std::string>& args, const std::filesystem::path& scratch,
-                              const std::vector<std::string>& env = {}) {
+                              const std::vector<std::string>& env = {}, const std::string& shell_setup = "") {
   const auto out_path = scratch / "cli.stdout";
   const auto err_path = scratch / "cli.stderr";
-  std::string cmd;
+  std::string cmd = shell_setup;
   for (const std::string& e : env) {
     cmd += "export ";
     cmd += shell_quote(e);
@@ -93,6 +93,15 @@ inline CliResult run_featpipe(const std::vector<std::string>& args, const std::f
   }
   cmd += " >" + shell_quote(out_path.string()) + " 2>" + shell_quote(err_path.string()) + " </dev/null";
   return collect(std::system(cmd.c_str()), out_path, err_path);
+}
+
+/// run_featpipe with the files featpipe writes limited to `kib` KiB (RLIMIT_FSIZE): a write past the limit
+/// fails with EFBIG as a write to a full disk fails with ENOSPC, on any machine and without mounting a small
+/// file system. SIGXFSZ, which would end the process instead, is ignored (an ignored signal stays ignored
+/// across exec). The captured stdout and stderr are files too: what the run prints must stay under the limit.
+inline CliResult run_featpipe_with_file_limit(const std::vector<std::string>& args,
+                                              const std::filesystem::path& scratch, int kib) {
+  return run_featpipe(args, scratch, {}, "trap '' XFSZ; ulimit -f " + std::to_string(kib) + "; ");
 }
 
 /// `featpipe args...` running in the background, stdout and stderr in files next to `scratch`, to be
@@ -128,23 +137,29 @@ class BackgroundRun {
     return !finished_;
   }
   void signal(int sig) const { kill(pid_, sig); }
-  /// Waits until the process has used `seconds` of CPU time, a sign that it is past its start-up and into
-  /// its work however loaded the machine is (a fixed sleep is not: the signal may come before the work or
-  /// after it); true when it is still running then.
-  bool wait_for_cpu(double seconds) {
-    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  pid_t pid() const { return pid_; }
+  /// Waits until the process's stdout or stderr holds `text`, a line it prints once it is at the work a
+  /// signal is meant to interrupt; true when it is still running then.
+  bool wait_for_output(const std::string& text) {
     while (running()) {
-      std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
-      std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-      // fields after the command name (which may hold spaces) in parentheses: utime and stime are the
-      // 12th and 13th
-      std::istringstream rest(text.substr(text.rfind(')') + 2));
-      std::string field;
-      double used = 0;
-      for (int i = 1; i <= 13 && rest >> field; ++i) {
-        if (i >= 12) used += std::stod(field) / tick;
+      if (slurp(out_).find(text) != std::string::npos || slurp(err_).find(text) != std::string::npos) {
+        return running();
       }
-      if (used >= seconds) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+  /// Waits until the process catches `sig` (its handler is installed: /proc/PID/status, SigCgt), the sign
+  /// that the signal will be handled rather than end it; true when it is still running then.
+  bool wait_for_handler(int sig) {
+    while (running()) {
+      std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+      std::string line;
+      while (std::getline(status, line)) {
+        if (line.rfind("SigCgt:", 0) != 0) continue;
+        const unsigned long long caught = std::stoull(line.substr(7), nullptr, 16);
+        if (caught >> (sig - 1) & 1) return running();
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return false;

@@ -1,7 +1,6 @@
 #include "h5_util.h"
 
 #include <cstdio>
-#include <mutex>
 
 #include "featpipe/core/errors.h"
 #include "featpipe/core/format.h"
@@ -98,14 +97,22 @@ Handle& Handle::operator=(Handle&& other) noexcept {
 
 bool Handle::reset() {
   bool ok = true;
-  if (id_ >= 0 && close_ != nullptr) ok = close_(id_) >= 0;
+  if (id_ >= 0 && close_ != nullptr) {
+    silence_errors();  // a handle may be closed on another thread than the one that opened it
+    ok = close_(id_) >= 0;
+  }
   id_ = H5I_INVALID_HID;
   return ok;
 }
 
 void silence_errors() {
-  static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  // Before HDF5's first call in the process: HDF5 closes the files still open at exit, and a file whose
+  // close failed (its last flush hit a full disk) is one it would close a second time, which crashes in
+  // H5F__close_cb. featpipe closes every file it opens itself (StoreWriter abandons a failed one).
+  static const bool no_exit_cleanup = H5dont_atexit() >= 0;
+  (void)no_exit_cleanup;
+  thread_local const bool silenced = H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) >= 0;
+  (void)silenced;
 }
 
 std::string last_error() {
@@ -289,6 +296,7 @@ std::vector<uint64_t> dataspace_dims(hid_t space) {
 namespace featpipe::data {
 
 std::string hdf5_version() {
+  h5::silence_errors();
   unsigned major = 0, minor = 0, release = 0;
   H5get_libversion(&major, &minor, &release);
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);

@@ -36,8 +36,18 @@ class Handle {
   Closer close_ = nullptr;
 };
 
-/// Turns off HDF5's printing of its error stack to stderr (idempotent); featpipe reports errors itself.
+/// Turns off HDF5's printing of its error stack to stderr for the calling thread; featpipe reports errors
+/// itself. Debian's HDF5 is built thread-safe, and then every thread has its own error stack that prints
+/// by default: a store read on a worker thread printed HDF5-DIAG lines. Cheap after a thread's first call.
 void silence_errors();
+
+/// `*impl` after silence_errors(): every public method of the store classes reaches its HDF5 state through
+/// it, so no HDF5 call runs on a thread whose error printing is still on.
+template <typename ImplPointer>
+auto& on_this_thread(const ImplPointer& impl) {
+  silence_errors();
+  return *impl;
+}
 
 /// The innermost description on HDF5's current error stack, e.g. "No such file or directory", or "".
 std::string last_error();

@@ -102,11 +102,11 @@ void MappedRows::release(uint64_t first, uint64_t count) const {
 
 std::optional<MappedRows> StoreReader::map_rows(const std::string& name) const {
   const std::string full = h5::absolute_name(name);
-  const DatasetInfo& info = impl_->info(full);
+  const DatasetInfo& info = h5::on_this_thread(impl_).info(full);
   if (info.shape.size() != 2 || info.dtype != DType::float32) return std::nullopt;
   const uint64_t rows = info.shape[0], cols = info.shape[1], row_bytes = cols * sizeof(float);
   if (rows == 0 || cols == 0) return std::nullopt;
-  const hid_t dataset = impl_->dataset(full);
+  const hid_t dataset = h5::on_this_thread(impl_).dataset(full);
   h5::Handle type(H5Dget_type(dataset), H5Tclose);
   h5::Handle dcpl(H5Dget_create_plist(dataset), H5Pclose);
   if (type.get() < 0 || dcpl.get() < 0 || H5Tequal(type.get(), H5T_NATIVE_FLOAT) <= 0 ||
@@ -129,7 +129,7 @@ std::optional<MappedRows> StoreReader::map_rows(const std::string& name) const {
     return std::nullopt;
   }
 
-  const std::optional<int> fd = posix_descriptor(impl_->file.get());
+  const std::optional<int> fd = posix_descriptor(h5::on_this_thread(impl_).file.get());
   struct stat file {};
   if (!fd || fstat(*fd, &file) != 0 || file.st_size <= 0) {
     H5Eclear2(H5E_DEFAULT);

@@ -237,29 +237,36 @@ StoreReader::StoreReader(const std::string& path) : impl_(std::make_unique<Impl>
 
 StoreReader::~StoreReader() = default;
 
-const std::string& StoreReader::path() const { return impl_->path; }
-std::string StoreReader::kind() const { return impl_->kind; }
-int StoreReader::version() const { return impl_->version; }
+const std::string& StoreReader::path() const { return h5::on_this_thread(impl_).path; }
+std::string StoreReader::kind() const { return h5::on_this_thread(impl_).kind; }
+int StoreReader::version() const { return h5::on_this_thread(impl_).version; }
 
 std::string StoreReader::created() const {
-  return h5::read_attribute_text(impl_->file.get(), "created", impl_->path).value_or("");
+  return h5::read_attribute_text(h5::on_this_thread(impl_).file.get(), "created",
+                                 h5::on_this_thread(impl_).path)
+      .value_or("");
 }
 
 nlohmann::json StoreReader::provenance() const {
-  const auto text = h5::read_attribute_text(impl_->file.get(), "provenance", impl_->path);
+  const auto text = h5::read_attribute_text(h5::on_this_thread(impl_).file.get(), "provenance",
+                                            h5::on_this_thread(impl_).path);
   if (!text) return nlohmann::json::object();
   try {
     return nlohmann::json::parse(*text);
   } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(impl_->path, std::string("its provenance attribute is not valid JSON: ") + e.what());
+    throw InputError(h5::on_this_thread(impl_).path,
+                     std::string("its provenance attribute is not valid JSON: ") + e.what());
   }
 }
 
 std::vector<std::pair<std::string, std::string>> StoreReader::attributes() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& key : h5::attribute_names(impl_->file.get(), impl_->path)) {
+  for (const std::string& key :
+       h5::attribute_names(h5::on_this_thread(impl_).file.get(), h5::on_this_thread(impl_).path)) {
     try {
-      out.emplace_back(key, h5::read_attribute_text(impl_->file.get(), key, impl_->path).value_or(""));
+      out.emplace_back(key, h5::read_attribute_text(h5::on_this_thread(impl_).file.get(), key,
+                                                    h5::on_this_thread(impl_).path)
+                                .value_or(""));
     } catch (const InputError&) {
       out.emplace_back(key, "(not a single string or number)");
     }
@@ -268,8 +275,9 @@ std::vector<std::pair<std::string, std::string>> StoreReader::attributes() const
 }
 
 std::string StoreReader::attribute(const std::string& key) const {
-  const auto text = h5::read_attribute_text(impl_->file.get(), key, impl_->path);
-  if (!text) throw InputError(impl_->path, "has no root attribute " + key);
+  const auto text =
+      h5::read_attribute_text(h5::on_this_thread(impl_).file.get(), key, h5::on_this_thread(impl_).path);
+  if (!text) throw InputError(h5::on_this_thread(impl_).path, "has no root attribute " + key);
   return *text;
 }
 
@@ -277,7 +285,7 @@ bool StoreReader::has(const std::string& name) const {
   const std::string full = h5::absolute_name(name);
   if (full == "/") return true;
   for (size_t slash = full.find('/', 1);; slash = full.find('/', slash + 1)) {
-    if (H5Lexists(impl_->file.get(), full.substr(0, slash).c_str(), H5P_DEFAULT) <= 0) {
+    if (H5Lexists(h5::on_this_thread(impl_).file.get(), full.substr(0, slash).c_str(), H5P_DEFAULT) <= 0) {
       H5Eclear2(H5E_DEFAULT);
       return false;
     }
@@ -285,58 +293,65 @@ bool StoreReader::has(const std::string& name) const {
   }
 }
 
-DatasetInfo StoreReader::info(const std::string& name) const { return impl_->info(name); }
+DatasetInfo StoreReader::info(const std::string& name) const { return h5::on_this_thread(impl_).info(name); }
 
 std::vector<DatasetInfo> StoreReader::list() const {
   std::vector<DatasetInfo> out;
-  Walk walk{&impl_->path, "", &out, 0, nullptr};
-  walk_group(impl_->file.get(), walk);
+  Walk walk{&h5::on_this_thread(impl_).path, "", &out, 0, nullptr};
+  walk_group(h5::on_this_thread(impl_).file.get(), walk);
   return out;
 }
 
 std::vector<float> StoreReader::read_floats(const std::string& name) const {
-  return read_numeric<float>(impl_->dataset(name), impl_->info(name), H5T_NATIVE_FLOAT, impl_->path);
+  return read_numeric<float>(h5::on_this_thread(impl_).dataset(name), h5::on_this_thread(impl_).info(name),
+                             H5T_NATIVE_FLOAT, h5::on_this_thread(impl_).path);
 }
 std::vector<double> StoreReader::read_doubles(const std::string& name) const {
-  return read_numeric<double>(impl_->dataset(name), impl_->info(name), H5T_NATIVE_DOUBLE, impl_->path);
+  return read_numeric<double>(h5::on_this_thread(impl_).dataset(name), h5::on_this_thread(impl_).info(name),
+                              H5T_NATIVE_DOUBLE, h5::on_this_thread(impl_).path);
 }
 std::vector<int32_t> StoreReader::read_int32(const std::string& name) const {
-  return read_numeric<int32_t>(impl_->dataset(name), impl_->info(name), H5T_NATIVE_INT32, impl_->path);
+  return read_numeric<int32_t>(h5::on_this_thread(impl_).dataset(name), h5::on_this_thread(impl_).info(name),
+                               H5T_NATIVE_INT32, h5::on_this_thread(impl_).path);
 }
 std::vector<int64_t> StoreReader::read_int64(const std::string& name) const {
-  return read_numeric<int64_t>(impl_->dataset(name), impl_->info(name), H5T_NATIVE_INT64, impl_->path);
+  return read_numeric<int64_t>(h5::on_this_thread(impl_).dataset(name), h5::on_this_thread(impl_).info(name),
+                               H5T_NATIVE_INT64, h5::on_this_thread(impl_).path);
 }
 
 std::vector<std::string> StoreReader::read_strings(const std::string& name) const {
-  impl_->info(name);  // refuses a damaged declaration before reading
-  return h5::read_string_dataset(impl_->dataset(name), impl_->path, h5::absolute_name(name));
+  h5::on_this_thread(impl_).info(name);  // refuses a damaged declaration before reading
+  return h5::read_string_dataset(h5::on_this_thread(impl_).dataset(name), h5::on_this_thread(impl_).path,
+                                 h5::absolute_name(name));
 }
 
 void StoreReader::read_rows(const std::string& name, uint64_t begin, uint64_t count, float* out) const {
   const std::string full = h5::absolute_name(name);
-  const hid_t dataset = impl_->dataset(full);
-  const DatasetInfo& info = impl_->info(full);
+  const hid_t dataset = h5::on_this_thread(impl_).dataset(full);
+  const DatasetInfo& info = h5::on_this_thread(impl_).info(full);
   if (info.shape.size() != 2) {
-    throw InputError(impl_->path,
+    throw InputError(h5::on_this_thread(impl_).path,
                      full + " has " + std::to_string(info.shape.size()) + " dimensions; rows need 2");
   }
-  if (info.dtype == DType::string) throw InputError(impl_->path, full + " holds strings, not numbers");
+  if (info.dtype == DType::string)
+    throw InputError(h5::on_this_thread(impl_).path, full + " holds strings, not numbers");
   const uint64_t rows = info.shape[0];
   if (begin > rows || count > rows - begin) {
     throw std::out_of_range("StoreReader::read_rows: rows [" + std::to_string(begin) + ", " +
-                            std::to_string(begin + count) + ") of " + full + " in " + impl_->path +
-                            ", which has " + std::to_string(rows));
+                            std::to_string(begin + count) + ") of " + full + " in " +
+                            h5::on_this_thread(impl_).path + ", which has " + std::to_string(rows));
   }
   if (count == 0) return;
   const std::string what = "cannot read rows of " + full;
   const hsize_t start[2] = {begin, 0};
   const hsize_t block[2] = {count, info.shape[1]};
-  h5::Handle file_space = h5::check(H5Dget_space(dataset), H5Sclose, impl_->path, what);
+  h5::Handle file_space = h5::check(H5Dget_space(dataset), H5Sclose, h5::on_this_thread(impl_).path, what);
   h5::check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, block, nullptr),
-            impl_->path, what);
-  h5::Handle memory_space = h5::check(H5Screate_simple(2, block, nullptr), H5Sclose, impl_->path, what);
+            h5::on_this_thread(impl_).path, what);
+  h5::Handle memory_space =
+      h5::check(H5Screate_simple(2, block, nullptr), H5Sclose, h5::on_this_thread(impl_).path, what);
   h5::check(H5Dread(dataset, H5T_NATIVE_FLOAT, memory_space.get(), file_space.get(), H5P_DEFAULT, out),
-            impl_->path, what);
+            h5::on_this_thread(impl_).path, what);
 }
 
 }  // namespace featpipe::data

@@ -7,18 +7,44 @@ and writes DIR/report.md (plots beside it as PNG) and DIR/report.html (plots emb
 Run with Debian's interpreter: /usr/bin/python3 report.py DIR
 """
 import base64
+import contextlib
 import html
 import json
 import math
 import os
 import sys
 
-import h5py
-import matplotlib
+try:
+    import h5py
+    import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+except ImportError as missing:
+    sys.exit(f"report.py: the Python module {missing.name} is missing: install python3-matplotlib and "
+             "python3-h5py (make deps)")
+
+
+class ReportError(Exception):
+    """A file of the report that could not be read or written, with the system's reason."""
+
+
+@contextlib.contextmanager
+def writing(path):
+    """Turns a failed write of `path` (a full disk, a file size limit) into a ReportError naming it."""
+    try:
+        yield
+    except OSError as e:
+        raise ReportError(f"cannot write {os.path.basename(path)}: {e.strerror or e}") from e
+
+
+def save(fig, out):
+    with writing(out):
+        try:
+            fig.savefig(out, dpi=110)
+        finally:
+            plt.close(fig)
 
 
 def smooth(values, window):
@@ -61,8 +87,7 @@ def plot_loss(rows, histories, out):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    save(fig, out)
 
 
 def plot_val_acc(rows, histories, out):
@@ -76,8 +101,7 @@ def plot_val_acc(rows, histories, out):
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    save(fig, out)
 
 
 def plot_confusions(rows, out):
@@ -105,8 +129,7 @@ def plot_confusions(rows, out):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    save(fig, out)
 
 
 def plot_sweep(row, out):
@@ -131,8 +154,7 @@ def plot_sweep(row, out):
     ax.set_title(f"{row['name']}: validation accuracy", fontsize=10)
     fig.colorbar(im, ax=ax)
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    save(fig, out)
 
 
 def plot_templates(row, hist, out):
@@ -162,8 +184,7 @@ def plot_templates(row, hist, out):
         ax.set_title(names[c], fontsize=7)
     fig.suptitle(f"{row['name']}: class templates", fontsize=10)
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    save(fig, out)
     return True
 
 
@@ -209,7 +230,7 @@ def main():
               fmt_gain(r.get("gain"))] for r in rows]
 
     title = summary.get("title", "featpipe report")
-    with open(os.path.join(out_dir, "report.md"), "w") as f:
+    with writing("report.md"), open(os.path.join(out_dir, "report.md"), "w") as f:
         f.write(f"# {title}\n\n")
         f.write("| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n")
         for t in table:
@@ -218,7 +239,7 @@ def main():
         for caption, name in plots:
             f.write(f"\n## {caption}\n\n![{caption}]({name})\n")
 
-    with open(os.path.join(out_dir, "report.html"), "w") as f:
+    with writing("report.html"), open(os.path.join(out_dir, "report.html"), "w") as f:
         f.write("<!doctype html><html><head><meta charset='utf-8'>")
         f.write(f"<title>{html.escape(title)}</title><style>"
                 "body{font-family:sans-serif;margin:2em;max-width:1200px}"
@@ -241,4 +262,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except ReportError as e:
+        sys.exit(f"report.py: {e}")

@@ -26,7 +26,8 @@ void print_usage(std::ostream& out) {
         << "\n";
   }
   out << "\nexit codes: 0 success, 2 bad input or usage, 3 the run failed (e.g. training diverged),\n"
-         "130 / 143 interrupted by SIGINT / SIGTERM (nothing finished-looking is left behind)\n";
+         "130 / 143 / 129 interrupted by SIGINT / SIGTERM / SIGHUP (nothing finished-looking is left "
+         "behind)\n";
 }
 
 int error(const std::string& message, int code) {

@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/evaluation.h"
 #include "share_dir.h"
+#include "staged_folder.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -19,6 +19,32 @@ namespace fs = std::filesystem;
 std::string report_script() {
   if (const char* env = std::getenv("FEATPIPE_REPORT_SCRIPT")) return env;
   return (share_dir() / "report" / "report.py").string();
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+/// Runs the report script on the summary in `folder`; RunError naming `out_dir` with what the script says
+/// went wrong (its last line on stderr: a file it could not write and why, a missing Python module).
+void draw_report(const fs::path& folder, const std::string& out_dir) {
+  const std::string command = "/usr/bin/python3 " + shell_quote(report_script()) + " " +
+                              shell_quote(folder.string()) + " 2>&1 >/dev/null";
+  std::FILE* script = ::popen(command.c_str(), "r");
+  if (script == nullptr) throw RunError(out_dir + ": cannot run the report script (" + command + ")");
+  std::string said;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, script) != nullptr) said += buffer;
+  const int status = ::pclose(script);
+  if (status == 0) return;
+  // the last line: the script's own message, or the exception that ended it
+  while (!said.empty() && said.back() == '\n') said.pop_back();
+  const std::string reason = said.substr(said.find_last_of('\n') + 1);
+  throw RunError(out_dir + ": drawing the report failed: " +
+                 (reason.empty() ? "the report script ended with status " + std::to_string(status) : reason) +
+                 "; nothing was written");
 }
 
 /// The value at a JSON path, or null.
@@ -128,20 +154,12 @@ nlohmann::json compare_models(const std::vector<std::string>& models, const std:
         base ? nlohmann::json(r["test_acc"].get<double>() - (*base)["test_acc"].get<double>()) : nullptr;
   }
 
-  fs::create_directories(out_dir);
   const nlohmann::json summary = {
       {"title", options.title}, {"baseline", base ? (*base)["name"] : nullptr}, {"rows", rows}};
-  {
-    const fs::path tmp = fs::path(out_dir) / "summary.json.tmp";
-    std::ofstream(tmp) << summary.dump(2) << "\n";
-    fs::rename(tmp, fs::path(out_dir) / "summary.json");
-  }
-  if (!options.plots) return summary;
-  const std::string command = "/usr/bin/python3 '" + report_script() + "' '" + out_dir + "'" + " > /dev/null";
-  if (std::system(command.c_str()) != 0) {
-    throw RunError("drawing the report failed (" + command +
-                   "); check that python3-matplotlib and python3-h5py are installed (make deps)");
-  }
+  StagedFolder report(out_dir);
+  report.write_file("summary.json", summary.dump(2) + "\n");
+  if (options.plots) draw_report(report.path(), out_dir);
+  report.commit();
   return summary;
 }
 

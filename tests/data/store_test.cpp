@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <thread>
 
 #include "featpipe/core/errors.h"
 #include "test_fixtures.h"
@@ -395,4 +396,35 @@ TEST_F(StoreTest, ShapeBeyondTheStoredDataIsAnInputError) {
   EXPECT_NE(msg.find(path + ": /features declares 4398046511107 x 25786580992 values"), std::string::npos)
       << msg;
   EXPECT_NE(msg.find("; the store is damaged, rerun the stage that wrote it"), std::string::npos) << msg;
+}
+
+// Debian's HDF5 is thread-safe, and each thread has its own error stack, printed by default: a store read
+// on a worker thread printed HDF5's 16-line stack before featpipe's own message.
+TEST_F(StoreTest, ReadsOnAnotherThreadPrintNoHdf5Diagnostics) {
+  if (!have_h5py()) GTEST_SKIP() << kPython << " has no h5py";
+  const std::string path = file("compound.h5");
+  const auto [status, output] = python(
+      "import h5py, numpy as np\n"
+      "with h5py.File('" +
+      path +
+      "', 'w') as f:\n"
+      "    f.attrs['featpipe_kind'] = 'features'\n"
+      "    f.attrs['featpipe_version'] = 1\n"
+      "    pair = np.dtype([('a', 'f4'), ('b', 'f4')])\n"
+      "    f['features'] = np.zeros((4, 3), dtype=pair)\n");
+  ASSERT_EQ(status, 0) << output;
+  const StoreReader reader(path);
+  std::string message;
+  ::testing::internal::CaptureStderr();
+  std::thread([&] {
+    std::vector<float> rows(4 * 3);
+    try {
+      reader.read_rows("/features", 0, 4, rows.data());
+    } catch (const InputError& e) {
+      message = e.what();
+    }
+  }).join();
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_EQ(printed.find("HDF5-DIAG"), std::string::npos) << printed;
 }

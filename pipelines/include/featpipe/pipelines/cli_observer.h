@@ -1,6 +1,6 @@
 #pragma once
 // The command line's StageObserver: a progress line per phase of the stage (none with --quiet), and
-// SIGINT / SIGTERM (interrupt.h) as the stop, thrown as Interrupted with the command's advice.
+// SIGINT / SIGTERM / SIGHUP (interrupt.h) as the stop, thrown as Interrupted with the command's advice.
 #include <functional>
 #include <memory>
 #include <string>

@@ -17,8 +17,8 @@ struct Command {
   /// args excludes the program and command names. Returns the exit code; may throw InputError /
   /// std::invalid_argument (exit 2) or RunError (exit 3), which run_command turns into messages.
   int (*run)(const std::vector<std::string>& args);
-  /// Long-running: run_command catches SIGINT / SIGTERM while it runs (InterruptGuard), and the command
-  /// stops at its next check (Interrupted, exit 128 + signal).
+  /// Long-running: run_command catches SIGINT / SIGTERM / SIGHUP while it runs (InterruptGuard), and the
+  /// command stops at its next check (Interrupted, exit 128 + signal).
   bool interruptible = false;
   /// Added to the out-of-memory message, e.g. how to need less.
   const char* out_of_memory_hint = "";

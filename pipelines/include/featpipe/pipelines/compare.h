@@ -16,10 +16,12 @@ struct CompareOptions {
   bool plots = true;  // false: summary.json only, no report.md / report.html
 };
 
-/// tests: one test store per model, in order, or one for all. Writes out_dir (created; its parent must
-/// exist) and returns the summary: {"title", "baseline", "rows": [{"name", "features", "dim", "test_acc",
+/// tests: one test store per model, in order, or one for all. Writes out_dir (its parent must exist) as
+/// stores are written: into out_dir.tmp-PID, moved into place when complete, removed on failure. Returns
+/// the summary: {"title", "baseline", "rows": [{"name", "features", "dim", "test_acc",
 /// "gain", "val_acc", "extract_seconds", "train_seconds", ...}]}. InputError naming the option or file on
-/// bad input; RunError when the report cannot be drawn.
+/// bad input; RunError naming out_dir and what failed (a file that could not be written and why, a missing
+/// Python module) when the report cannot be written.
 nlohmann::json compare_models(const std::vector<std::string>& models, const std::vector<std::string>& tests,
                               const std::string& out_dir, const CompareOptions& options);
 

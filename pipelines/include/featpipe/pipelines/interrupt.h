@@ -1,9 +1,9 @@
 #pragma once
-// SIGINT / SIGTERM during long commands (extract, encode, descriptors, vocab, train): the first signal is
-// recorded and the work stops at its next safe point (between images, minibatches or iterations); the
-// command then throws Interrupted, its unfinished outputs are removed (stores are written to a temporary
-// name), and featpipe exits 128 + signal (130, 143) with advice on how to go on. A second signal stops the
-// process at once, still without a finished-looking output.
+// SIGINT / SIGTERM / SIGHUP (a closed terminal) during long commands (extract, encode, descriptors, vocab,
+// train): the first signal is recorded and the work stops at its next safe point (between images, minibatches
+// or iterations); the command then throws Interrupted, its unfinished outputs are removed (stores are written
+// to a temporary name), and featpipe exits 128 + signal (130, 143, 129) with advice on how to go on. A second
+// signal stops the process at once, still without a finished-looking output.
 #include <csignal>
 #include <stdexcept>
 #include <string>
@@ -20,7 +20,8 @@ class Interrupted : public std::runtime_error {
   int signal_;
 };
 
-/// Catches SIGINT and SIGTERM while alive (one at a time); the previous handlers come back afterwards.
+/// Catches SIGINT, SIGTERM and SIGHUP while alive (one at a time; SIGHUP not when it is ignored, as under
+/// nohup); the previous handlers come back afterwards.
 class InterruptGuard {
  public:
   InterruptGuard();
@@ -31,6 +32,7 @@ class InterruptGuard {
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
+  struct sigaction old_hup_ {};
 };
 
 /// The signal received under the guard, 0 when none. Cheap: safe to call from every worker.
