@@ -95,6 +95,8 @@ std::string interval(const OptionRange& r) {
 
 }  // namespace
 
+std::span<const OptionRange> option_ranges() { return kTable; }
+
 const OptionRange* option_range(std::string_view name) {
   const auto it =
       std::find_if(kTable.begin(), kTable.end(), [&](const OptionRange& r) { return r.name == name; });

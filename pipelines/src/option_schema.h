@@ -4,6 +4,7 @@
 // end with exit 2 naming the option. A numeric option missing from the table is a programming error,
 // caught by the test that asks every command for its help.
 #include <boost/program_options.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,9 @@ struct OptionRange {
   bool max_open = false;  // ..., max): max itself refused
   std::string_view unit;  // what the number counts ("images", "rows", ""), shown in the message
 };
+
+/// Every entry of the table.
+std::span<const OptionRange> option_ranges();
 
 /// The table entry of an option; nullptr when it has none.
 const OptionRange* option_range(std::string_view name);

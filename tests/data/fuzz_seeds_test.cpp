@@ -9,6 +9,7 @@
 #include <iterator>
 #include <opencv2/imgcodecs.hpp>
 
+#include "../../pipelines/src/option_schema.h"
 #include "featpipe/classify/checkpoint_io.h"
 #include "featpipe/classify/model_io.h"
 #include "featpipe/data/dataset.h"
@@ -224,6 +225,39 @@ TEST_F(FuzzSeeds, Spec) {
       EXPECT_NO_THROW(parse(spec)) << spec;
       write_seed("spec", std::to_string(n++), Bytes(spec.begin(), spec.end()));
     }
+  }
+}
+
+// fuzz_options: a command byte (fuzz/fuzz_options.cpp's list), then NUL-separated options, each the index
+// of its name in the option schema and a value.
+TEST_F(FuzzSeeds, Options) {
+  const auto ranges = pipelines::option_ranges();
+  const auto option = [&](const std::string& name, const std::string& value) {
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+      if (ranges[i].name == name) {
+        Bytes b = {uint8_t(i)};
+        b.insert(b.end(), value.begin(), value.end());
+        b.push_back(0);
+        return b;
+      }
+    }
+    ADD_FAILURE() << name << " is not in the option schema";
+    return Bytes{};
+  };
+  const std::vector<std::pair<uint8_t, Bytes>> seeds = {
+      {0, concat({option("block", "64"), option("threads", "2")})},
+      {2, concat({option("k", "16"), option("tolerance", "1e-4"), option("batch", "512")})},
+      {3, concat({option("soft-neighbours", "5"), option("soft-beta", "0"), option("kernel-order", "1")})},
+      {4, concat({option("lr", "0.01"), option("lambda", "1e-4"), option("beta2", "0.999"),
+                  option("dropout", "0.1"), option("epochs", "3")})},
+      {5, concat({option("steps", "3"), option("lr-steps", "2")})},
+      {8, concat({option("top", "3")})},
+      {9, concat({option("ratio", "0.8"), option("min-similarity", "0.5")})},
+      {10, concat({option("rows", "5")})},
+      {11, concat({option("timeout", "10")})},
+  };
+  for (std::size_t i = 0; i < seeds.size(); ++i) {
+    write_seed("options", std::to_string(i), concat({{seeds[i].first}, seeds[i].second}));
   }
 }
 

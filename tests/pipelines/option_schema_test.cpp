@@ -10,6 +10,7 @@
 
 #include "cli_runner.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/pipelines/command.h"
 #include "test_fixtures.h"
 
 namespace {
@@ -19,14 +20,11 @@ using featpipe::testing::contains;
 using featpipe::testing::run_featpipe;
 using featpipe::testing::TempDir;
 
-const char* const kCommands[] = {"datasets", "extract", "descriptors", "vocab",   "encode",
-                                 "train",    "sweep",   "eval",        "compare", "predict",
-                                 "match",    "inspect", "gradcheck",   "verify"};
-
 // --help parses each command's options, and a numeric option without a range is an internal error there.
 TEST(OptionSchema, EveryNumericOptionOfEveryCommandHasARange) {
   const TempDir dir;
-  for (const char* command : kCommands) {
+  for (const featpipe::pipelines::Command& c : featpipe::pipelines::commands()) {
+    const std::string command = c.name;
     const CliResult r = run_featpipe({command, "--help"}, dir.path());
     EXPECT_EQ(r.exit_code, 0) << command << ": " << r.err;
     EXPECT_FALSE(contains(r.err, "has no range")) << command << ": " << r.err;
