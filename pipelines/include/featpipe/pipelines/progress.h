@@ -1,6 +1,8 @@
 #pragma once
 // Progress of long work: a bar with rate and ETA on a TTY, a plain line every few seconds otherwise,
 // nothing with --quiet. advance() is thread-safe and cheap (one atomic add; printing is rate-limited).
+// The bar fits the terminal's width, read at every redraw, and a resize (SIGWINCH) redraws it at once: a
+// line wider than the terminal wraps, and every redraw then leaves a broken line behind.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -8,6 +10,15 @@
 #include <string>
 
 namespace featpipe::pipelines {
+
+/// The bar's line for a terminal of `columns` columns: `label [####....] tail`, at most columns - 1 wide
+/// (the last column would wrap on some terminals). It narrows the bar (to 10), then shortens the label
+/// with "...", then drops the bar, then cuts the line.
+std::string fit_progress_line(const std::string& label, double fraction, const std::string& tail,
+                              int columns);
+
+/// The width of the terminal on stderr: its window size, else $COLUMNS, else 80.
+int terminal_columns();
 
 class Progress {
  public:
@@ -27,6 +38,7 @@ class Progress {
   std::atomic<uint64_t> done_{0};
   std::chrono::steady_clock::time_point start_;
   std::atomic<int64_t> next_print_ns_{0};
+  bool resize_handler_ = false;  // this bar installed the SIGWINCH handler
   std::mutex print_mutex_;
 };
 
