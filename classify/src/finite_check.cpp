@@ -30,6 +30,21 @@ std::optional<Cell> first_non_finite(ConstMatrixView<float> rows) {
   return std::nullopt;
 }
 
+void non_finite_scores(uint64_t row) {
+  throw std::invalid_argument("row " + std::to_string(row) +
+                              " gives a non-finite class score: its features are finite but so large that "
+                              "float32 overflows once they are standardised and weighted (check the "
+                              "extractor that wrote them)");
+}
+
+void check_finite_scores(ConstMatrixView<float> scores, uint64_t first_row) {
+  for (Eigen::Index r = 0; r < scores.rows(); ++r) {
+    if (!all_finite({scores.row(r).data(), static_cast<std::size_t>(scores.cols())})) {
+      non_finite_scores(first_row + uint64_t(r));
+    }
+  }
+}
+
 void check_finite(ConstMatrixView<float> rows, uint64_t first_row) {
   const std::optional<Cell> bad = first_non_finite(rows);
   if (!bad) return;

@@ -25,6 +25,7 @@ RowMatrix<float> predict_scores(const LinearModel& model, ConstMatrixView<float>
   model.preprocess.apply(standardised);
   RowMatrix<float> scores(rows.rows(), model.W.cols());
   forward_scores<float>(standardised, model.W, model.b, scores);
+  check_finite_scores(scores);
   return scores;
 }
 
@@ -41,6 +42,9 @@ std::vector<int32_t> predict(const LinearModel& model, const RowSource& source, 
     check_finite(rows, begin);
     model.preprocess.apply(rows);
     predict_rows(rows, model.W, model.b, predicted.data() + begin);
+    for (uint64_t i = 0; i < count; ++i) {
+      if (predicted[begin + i] == kNonFiniteScores) non_finite_scores(begin + i);
+    }
   }
   return predicted;
 }

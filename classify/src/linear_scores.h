@@ -35,7 +35,11 @@ int32_t argmax(const Eigen::Ref<const RowVector<T>>& scores) {
   return static_cast<int32_t>(best);
 }
 
-/// Predicted classes of standardised rows into out, parallel over fixed blocks of rows.
+/// What predict_rows answers for a row whose scores are not all finite.
+inline constexpr int32_t kNonFiniteScores = -1;
+
+/// Predicted classes of standardised rows into out, parallel over fixed blocks of rows; kNonFiniteScores
+/// for a row whose scores overflowed.
 void predict_rows(ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRowVectorView<float> b,
                   int32_t* out);
 

@@ -99,5 +99,24 @@ TEST(FiniteCheck, PredictionRefusesNonFiniteRows) {
       contains(error_message<std::invalid_argument>([&] { predict_scores(m, x); }), "row 250, feature 0"));
 }
 
+// Finite features of 3e38 overflowed on their way to the scores, and every such row was the first class
+// (eval reported accuracy 0.25 with exit 0).
+TEST(FiniteCheck, PredictionRefusesRowsWhoseScoresOverflow) {
+  const Blobs b = make_blobs(300, 12, 3, 0.5, 1);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.epochs = 1;
+  LinearModel m = train(p, {&s, b.y}, nullptr, 3).model;
+  m.W *= 1e10f;  // large but finite weights: 3e38 times them is not
+  RowMatrix<float> x = b.x;
+  x.row(170).setConstant(3e38f);
+  const MatrixSource huge(x.data(), x.rows(), x.cols());
+  const std::string message = error_message<std::invalid_argument>([&] { predict(m, huge, 100); });
+  EXPECT_TRUE(contains(message, "row 170 gives a non-finite class score")) << message;
+  EXPECT_TRUE(contains(error_message<std::invalid_argument>([&] { predict_scores(m, x); }),
+                       "row 170 gives a non-finite class score"));
+  EXPECT_EQ(predict(m, s, 100).size(), 300u);  // finite scores: no error
+}
+
 }  // namespace
 }  // namespace featpipe::classify

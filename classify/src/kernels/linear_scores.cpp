@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "featpipe/classify/finite_check.h"
 #include "featpipe/core/parallel_blocks.h"
 
 namespace featpipe::classify::FEATPIPE_ISA {
@@ -14,7 +15,10 @@ void predict_rows(ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRo
     const int64_t begin = t * kRowsPerTask, count = std::min(kRowsPerTask, n - begin);
     RowMatrix<float> scores(count, W.cols());
     forward_scores<float>(rows.middleRows(begin, count), W, b, scores);
-    for (int64_t i = 0; i < count; ++i) out[begin + i] = argmax<float>(scores.row(i));
+    for (int64_t i = 0; i < count; ++i) {
+      const bool finite = all_finite({scores.row(i).data(), static_cast<std::size_t>(scores.cols())});
+      out[begin + i] = finite ? argmax<float>(scores.row(i)) : kNonFiniteScores;
+    }
   });
 }
 

@@ -27,6 +27,11 @@ std::optional<Cell> first_non_finite(ConstMatrixView<float> rows);
 /// whose first row is row first_row of its source.
 void check_finite(ConstMatrixView<float> rows, uint64_t first_row = 0);
 
+/// std::invalid_argument "row R gives a non-finite class score ..." when a row of finite features still
+/// overflows float32 on its way to the scores (features of 3e38 were scored as the first class).
+void check_finite_scores(ConstMatrixView<float> scores, uint64_t first_row = 0);
+[[noreturn]] void non_finite_scores(uint64_t row);
+
 /// The same over a whole source, read by blocks.
 void check_finite(const RowSource& source, uint64_t block_rows = 4096);
 
