@@ -38,6 +38,10 @@ Range parse_range(const std::string& text, const std::string& option) {
 
 }  // namespace
 
+/// Each run trains a model and is kept until the best is chosen: a grid beyond this is a mistake (it took
+/// gigabytes before training began).
+constexpr int kMaxSweepRuns = 10000;
+
 int run_sweep(const std::vector<std::string>& args) {
   po::options_description options("sweep options");
   std::string train_path, val_path, out, lr_range = "1e-4:1e-1", lambda_range = "1e-6:1e-2";
@@ -68,6 +72,13 @@ int run_sweep(const std::vector<std::string>& args) {
   if (!vm->count("lambda-steps")) lambda_steps = steps;
   if (lr_steps < 1) throw InputError("--lr-steps", "must be >= 1");
   if (lambda_steps < 1) throw InputError("--lambda-steps", "must be >= 1");
+  if (lr_steps * lambda_steps > kMaxSweepRuns) {
+    throw InputError("--lr-steps/--lambda-steps",
+                     std::to_string(lr_steps) + " x " + std::to_string(lambda_steps) + " is a grid of " +
+                         std::to_string(lr_steps * lambda_steps) + " runs, more than the " +
+                         std::to_string(kMaxSweepRuns) +
+                         " a sweep takes; take fewer steps or narrow the ranges");
+  }
   const Range lr = parse_range(lr_range, "--lr-range"), lambda = parse_range(lambda_range, "--lambda-range");
   const std::vector<double> lrs = log_grid(lr.low, lr.high, lr_steps);
   const std::vector<double> lambdas = log_grid(lambda.low, lambda.high, lambda_steps);

@@ -14,6 +14,7 @@
 #include "featpipe/classify/store_source.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/core/format.h"
+#include "featpipe/core/memory.h"
 #include "train_options.h"
 
 namespace featpipe::pipelines {
@@ -152,6 +153,20 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
                                                train_store.dim(), train_store.reader().class_names());
   check_same_features(train_sig, signature(val_path, val_store.reader().provenance(), val_store.dim(),
                                            val_store.reader().class_names()));
+  // The rows of both stores in memory, and every run's model and loss curve until the best is chosen.
+  const long double rows = static_cast<long double>(train_store.rows() + val_store.rows());
+  const long double run_count =
+      static_cast<long double>(lrs.size()) * static_cast<long double>(lambdas.size());
+  const long double batches =
+      base_params.iterations > 0
+          ? base_params.iterations
+          : static_cast<long double>(base_params.epochs) *
+                std::ceil(static_cast<long double>(train_store.rows()) / base_params.batch);
+  const long double per_run = 4.0L * (train_store.dim() + 1) * train_sig.class_names.size() + 8.0L * batches;
+  require_memory("--lr-steps/--lambda-steps", 4.0L * rows * train_store.dim() + run_count * per_run,
+                 "a sweep of " + std::to_string(lrs.size() * lambdas.size()) + " runs over " +
+                     std::to_string(train_store.rows()) + " x " + std::to_string(train_store.dim()) +
+                     " rows");
   // standardised once with the training statistics; every run uses these rows in place
   RowMatrix<float> train_rows = read_all(train_store), val_rows = read_all(val_store);
   const classify::Standardizer standardizer = as_input_error(train_path, [&] {

@@ -47,6 +47,20 @@ TEST(SizeLimits, BlocksAndResizesFollowTheData) {
   EXPECT_EQ(subset.exit_code, 0) << subset.err;
 }
 
+// Each range may take up to 1000 steps, and their grid at most 10000 runs (each trains and keeps a model).
+TEST(SizeLimits, SweepGridsAreBounded) {
+  const TempDir dir;
+  const std::string missing = (dir / "missing.h5").string();
+  const CliResult r = run_featpipe({"sweep", "--train", missing, "--val", missing, "--out",
+                                    (dir / "m.h5").string(), "--lr-steps", "1000", "--lambda-steps", "11"},
+                                   dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err,
+                       "featpipe: error: --lr-steps/--lambda-steps: 1000 x 11 is a grid of 11000 runs, "
+                       "more than the 10000 a sweep takes"))
+      << r.err;
+}
+
 TEST(SizeLimits, GradcheckProblemsAreCheckedAgainstTheMemoryThereIs) {
   const TempDir dir;
   const CliResult r = run_featpipe(
