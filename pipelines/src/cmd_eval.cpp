@@ -12,24 +12,29 @@ namespace featpipe::pipelines {
 int run_eval(const std::vector<std::string>& args) {
   po::options_description options("eval options");
   std::string model_path, data_path;
-  options.add_options()                                                  //
-      ("model", po::value(&model_path), "model store (.h5) from train")  //
-      ("data", po::value(&data_path), "feature store (.h5) to evaluate on");
+  int top = 1;
+  options.add_options()                                                      //
+      ("model", po::value(&model_path), "model store (.h5) from train")      //
+      ("data", po::value(&data_path), "feature store (.h5) to evaluate on")  //
+      ("top", po::value(&top)->default_value(top),
+       "also the top-K accuracy: the label among the K best classes");
   CommonOptions common;
   auto vm = parse_command_line("eval", "--model M.h5 --data F.h5", args, options, {}, common);
   if (!vm) return 0;
   require(*vm, "model");
   require(*vm, "data");
 
-  const Evaluation e = evaluate_store(model_path, data_path);
+  const Evaluation e = evaluate_store(model_path, data_path, top);
   const classify::ClassificationReport& r = e.report;
   const int classes = e.model.model.classes();
   const std::size_t rows = e.labels.size();
   const std::vector<std::string>& names = e.model.model.class_names;
   int width = 5;
   for (const std::string& n : names) width = std::max(width, static_cast<int>(n.size()));
-  std::printf("eval %s on %s: %llu rows\naccuracy %.4f\n\n", model_path.c_str(), data_path.c_str(),
+  std::printf("eval %s on %s: %llu rows\naccuracy %.4f\n", model_path.c_str(), data_path.c_str(),
               static_cast<unsigned long long>(rows), r.accuracy);
+  if (e.top > 1) std::printf("top-%d accuracy %.4f\n", e.top, e.top_accuracy);
+  std::printf("\n");
   std::printf("%-*s  precision  recall  f1      support\n", width, "class");
   double macro_p = 0, macro_r = 0, macro_f = 0;
   for (int c = 0; c < classes; ++c) {

@@ -1,5 +1,7 @@
 #include "featpipe/pipelines/evaluation.h"
 
+#include <algorithm>
+
 #include "featpipe/classify/store_source.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/chain_digest.h"
@@ -7,7 +9,7 @@
 
 namespace featpipe::pipelines {
 
-Evaluation evaluate_store(const std::string& model_path, const std::string& data_path) {
+Evaluation evaluate_store(const std::string& model_path, const std::string& data_path, int top) {
   Evaluation e{classify::load_model(model_path), {}, {}, {}};
   const classify::StoreRowSource data(data_path);
   if (data.rows() == 0) {  // an accuracy of 0 rows would read as 0.0000, a finding
@@ -21,6 +23,12 @@ Evaluation evaluate_store(const std::string& model_path, const std::string& data
   e.predicted = predict_store(e.model.model, data, data_path);
   e.labels.assign(data.labels().begin(), data.labels().end());
   e.report = classify::classification_report(e.labels, e.predicted, e.model.model.classes());
+  if (top > 1) {
+    e.top = std::min(top, e.model.model.classes());
+    const std::vector<int32_t> best =
+        as_input_error(data_path, [&] { return classify::predict_top(e.model.model, data, e.top); });
+    e.top_accuracy = classify::top_k_accuracy(e.labels, best, e.top);
+  }
   return e;
 }
 

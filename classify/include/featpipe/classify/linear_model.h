@@ -26,4 +26,12 @@ RowMatrix<float> predict_scores(const LinearModel& model, ConstMatrixView<float>
 /// argmax of the scores of every row of source (ties: the lower class), read block_rows at a time.
 std::vector<int32_t> predict(const LinearModel& model, const RowSource& source, uint64_t block_rows = 8192);
 
+/// The k best classes of every row of source, best first (ties: the lower class), row-major [n, k]; k is
+/// capped at the number of classes. From predict_scores' scores, read block_rows at a time.
+std::vector<int32_t> predict_top(const LinearModel& model, const RowSource& source, int k,
+                                 uint64_t block_rows = 8192);
+
+/// The share of rows whose label is among their k best classes (top: predict_top's [n, k]).
+double top_k_accuracy(Labels truth, const std::vector<int32_t>& top, int k);
+
 }  // namespace featpipe::classify

@@ -16,11 +16,14 @@ struct Evaluation {
   classify::ModelFile model;
   std::vector<int32_t> labels, predicted;  // per row of the store
   classify::ClassificationReport report;
+  int top = 1;              // k of top_accuracy (1: not computed)
+  double top_accuracy = 0;  // the share of rows whose label is among their `top` best classes
 };
 
-/// The model at model_path on the feature store at data_path. InputError naming a file when the store's
-/// features, dimension or classes differ from the model's training store, or it holds NaN or infinities.
-Evaluation evaluate_store(const std::string& model_path, const std::string& data_path);
+/// The model at model_path on the feature store at data_path, with the top-`top` accuracy when top > 1 (for
+/// sets of many classes, as ImageNet's top-5). InputError naming a file when the store's features,
+/// dimension or classes differ from the model's training store, or it holds NaN or infinities.
+Evaluation evaluate_store(const std::string& model_path, const std::string& data_path, int top = 1);
 
 /// A model and the feature chain of its training store: scores image files exactly as its training rows
 /// were made (decoding, resize, extractor or descriptor + vocabulary + encoding).
