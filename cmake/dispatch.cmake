@@ -68,7 +68,7 @@ function(featpipe_dispatch stage)
       endif()
     endif()
     set(object ${CMAKE_CURRENT_BINARY_DIR}/${variant}.o)
-    set(objects "$<FILTER:$<TARGET_OBJECTS:${variant}>,EXCLUDE,\\.gch$>")  # not the precompiled header
+    set(objects "$<FILTER:$<TARGET_OBJECTS:${variant}>,EXCLUDE,\\.(gch|pch)$>")  # not the precompiled header (g++, clang)
     add_custom_command(OUTPUT ${object}
       COMMAND ${FEATPIPE_LD} -r --force-group-allocation -o ${object} ${objects}
       COMMAND ${FEATPIPE_OBJCOPY} --wildcard --keep-global-symbol=*isa_${level}* ${object}

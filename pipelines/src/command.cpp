@@ -1,10 +1,12 @@
 #include "featpipe/pipelines/command.h"
 
+#include <algorithm>
 #include <boost/program_options/errors.hpp>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <map>
 #include <new>
 #include <optional>
 
@@ -30,6 +32,26 @@ void print_usage(std::ostream& out) {
          "behind)\n";
 }
 
+/// The message of a command-line error. boost::program_options fills its template by replacing each
+/// %placeholder% until none is left, so a value holding its own placeholder (`--seed %value%`) would be
+/// replaced forever: the user's text goes in with each '%' as a control byte, and comes out as typed.
+std::string command_line_message(boost::program_options::error& e) {
+  struct Substitutions : boost::program_options::error_with_option_name {
+    static std::map<std::string, std::string>& of(error_with_option_name& e) {
+      return e.*(&Substitutions::m_substitutions);
+    }
+  };
+  constexpr char kPercent = '\x1f';
+  auto* named = dynamic_cast<boost::program_options::error_with_option_name*>(&e);
+  if (named == nullptr) return e.what();
+  for (auto& substitution : Substitutions::of(*named)) {
+    std::replace(substitution.second.begin(), substitution.second.end(), '%', kPercent);
+  }
+  std::string message = e.what();
+  std::replace(message.begin(), message.end(), kPercent, '%');
+  return message;
+}
+
 int error(const std::string& message, int code) {
   std::cerr << "featpipe: error: " << message << "\n";
   return code;
@@ -48,8 +70,8 @@ int run_reporting_errors(const std::string& name, const std::string& out_of_memo
     return error(e.what(), kExitBadInput);
   } catch (const std::invalid_argument& e) {
     return error(e.what(), kExitBadInput);
-  } catch (const boost::program_options::error& e) {
-    return error(std::string(e.what()) + " (see featpipe " + name + " --help)", kExitBadInput);
+  } catch (boost::program_options::error& e) {
+    return error(command_line_message(e) + " (see featpipe " + name + " --help)", kExitBadInput);
   } catch (const Interrupted& e) {
     return error(e.what(), e.exit_code());
   } catch (const std::bad_alloc&) {

@@ -100,4 +100,24 @@ TEST(OptionSchema, EveryCommandRefusesBadNumbersBeforeAnyWork) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+// boost::program_options replaced each %placeholder% of its message until none was left, so a value or an
+// option holding its own placeholder hung the command (found by fuzz_options: `sweep --seed` with a value
+// holding %value%). The CPU-time limit turns such a hang into a failure.
+TEST(OptionSchema, ValuesHoldingPlaceholdersOfTheMessageAreShownAsTyped) {
+  const TempDir dir;
+  const std::string missing = (dir / "missing.h5").string(), out = (dir / "out.h5").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"sweep", "--train", missing, "--val", missing, "--out", out, "--seed", "%value%'"},
+       "('%value%'') for option '--seed' is invalid"},
+      {{"train", "--train", missing, "--out", out, "--threads", "%value%%prefix%"}, "'%value%%prefix%'"},
+      {{"train", "--train", missing, "--out", out, "--%canonical_option%", "1"}, "'--%canonical_option%'"},
+  };
+  for (const auto& [args, message] : cases) {
+    const CliResult r = run_featpipe(args, dir.path(), {}, "ulimit -t 60; ");
+    EXPECT_EQ(r.exit_code, 2) << args.back() << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, message)) << r.err;
+    EXPECT_FALSE(contains(r.err, "missing.h5")) << "an input was read first: " << r.err;
+  }
+}
+
 }  // namespace
