@@ -19,6 +19,9 @@ std::optional<std::string> validate(const OptimizerParams& p) {
   if (!in_unit_interval(p.beta1)) return "beta1 must be in [0, 1)";
   if (!in_unit_interval(p.beta2)) return "beta2 must be in [0, 1)";
   if (!(p.eps > 0) || !std::isfinite(p.eps)) return "eps must be a positive number";
+  if (!(p.average_start >= 0) || !std::isfinite(p.average_start))
+    return "average_start must be a number >= 0";
+  if (p.average_start_step < 0) return "average_start_step must be >= 0";
   return std::nullopt;
 }
 
@@ -41,7 +44,11 @@ const Registry<OptimizerKind>& optimizer_registry() {
         {{"beta1", format_number(d.beta1), "decay of the first moment"},
          {"beta2", format_number(d.beta2), "decay of the second moment"},
          eps},
-        OptimizerKind::adam}});
+        OptimizerKind::adam},
+       {"asgd",
+        "averaged SGD (Polyak & Juditsky 1992, Bottou 2010): x -= lr g, the model is the mean of x",
+        {{"average-start", format_number(d.average_start), "epochs of plain SGD before averaging"}},
+        OptimizerKind::asgd}});
   return registry;
 }
 
@@ -70,6 +77,8 @@ std::unique_ptr<Optimizer> make_optimizer(const OptimizerParams& p, Eigen::Index
       return make_rmsprop(p, size);
     case OptimizerKind::adam:
       return make_adam(p, size);
+    case OptimizerKind::asgd:
+      return make_asgd(p, size);
   }
   throw std::invalid_argument("unknown optimizer kind");
 }

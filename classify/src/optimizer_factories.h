@@ -23,5 +23,6 @@ std::unique_ptr<Optimizer> make_nesterov(const OptimizerParams& p, Eigen::Index 
 std::unique_ptr<Optimizer> make_adagrad(const OptimizerParams& p, Eigen::Index size);
 std::unique_ptr<Optimizer> make_rmsprop(const OptimizerParams& p, Eigen::Index size);
 std::unique_ptr<Optimizer> make_adam(const OptimizerParams& p, Eigen::Index size);
+std::unique_ptr<Optimizer> make_asgd(const OptimizerParams& p, Eigen::Index size);
 
 }  // namespace featpipe::classify

@@ -49,6 +49,7 @@ constexpr std::array kTable = {
     OptionRange{"beta1", 0, 1, false, true, ""},
     OptionRange{"beta2", 0, 1, false, true, ""},
     OptionRange{"eps", 0, kFinite, true, false, ""},
+    OptionRange{"average-start", 0, 1e9, false, false, "epochs"},
     OptionRange{"step-epochs", 1, 1e9, false, false, "epochs"},
     OptionRange{"gamma", 0, 1, true, false, ""},
     OptionRange{"min-lr", 0, kFinite, false, false, ""},

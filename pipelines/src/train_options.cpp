@@ -60,6 +60,8 @@ void add_train_options(po::options_description& options, TrainArgs& a, bool with
   add("beta1", with_default(&p.optimizer.beta1), "adam first-moment decay");
   add("beta2", with_default(&p.optimizer.beta2), "adam second-moment decay");
   add("eps", with_default(&p.optimizer.eps), "adagrad / rmsprop / adam epsilon");
+  add("average-start", with_default(&p.optimizer.average_start),
+      "asgd: epochs of plain SGD before the iterates are averaged");
   add("schedule", with_default(&a.schedule), classify::schedule_registry().joined_names(" | ").c_str());
   add("step-epochs", with_default(&p.schedule.step_epochs), "step: epochs between decays");
   add("gamma", with_default(&p.schedule.gamma), "step: factor per decay; exp: factor per epoch");
@@ -130,6 +132,7 @@ nlohmann::json params_json(const classify::TrainParams& p) {
           {"beta1", p.optimizer.beta1},
           {"beta2", p.optimizer.beta2},
           {"eps", p.optimizer.eps},
+          {"average_start", p.optimizer.average_start},
           {"lr", p.lr},
           {"schedule", classify::to_string(p.schedule.kind)},
           {"step_epochs", p.schedule.step_epochs},

@@ -45,7 +45,8 @@ INSTANTIATE_TEST_SUITE_P(
     All, OptimizerTest,
     ::testing::Values(Case{OptimizerKind::sgd, 0.1, 0.8}, Case{OptimizerKind::momentum, 0.02, 0.8},
                       Case{OptimizerKind::nesterov, 0.02, 0.62}, Case{OptimizerKind::adagrad, 1.0, 0.9},
-                      Case{OptimizerKind::rmsprop, 0.01, 0.0}, Case{OptimizerKind::adam, 0.05, 0.9}),
+                      Case{OptimizerKind::rmsprop, 0.01, 0.0}, Case{OptimizerKind::adam, 0.05, 0.9},
+                      Case{OptimizerKind::asgd, 0.1, 0.8}),
     [](const auto& info) { return to_string(info.param.kind); });
 
 TEST_P(OptimizerTest, AStepInRangesIsTheWholeStep) {
@@ -71,6 +72,26 @@ TEST_P(OptimizerTest, AStepInRangesIsTheWholeStep) {
   if (whole->step_count()) {
     EXPECT_EQ(*whole->step_count(), *parts->step_count());
   }
+}
+
+// x = 1, g = 2, lr 0.1: the iterates are 0.8, 0.6, 0.4, 0.2, 0; the average is their mean from the step
+// after average_start_step on, and the iterate itself until then.
+TEST(Optimizer, AsgdAveragesTheIteratesAfterItsStart) {
+  for (const auto& [start, mean] :
+       {std::pair{0, 0.4f}, std::pair{2, 0.2f}, std::pair{4, 0.0f}, std::pair{9, 0.0f}}) {
+    OptimizerParams p{OptimizerKind::asgd};
+    p.average_start_step = start;
+    auto opt = make_optimizer(p, 1);
+    Eigen::VectorXf x(1), g(1);
+    x << 1.0f;
+    g << 2.0f;
+    for (int t = 0; t < 5; ++t) opt->step(x, g, 0.1f);
+    EXPECT_NEAR(x[0], 0.0f, 1e-6f);
+    ASSERT_NE(opt->averaged(), nullptr);
+    EXPECT_NEAR((*opt->averaged())[0], mean, 1e-6f) << "start " << start;
+    EXPECT_EQ(*opt->step_count(), 5);
+  }
+  EXPECT_EQ(make_optimizer({OptimizerKind::adam}, 1)->averaged(), nullptr);
 }
 
 TEST(Optimizer, NamesRoundTrip) {

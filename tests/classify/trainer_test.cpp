@@ -62,6 +62,34 @@ TEST(Trainer, EveryOptimizerLearns) {
   }
 }
 
+// Averaged SGD's model is the mean of the iterates: before averaging starts it is plain SGD's, bit for bit;
+// averaging from the first epoch on gives another model that still separates the classes, and the same one
+// for any thread count.
+TEST(Trainer, AsgdModelIsTheAverageOfTheIterates) {
+  const Blobs b = make_blobs(300, 6, 3, 0.5, 2);
+  const MatrixSource s = b.source();
+  TrainParams p;
+  p.lr = 0.1;
+  p.epochs = 4;
+  p.batch = 16;
+  p.optimizer.kind = OptimizerKind::sgd;
+  const TrainResult sgd = train(p, {&s, b.y}, nullptr, 3);
+  p.optimizer.kind = OptimizerKind::asgd;
+  p.optimizer.average_start = 4;  // never within the 4 epochs
+  const TrainResult late = train(p, {&s, b.y}, nullptr, 3);
+  EXPECT_EQ(late.model.W, sgd.model.W);
+  EXPECT_EQ(late.model.b, sgd.model.b);
+  p.optimizer.average_start = 1;
+  const TrainResult averaged = train(p, {&s, b.y}, nullptr, 3);
+  EXPECT_NE(averaged.model.W, sgd.model.W);
+  EXPECT_EQ(train_accuracy(averaged.model, b), 1.0);
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const TrainResult one_thread = train(p, {&s, b.y}, nullptr, 3);
+  omp_set_num_threads(threads);
+  EXPECT_EQ(one_thread.model.W, averaged.model.W);
+}
+
 TEST(Trainer, InitialLossMatchesKMinusOneAndLnK) {
   const Blobs b = make_blobs(400, 50, 10, 1.0, 3);
   const MatrixSource s = b.source();

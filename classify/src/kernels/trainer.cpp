@@ -184,12 +184,19 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   }
   Eigen::VectorXf params, grad(batch_gradient.param_size());
   batch_gradient.pack(W, b, params);
-  std::unique_ptr<Optimizer> optimizer = make_optimizer(p.optimizer, params.size());
-
   int64_t batches_per_epoch = 0;
   for (uint64_t c = 0; c < train_rows.chunks(); ++c) {
     batches_per_epoch += (train_rows.count(c) + p.batch - 1) / p.batch;
   }
+  OptimizerParams optimizer_params = p.optimizer;
+  optimizer_params.average_start_step =
+      static_cast<int64_t>(std::llround(p.optimizer.average_start * static_cast<double>(batches_per_epoch)));
+  std::unique_ptr<Optimizer> optimizer = make_optimizer(optimizer_params, params.size());
+  // The parameters the model takes: the iterate, or the optimiser's average of the iterates (asgd).
+  const auto model_params = [&]() -> const Eigen::VectorXf& {
+    const Eigen::VectorXf* averaged = optimizer->averaged();
+    return averaged != nullptr ? *averaged : params;
+  };
   const int epochs = p.iterations > 0
                          ? static_cast<int>((p.iterations + batches_per_epoch - 1) / batches_per_epoch)
                          : p.epochs;
@@ -307,13 +314,13 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     h.best_epoch = epoch + 1;
     bool stop = false;
     if (val) {
-      batch_gradient.unpack(params, W, b);
+      batch_gradient.unpack(model_params(), W, b);
       stats.val_acc = validation_accuracy(*val_rows, val->labels, model_rows, W, b, val_predicted);
       h.val_acc.push_back(static_cast<float>(stats.val_acc));
       if (p.early_stop > 0) {
         if (stats.val_acc > best_val) {
           best_val = stats.val_acc;
-          best_params = params;
+          best_params = model_params();
           epochs_since_best = 0;
         } else {
           stop = ++epochs_since_best >= p.early_stop;
@@ -333,6 +340,10 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   }
   if (p.early_stop > 0) {
     params = best_params;
+  } else if (optimizer->averaged() != nullptr) {
+    params = *optimizer->averaged();
+  }
+  if (p.early_stop > 0) {
     h.best_epoch =
         static_cast<int>(std::max_element(h.val_acc.begin(), h.val_acc.end()) - h.val_acc.begin()) + 1;
   }

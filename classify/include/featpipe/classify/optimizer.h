@@ -11,20 +11,23 @@
 
 namespace featpipe::classify {
 
-enum class OptimizerKind { sgd, momentum, nesterov, adagrad, rmsprop, adam };
+enum class OptimizerKind { sgd, momentum, nesterov, adagrad, rmsprop, adam, asgd };
 
 struct OptimizerParams {
   OptimizerKind kind = OptimizerKind::sgd;
-  double momentum = 0.9;  // mu of momentum and nesterov
-  double decay = 0.99;    // rmsprop: decay of the squared-gradient average
-  double beta1 = 0.9;     // adam: decay of the first moment
-  double beta2 = 0.999;   // adam: decay of the second moment
-  double eps = 1e-8;      // adagrad, rmsprop, adam: added to the denominator
+  double momentum = 0.9;     // mu of momentum and nesterov
+  double decay = 0.99;       // rmsprop: decay of the squared-gradient average
+  double beta1 = 0.9;        // adam: decay of the first moment
+  double beta2 = 0.999;      // adam: decay of the second moment
+  double eps = 1e-8;         // adagrad, rmsprop, adam: added to the denominator
+  double average_start = 1;  // asgd: epochs of plain SGD before the iterates are averaged
+  /// asgd: the same in updates; the trainer sets it from average_start and its updates per epoch.
+  int64_t average_start_step = 0;
 };
 
 std::optional<std::string> validate(const OptimizerParams& p);
 
-/// The optimiser names (sgd, momentum, nesterov, adagrad, rmsprop, adam) with their parameters.
+/// The optimiser names (sgd, momentum, nesterov, adagrad, rmsprop, adam, asgd) with their parameters.
 const Registry<OptimizerKind>& optimizer_registry();
 
 /// An optimizer_registry() name; std::invalid_argument listing the names otherwise.
@@ -52,6 +55,9 @@ class Optimizer {
   /// of the parameter vector's length) and its step count, which is all a checkpoint needs to continue
   /// exactly. Empty / null when there is none (plain SGD, a stateless step count).
   virtual std::vector<Eigen::VectorXf*> state_vectors() { return {}; }
+  /// The parameters the model takes, when they are not the iterate itself (asgd: the running mean of the
+  /// iterates); nullptr otherwise.
+  virtual const Eigen::VectorXf* averaged() const { return nullptr; }
   virtual int64_t* step_count() { return nullptr; }
 };
 
@@ -62,6 +68,8 @@ class Optimizer {
 ///   adagrad   c += g^2; x -= lr g / (sqrt(c) + eps)
 ///   rmsprop   c = decay c + (1 - decay) g^2; x -= lr g / (sqrt(c) + eps)
 ///   adam      m, v with bias correction (Kingma & Ba 2015); x -= lr m^ / (sqrt(v^) + eps)
+///   asgd      x -= lr g; the model is the mean of x over the steps after average_start_step (Polyak &
+///             Juditsky 1992, Bottou 2010)
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerParams& p, Eigen::Index size);
 
 }  // namespace featpipe::classify
