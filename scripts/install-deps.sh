@@ -9,6 +9,8 @@ packages=(
   build-essential cmake pkg-config
   # libraries
   libopencv-dev libvlfeat-dev libboost-program-options-dev libhdf5-dev libeigen3-dev nlohmann-json3-dev
+  # MPI for the executable (`mpirun -np N featpipe ...`); HDF5 stays the serial library
+  libopenmpi-dev openmpi-bin
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev hdf5-tools
   # the Debian package (make package): the man page, and dpkg-shlibdeps with the `file` CPack runs before it

@@ -13,6 +13,7 @@
 #include "featpipe/core/cpu_level.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/interrupt.h"
+#include "featpipe/pipelines/ranks.h"
 #include "version.h"
 
 namespace featpipe::pipelines {
@@ -97,12 +98,19 @@ int run_command(int argc, char** argv) {
   }
   if (name == "--version") {
     return run_reporting_errors(name, "", [] {
-      print_version(std::cout);
+      if (ranks().rank == 0) print_version(std::cout);  // once per job
       return kExitOk;
     });
   }
   for (const Command& c : commands()) {
     if (name != c.name) continue;
+    if (ranks().size > 1) {
+      // Every rank would do the whole work and write the same outputs: refused until the stage is shared out.
+      if (ranks().rank != 0) return kExitBadInput;
+      return error(name + ": does not run on several ranks yet (this job has " +
+                       std::to_string(ranks().size) + "); run it without mpirun",
+                   kExitBadInput);
+    }
     const std::vector<std::string> args(argv + 2, argv + argc);
     return run_reporting_errors(name, c.out_of_memory_hint, [&] {
       std::optional<InterruptGuard> interrupts;  // restored before the error is printed

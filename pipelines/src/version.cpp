@@ -9,6 +9,7 @@
 #include "featpipe/data/image_file.h"
 #include "featpipe/data/store.h"
 #include "featpipe/features/vlfeat_version.h"
+#include "featpipe/pipelines/ranks.h"
 
 #ifndef FEATPIPE_VERSION
 #error "FEATPIPE_VERSION (the project's version) is set by CMakeLists.txt"
@@ -41,6 +42,14 @@ const char* compiler() {
 #endif
 }
 
+/// The MPI library of the executable and the job, e.g. "Open MPI v4.1.4 (rank 0 of 2)".
+std::string mpi_line() {
+  const Ranks& job = ranks();
+  if (job.mpi.empty()) return "none (built with FEATPIPE_MPI=OFF or without MPI)";
+  if (job.size == 1) return job.mpi + " (not started by mpirun: 1 rank)";
+  return job.mpi + " (rank " + std::to_string(job.rank) + " of " + std::to_string(job.size) + ")";
+}
+
 }  // namespace
 
 void print_version(std::ostream& out) {
@@ -57,6 +66,7 @@ void print_version(std::ostream& out) {
       << BOOST_VERSION % 100 << "\n"
       << "  Eigen " << EIGEN_WORLD_VERSION << "." << EIGEN_MAJOR_VERSION << "." << EIGEN_MINOR_VERSION << "\n"
       << "  OpenMP " << openmp_version(_OPENMP) << "\n"
+      << "  MPI " << mpi_line() << "\n"
       << "compiler: " << compiler() << "\n";
 }
 
