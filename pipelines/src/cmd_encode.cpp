@@ -70,7 +70,6 @@ int run_encode(const std::vector<std::string>& args) {
   require(*vm, "vocab");
   require(*vm, "out");
   check_output_path(a.out, "--out", {{"--vocab", a.vocab}});
-  if (a.block == 0) throw InputError("--block", "must be at least 1");
 
   vocab::EncodingParams p;
   p.encoder.encoding =

@@ -29,7 +29,6 @@ int run_extract(const std::vector<std::string>& args) {
   if (!vm) return 0;
   require(*vm, "out");
   check_output_path(out, "--out");
-  if (block_rows == 0) throw InputError("--block", "must be at least 1");
 
   std::unique_ptr<features::FeatureExtractor> extractor;
   try {

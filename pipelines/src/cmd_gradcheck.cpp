@@ -24,12 +24,10 @@ int run_gradcheck(const std::vector<std::string>& args) {
   auto vm = parse_command_line("gradcheck", "[--rows N --dim D --classes K --lambda L --step H]", args,
                                options, {}, common);
   if (!vm) return 0;
+  // The option schema bounds --dim, --classes, --delta and --step; --rows (0 is a count elsewhere) and
+  // --lambda (0 would leave the regulariser's gradient unchecked) need more here.
   if (p.rows < 1) throw InputError("--rows", "must be >= 1");
-  if (p.dim < 1) throw InputError("--dim", "must be >= 1");
-  if (p.classes < 2) throw InputError("--classes", "must be >= 2");
   if (!(p.lambda > 0)) throw InputError("--lambda", "must be > 0 (the regulariser gradients are checked)");
-  if (!(p.delta > 0)) throw InputError("--delta", "must be > 0");
-  if (!(p.step > 0)) throw InputError("--step", "must be > 0");
   // In double: the data, two score matrices, and four vectors of the (D + 1) x K parameters.
   const long double n = p.rows, d = p.dim, k = p.classes;
   require_memory("--rows/--dim/--classes", 8 * (n * d + 2 * n * k + 4 * (d + 1) * k),

@@ -67,11 +67,8 @@ int run_sweep(const std::vector<std::string>& args) {
   require(*vm, "val");
   require(*vm, "out");
   check_output_path(out, "--out", {{"--train", train_path}, {"--val", val_path}});
-  if (steps < 1) throw InputError("--steps", "must be >= 1");
   if (!vm->count("lr-steps")) lr_steps = steps;
   if (!vm->count("lambda-steps")) lambda_steps = steps;
-  if (lr_steps < 1) throw InputError("--lr-steps", "must be >= 1");
-  if (lambda_steps < 1) throw InputError("--lambda-steps", "must be >= 1");
   if (lr_steps * lambda_steps > kMaxSweepRuns) {
     throw InputError("--lr-steps/--lambda-steps",
                      std::to_string(lr_steps) + " x " + std::to_string(lambda_steps) + " is a grid of " +

@@ -1,5 +1,4 @@
 // featpipe vocab: a visual vocabulary learned from a descriptor store (vocab::learn_vocabulary).
-#include <cmath>
 
 #include "commands.h"
 #include "featpipe/core/errors.h"
@@ -64,10 +63,7 @@ int run_vocab(const std::vector<std::string>& args) {
   o.k = a.k;
   o.minibatch = a.minibatch;
   o.iterations = a.iterations;
-  // -1, the default, leaves the method's own; a given value must be a tolerance (NaN and -1 fell back to it)
-  if (vm->count("tolerance") && !(a.tolerance >= 0 && std::isfinite(a.tolerance))) {
-    throw InputError("--tolerance", "must be a number >= 0, got " + format_number(a.tolerance));
-  }
+  // -1, the default, leaves the method's own; a given value is bounded by the option schema (>= 0)
   o.tolerance = a.tolerance;
   o.batch = a.batch;
   o.whitening.zca = a.whiten == "zca";

@@ -99,6 +99,14 @@ void backward_rows(const float* const* rows, int64_t n, int64_t d0, int64_t d1, 
   for (; r < n; ++r) backward_panel<1, P>(rows + r, d0, d1, dscores + r * padded, padded, scale, c0, dW);
 }
 
+/// fn(d0, d1, c0) for every chunk [d0, d1) of the features, and within it every panel's first column c0.
+template <typename Fn>
+void for_each_chunk_and_panel(int64_t dim, int64_t padded, Fn&& fn) {
+  for (int64_t d0 = 0; d0 < dim; d0 += kChunk) {
+    for (int64_t c0 = 0; c0 < padded; c0 += kPanel * kLanes) fn(d0, std::min(dim, d0 + kChunk), c0);
+  }
+}
+
 }  // namespace
 
 int64_t padded_classes(int64_t classes) {
@@ -112,12 +120,9 @@ void rows_forward(const float* const* rows, int64_t n, int64_t dim, const float*
   const int64_t vectors = padded / kLanes;
   if (vectors == 1) return forward_rows<1>(rows, n, 0, dim, W, b, padded, 0, scores);
   if (vectors == 2) return forward_rows<2>(rows, n, 0, dim, W, b, padded, 0, scores);
-  for (int64_t d0 = 0; d0 < dim; d0 += kChunk) {
-    const int64_t d1 = std::min(dim, d0 + kChunk);
-    for (int64_t c0 = 0; c0 < padded; c0 += kPanel * kLanes) {
-      forward_rows<kPanel>(rows, n, d0, d1, W, b, padded, c0, scores);
-    }
-  }
+  for_each_chunk_and_panel(dim, padded, [&](int64_t d0, int64_t d1, int64_t c0) {
+    forward_rows<kPanel>(rows, n, d0, d1, W, b, padded, c0, scores);
+  });
 }
 
 void rows_backward(const float* const* rows, int64_t n, int64_t dim, const float* dscores, int64_t padded,
@@ -127,12 +132,9 @@ void rows_backward(const float* const* rows, int64_t n, int64_t dim, const float
   const int64_t vectors = padded / kLanes;
   if (vectors == 1) return backward_rows<1>(rows, n, 0, dim, dscores, padded, scale, 0, dW);
   if (vectors == 2) return backward_rows<2>(rows, n, 0, dim, dscores, padded, scale, 0, dW);
-  for (int64_t d0 = 0; d0 < dim; d0 += kChunk) {
-    const int64_t d1 = std::min(dim, d0 + kChunk);
-    for (int64_t c0 = 0; c0 < padded; c0 += kPanel * kLanes) {
-      backward_rows<kPanel>(rows, n, d0, d1, dscores, padded, scale, c0, dW);
-    }
-  }
+  for_each_chunk_and_panel(dim, padded, [&](int64_t d0, int64_t d1, int64_t c0) {
+    backward_rows<kPanel>(rows, n, d0, d1, dscores, padded, scale, c0, dW);
+  });
 }
 
 }  // namespace featpipe::classify::FEATPIPE_ISA
