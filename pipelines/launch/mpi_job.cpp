@@ -3,6 +3,9 @@
 
 #include <mpi.h>
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -28,16 +31,88 @@ std::string library_version() {
   return version.substr(0, end);
 }
 
+// MPI counts are int: larger messages go in pieces of this many bytes.
+constexpr std::size_t kPieceBytes = std::size_t{1} << 30;
+
+/// MPI_COMM_WORLD as a Collective. MPI's default error handler aborts the job on any failure.
+class MpiCollective final : public Collective {
+ public:
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+
+  std::vector<std::byte> all_gather(std::span<const std::byte> mine,
+                                    std::vector<std::size_t>* counts) const override {
+    std::vector<uint64_t> sizes(size_);
+    const uint64_t my_size = mine.size();
+    MPI_Allgather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD);
+    std::vector<std::size_t> offsets(size_ + 1, 0);
+    for (int r = 0; r < size_; ++r) offsets[r + 1] = offsets[r] + sizes[r];
+    std::vector<std::byte> all(offsets[size_]);
+    if (counts) counts->assign(sizes.begin(), sizes.end());
+    if (offsets[size_] <= static_cast<std::size_t>(INT_MAX)) {
+      std::vector<int> bytes(size_), displacements(size_);
+      for (int r = 0; r < size_; ++r) {
+        bytes[r] = static_cast<int>(sizes[r]);
+        displacements[r] = static_cast<int>(offsets[r]);
+      }
+      MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, all.data(), bytes.data(),
+                     displacements.data(), MPI_BYTE, MPI_COMM_WORLD);
+      return all;
+    }
+    std::copy(mine.begin(), mine.end(), all.begin() + offsets[rank_]);
+    for (int r = 0; r < size_; ++r) broadcast_bytes(all.data() + offsets[r], sizes[r], r);
+    return all;
+  }
+
+  void broadcast(std::vector<std::byte>& bytes, int root) const override {
+    uint64_t length = bytes.size();
+    MPI_Bcast(&length, 1, MPI_UINT64_T, root, MPI_COMM_WORLD);
+    bytes.resize(length);
+    broadcast_bytes(bytes.data(), length, root);
+  }
+
+  void barrier() const override { MPI_Barrier(MPI_COMM_WORLD); }
+
+  [[noreturn]] void abort(int exit_code) const override {
+    MPI_Abort(MPI_COMM_WORLD, exit_code);
+    std::_Exit(exit_code);
+  }
+
+  void join() {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  }
+
+ private:
+  static void broadcast_bytes(std::byte* data, std::size_t length, int root) {
+    for (std::size_t done = 0; done < length; done += kPieceBytes) {
+      const int piece = static_cast<int>(std::min(kPieceBytes, length - done));
+      MPI_Bcast(data + done, piece, MPI_BYTE, root, MPI_COMM_WORLD);
+    }
+  }
+
+  int rank_ = 0, size_ = 1;
+};
+
+MpiCollective& world() {
+  static MpiCollective job;
+  return job;
+}
+
 }  // namespace
 
 MpiJob::MpiJob(int& argc, char**& argv) {
   Ranks job;
   job.mpi = library_version();
   if (started_by_a_launcher()) {
-    MPI_Init(&argc, &argv);
+    // Collective calls come from the main thread only; OpenMP teams never call MPI.
+    int provided = 0;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     joined_ = true;
-    MPI_Comm_rank(MPI_COMM_WORLD, &job.rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &job.size);
+    world().join();
+    job.rank = world().rank();
+    job.size = world().size();
+    job.collective = &world();
   }
   set_ranks(job);
 }

@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/pipelines/ranks.h"
 #include "option_schema.h"
 
 namespace featpipe::pipelines {
@@ -30,10 +31,12 @@ std::optional<po::variables_map> parse_command_line(const std::string& command, 
   check_option_ranges(parsed, options);
   po::store(parsed, vm);
   if (vm.count("help")) {
+    if (ranks().rank != 0) return std::nullopt;  // printed once per job
     std::cout << "usage: featpipe " << command << " " << usage << "\n\n" << options << "\n";
     return std::nullopt;
   }
   po::notify(vm);
+  if (ranks().rank != 0) common.quiet = true;  // rank 0 reports for the job
   const int most = kMaxThreadsPerCore * std::max(1, omp_get_num_procs());
   if (common.threads > most) {
     throw InputError("--threads", std::to_string(common.threads) + " is more than " +

@@ -104,19 +104,30 @@ int run_command(int argc, char** argv) {
   }
   for (const Command& c : commands()) {
     if (name != c.name) continue;
-    if (ranks().size > 1) {
-      // Every rank would do the whole work and write the same outputs: refused until the stage is shared out.
-      if (ranks().rank != 0) return kExitBadInput;
-      return error(name + ": does not run on several ranks yet (this job has " +
-                       std::to_string(ranks().size) + "); run it without mpirun",
+    const Ranks& job = ranks();
+    if (job.size > 1 && !c.on_ranks) {
+      // Every rank would do the whole work and write the same outputs.
+      if (job.rank != 0) return kExitBadInput;
+      return error(name + ": does not run on several ranks (this job has " + std::to_string(job.size) +
+                       "); run it without mpirun",
                    kExitBadInput);
     }
     const std::vector<std::string> args(argv + 2, argv + argc);
-    return run_reporting_errors(name, c.out_of_memory_hint, [&] {
+    const int code = run_reporting_errors(name, c.out_of_memory_hint, [&] {
       std::optional<InterruptGuard> interrupts;  // restored before the error is printed
       if (c.interruptible) interrupts.emplace();
       return c.run(args);
     });
+    // A rank that failed alone would leave the others waiting for it in their next collective operation:
+    // it ends the whole job with its exit code (mpirun reports the rank), before any rank can finish a
+    // store that depends on its share.
+    if (code != kExitOk && job.size > 1) {
+      std::cerr << "featpipe: rank " << job.rank << " of " << job.size << " failed (exit " << code
+                << "); ending the job\n";
+      std::cerr.flush();
+      job.collective->abort(code);
+    }
+    return code;
   }
   return error(name + ": unknown command; `featpipe --help` lists the commands", kExitBadInput);
 }

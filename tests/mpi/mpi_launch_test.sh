@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The featpipe executable built with MPI under mpiexec: it joins the job (--version, printed once, names
-# the ranks), refuses a command that does not share its work out among ranks yet (every rank would write
-# the same output), and without a launcher runs alone without initialising MPI.
+# the ranks), refuses a command that does not share its work out among ranks (every rank would do the same
+# work), and without a launcher runs alone without initialising MPI.
 #   mpi_launch_test.sh FEATPIPE MPIEXEC
 set -uo pipefail
 featpipe=${1:?usage: mpi_launch_test.sh FEATPIPE MPIEXEC}
@@ -22,11 +22,12 @@ job=$("$mpiexec" --oversubscribe -n 2 "$featpipe" --version) || fail "mpiexec -n
 [[ $(grep -c '^featpipe ' <<<"$job") == 1 ]] || fail "--version printed other than once: $job"
 grep -q '^  MPI .*(rank 0 of 2)$' <<<"$job" || fail "mpiexec -n 2 --version: $job"
 
-"$mpiexec" --oversubscribe -n 2 "$featpipe" extract --data 'synthetic:shapes(classes=2,size=16,train=8,test=2)' \
-  --out "$work/f.h5" -q >"$work/out" 2>"$work/err"
+"$featpipe" extract --data 'synthetic:shapes(classes=2,size=16,train=8,test=2)' --out "$work/f.h5" -q ||
+  fail "extract alone exited $?"
+"$mpiexec" --oversubscribe -n 2 "$featpipe" inspect "$work/f.h5" >"$work/out" 2>"$work/err"
 status=$?
-[[ $status -ne 0 ]] || fail "mpiexec -n 2 featpipe extract exited 0"
-grep -q 'featpipe: error: extract: does not run on several ranks yet (this job has 2); run it without mpirun' \
-  "$work/err" || fail "extract under mpiexec: $(cat "$work/err")"
-[[ -z $(ls -A "$work" | grep -v '^out$\|^err$') ]] || fail "files left: $(ls -A "$work")"
-echo "ok: --version alone and under mpiexec -n 2; extract refused under mpiexec (exit $status)"
+[[ $status -eq 2 ]] || fail "mpiexec -n 2 featpipe inspect exited $status, not 2"
+grep -q 'featpipe: error: inspect: does not run on several ranks (this job has 2); run it without mpirun' \
+  "$work/err" || fail "inspect under mpiexec: $(cat "$work/err")"
+[[ ! -s "$work/out" ]] || fail "inspect under mpiexec printed: $(cat "$work/out")"
+echo "ok: --version alone and under mpiexec -n 2; inspect refused under mpiexec (exit $status)"

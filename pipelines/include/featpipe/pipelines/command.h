@@ -22,6 +22,8 @@ struct Command {
   bool interruptible = false;
   /// Added to the out-of-memory message, e.g. how to need less.
   const char* out_of_memory_hint = "";
+  /// Shares its work among the ranks of an MPI job (ranks.h); other commands refuse to run on several.
+  bool on_ranks = false;
 };
 
 const std::vector<Command>& commands();

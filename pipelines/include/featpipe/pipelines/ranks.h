@@ -4,12 +4,15 @@
 // never call MPI themselves; the executable joins the job (pipelines/launch/) and records it here.
 #include <string>
 
+#include "featpipe/core/collective.h"
+
 namespace featpipe::pipelines {
 
 struct Ranks {
   int rank = 0;     // this process's place in the job
   int size = 1;     // processes in the job
   std::string mpi;  // the MPI library the executable was built with ("" without MPI)
+  const Collective* collective = &single_process();  // the stages' link to the other ranks
 };
 
 /// The job this process belongs to: {0, 1, ""} unless set_ranks() said otherwise.
