@@ -3,7 +3,8 @@
 #   lib/libfeatpipe_<stage>.a                 the stage libraries (static, position-independent)
 #   include/featpipe/<stage>/*.h              the public headers (a stage's src/*.h stay private)
 #   share/featpipe/pipelines/                 pipelines/ of the source tree: report/report.py, lib/*.sh and
-#                                             the recipes <dataset>/run.sh, in the same relative layout
+#                                             the recipes <dataset>/run.sh and slurm/recipe.sbatch, in the
+#                                             same relative layout
 #   lib/cmake/featpipe/                       the package: find_package(featpipe CONFIG) gives featpipe::<stage>
 #   lib/pkgconfig/featpipe.pc
 include(GNUInstallDirs)
@@ -42,6 +43,7 @@ endforeach()
 
 install(FILES pipelines/report/report.py DESTINATION ${FEATPIPE_INSTALL_SHAREDIR}/report)
 install(DIRECTORY pipelines/lib DESTINATION ${FEATPIPE_INSTALL_SHAREDIR} FILES_MATCHING PATTERN "*.sh")
+install(PROGRAMS pipelines/slurm/recipe.sbatch DESTINATION ${FEATPIPE_INSTALL_SHAREDIR}/slurm)
 file(GLOB recipes CONFIGURE_DEPENDS pipelines/*/run.sh)
 foreach(recipe ${recipes})
   get_filename_component(dataset_dir ${recipe} DIRECTORY)

@@ -1,4 +1,5 @@
 // StoreReader: opens a featpipe HDF5 store, refusing anything that is not one of this version.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -41,6 +42,72 @@ void check_stored(hid_t dataset, hid_t type, hid_t dcpl, const DatasetInfo& info
                              " of them; the store is damaged, rerun the stage that wrote it");
 }
 
+/// The text an H5Pget_virtual_filename-like call returns for mapping i.
+template <typename Get>
+std::string virtual_name(Get&& get, hid_t dcpl, size_t i, const std::string& path, const std::string& name) {
+  const ssize_t length = get(dcpl, i, nullptr, 0);
+  if (length < 0) h5::fail(path, "cannot read the mappings of virtual dataset " + name);
+  std::string text(static_cast<size_t>(length) + 1, '\0');
+  get(dcpl, i, text.data(), text.size());
+  text.resize(static_cast<size_t>(length));
+  return text;
+}
+
+/// The sources of a virtual dataset, each checked to exist and to hold the rows mapped from it: HDF5 reads
+/// a missing source as fill values, which would pass for data.
+std::vector<VirtualSource> checked_sources(hid_t dcpl, const DatasetInfo& info, const std::string& path) {
+  namespace fs = std::filesystem;
+  size_t count = 0;
+  if (H5Pget_virtual_count(dcpl, &count) < 0) h5::fail(path, "cannot read the mappings of " + info.name);
+  std::vector<VirtualSource> sources;
+  const fs::path folder = fs::path(path).parent_path();
+  for (size_t i = 0; i < count; ++i) {
+    VirtualSource source;
+    source.file = virtual_name(H5Pget_virtual_filename, dcpl, i, path, info.name);
+    source.dataset = virtual_name(H5Pget_virtual_dsetname, dcpl, i, path, info.name);
+    h5::Handle mapped =
+        h5::check(H5Pget_virtual_vspace(dcpl, i), H5Sclose, path, "cannot read the mappings of " + info.name);
+    hsize_t start[H5S_MAX_RANK] = {}, end[H5S_MAX_RANK] = {};
+    h5::check(H5Sget_select_bounds(mapped.get(), start, end), path,
+              "cannot read the mappings of " + info.name);
+    source.first = start[0];
+    source.rows = end[0] - start[0] + 1;
+    const fs::path file = fs::path(source.file).is_relative() ? folder / source.file : fs::path(source.file);
+    const std::string where = info.name + " maps rows " + std::to_string(source.first) + " to " +
+                              std::to_string(source.first + source.rows - 1) + " from " + file.string();
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) {
+      throw InputError(path, where +
+                                 ", which is missing: the shards of a sharded store stay beside it "
+                                 "(rerun the stage, or keep the store's .shards folder with it)");
+    }
+    const hid_t opened = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (opened < 0) {
+      H5Eclear2(H5E_DEFAULT);
+      throw InputError(path, where + ", which is not a readable HDF5 file; rerun the stage");
+    }
+    h5::Handle shard(opened, H5Fclose);
+    const hid_t data = H5Dopen2(shard.get(), source.dataset.c_str(), H5P_DEFAULT);
+    if (data < 0) {
+      H5Eclear2(H5E_DEFAULT);
+      throw InputError(path, where + ", which has no dataset " + source.dataset + "; rerun the stage");
+    }
+    h5::Handle source_dataset(data, H5Dclose);
+    h5::Handle space = h5::check(H5Dget_space(source_dataset.get()), H5Sclose, path, where);
+    const std::vector<uint64_t> dims = h5::dataspace_dims(space.get());
+    if (dims.size() != info.shape.size() || dims[0] != source.rows ||
+        !std::equal(dims.begin() + 1, dims.end(), info.shape.begin() + 1)) {
+      std::string shape;
+      for (uint64_t d : dims) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+      throw InputError(path, where + ", which holds " + shape +
+                                 " values instead; the shard was replaced, "
+                                 "rerun the stage");
+    }
+    sources.push_back(std::move(source));
+  }
+  return sources;
+}
+
 DatasetInfo describe(hid_t dataset, const std::string& name, const std::string& path) {
   DatasetInfo info;
   info.name = name;
@@ -55,6 +122,10 @@ DatasetInfo describe(hid_t dataset, const std::string& name, const std::string& 
     const int rank = H5Pget_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
     if (rank < 0) h5::fail(path, "cannot read the chunking of " + name);
     info.chunk.assign(chunk.begin(), chunk.begin() + rank);
+  }
+  if (H5Pget_layout(dcpl.get()) == H5D_VIRTUAL) {
+    info.sources = checked_sources(dcpl.get(), info, path);  // the data lives in them
+    return info;
   }
   check_stored(dataset, type.get(), dcpl.get(), info, path);
   return info;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -343,6 +344,49 @@ void StoreWriter::append_column(const std::string& name, const int32_t* values, 
 
 void StoreWriter::append_column(const std::string& name, const int64_t* values, uint64_t count) {
   h5::on_this_thread(impl_).append(name, H5T_NATIVE_INT64, false, values, count);
+}
+
+void StoreWriter::write_virtual(const std::string& name, DType dtype, uint64_t cols,
+                                const std::vector<VirtualSource>& sources) {
+  Impl& s = h5::on_this_thread(impl_);
+  s.check_open("write_virtual");
+  const std::string dataset_name = h5::absolute_name(name);
+  const std::string what = "cannot create virtual dataset " + dataset_name;
+  s.check_new(dataset_name, what);
+  s.writing([&] {
+    const int rank = cols > 0 ? 2 : 1;
+    uint64_t total = 0;
+    for (const VirtualSource& source : sources) total += source.rows;
+    const hsize_t dims[2] = {total, cols};
+    h5::Handle space = h5::check(H5Screate_simple(rank, dims, nullptr), H5Sclose, s.path, what);
+    h5::Handle dcpl = h5::check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, s.path, what);
+    // What a reader that does not check the sources (h5py) sees of a missing one: NaN, or -1 (never a
+    // label or an index), rather than zeros that pass for data.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const int64_t minus_one = -1;
+    if (dtype == DType::float32 || dtype == DType::float64) {
+      h5::check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &nan), s.path, what);
+    } else if (dtype == DType::int32 || dtype == DType::int64) {
+      h5::check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_INT64, &minus_one), s.path, what);
+    }
+    uint64_t first = 0;
+    for (const VirtualSource& source : sources) {
+      if (source.rows == 0) continue;
+      const hsize_t start[2] = {first, 0}, block[2] = {source.rows, cols};
+      h5::check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, block, nullptr), s.path,
+                what);
+      h5::Handle source_space = h5::check(H5Screate_simple(rank, block, nullptr), H5Sclose, s.path, what);
+      h5::check(H5Pset_virtual(dcpl.get(), space.get(), source.file.c_str(),
+                               h5::absolute_name(source.dataset).c_str(), source_space.get()),
+                s.path, what + " over " + source.file);
+      first += source.rows;
+    }
+    h5::check(H5Sselect_all(space.get()), s.path, what);
+    h5::Handle lcpl = h5::intermediate_groups_lcpl(s.path);
+    h5::check(H5Dcreate2(s.file.get(), dataset_name.c_str(), h5::file_type(dtype), space.get(), lcpl.get(),
+                         dcpl.get(), H5P_DEFAULT),
+              H5Dclose, s.path, what);
+  });
 }
 
 void StoreWriter::commit() {

@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/parallel_blocks.h"
 #include "featpipe/core/worker_errors.h"
+#include "featpipe/data/sharded_store.h"
 
 namespace featpipe::features {
 
@@ -73,17 +75,30 @@ ExtractSummary extract_split(const data::SplitView& view, const FeatureExtractor
   provenance["features"] = extractor.spec();
   provenance["dim"] = summary.dim;
   provenance["image_size"] = {first.cols, first.rows, first.channels()};
-  data::FeatureStoreWriter writer(out, summary.dim, view.dataset().class_names(), provenance);
   const std::size_t block_rows = std::max<std::size_t>(
       1,
       std::min(options.block_rows, kMaxBlockBytes / std::max<std::size_t>(1, summary.dim * sizeof(float))));
-  observer.begin(options.command + " " + extractor.spec(), view.size(), "img");
-  extract_rows(view, extractor, summary.dim, {0, view.size(), block_rows}, writer, observer);
-  summary.rows = view.size();
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  provenance["seconds"] = summary.seconds;
-  writer.store().set_provenance(provenance);
+  // This rank's share of the split's blocks (all of them for one process).
+  const Collective& job = options.job ? *options.job : single_process();
+  const auto [first_block, end_block] =
+      rank_share(block_count(view.size(), block_rows), job.rank(), job.size());
+  const std::size_t begin = std::min(view.size(), first_block * block_rows);
+  const std::size_t end = std::min(view.size(), end_block * block_rows);
+  const std::string path = data::prepare_output(job, out);
+  const nlohmann::json written = job.size() > 1 ? data::shard_provenance(provenance, job, begin) : provenance;
+  data::FeatureStoreWriter writer(path, summary.dim, view.dataset().class_names(), written);
+  observer.begin(options.command + " " + extractor.spec(), end - begin, "img");
+  extract_rows(view, extractor, summary.dim, {begin, end, block_rows}, writer, observer);
+  const auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  nlohmann::json finished = written;
+  finished["seconds"] = seconds();
+  writer.store().set_provenance(finished);
   writer.commit();
+  provenance["seconds"] = seconds();
+  summary.rows = data::join_shards(job, out, end - begin, provenance);
+  summary.seconds = seconds();
   observer.end();
   return summary;
 }

@@ -7,9 +7,11 @@
 #include <numeric>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/parallel_blocks.h"
 #include "featpipe/core/random.h"
 #include "featpipe/core/worker_errors.h"
 #include "featpipe/data/feature_store.h"
+#include "featpipe/data/sharded_store.h"
 
 namespace featpipe::features {
 namespace {
@@ -107,17 +109,28 @@ DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const De
     throw InputError(data::describe_image(view, 0), e.what());
   }
 
-  observer.begin("descriptors " + descriptor.spec(), 2 * view.size(), "img");
-  std::vector<std::size_t> counts(view.size());
-  for_each_image(view, descriptor, 0, view.size(), observer, [&](std::size_t i, const LocalFeatures& f) {
-    if (f.descriptors.size() != f.size() * dim) {
-      throw InputError(data::describe_image(view, i), "has " + std::to_string(view.image(i).channels()) +
-                                                          " channels where the first image has " +
-                                                          std::to_string(first.channels()) +
-                                                          "; use one kind of image");
-    }
-    counts[i] = f.size();
-  });
+  // This rank's share of the blocks of images (all of them for one process).
+  const Collective& job = options.job ? *options.job : single_process();
+  const auto [first_block, end_block] =
+      rank_share(block_count(view.size(), options.block_images), job.rank(), job.size());
+  const std::size_t first_image = std::min(view.size(), first_block * options.block_images);
+  const std::size_t end_image = std::min(view.size(), end_block * options.block_images);
+
+  observer.begin("descriptors " + descriptor.spec(), 2 * (end_image - first_image), "img");
+  std::vector<uint64_t> my_counts(end_image - first_image);
+  for_each_image(
+      view, descriptor, first_image, end_image, observer, [&](std::size_t i, const LocalFeatures& f) {
+        if (f.descriptors.size() != f.size() * dim) {
+          throw InputError(data::describe_image(view, i), "has " + std::to_string(view.image(i).channels()) +
+                                                              " channels where the first image has " +
+                                                              std::to_string(first.channels()) +
+                                                              "; use one kind of image");
+        }
+        my_counts[i - first_image] = f.size();
+      });
+  // Every image's count on every rank, so that every rank shares the sample out the same way.
+  const std::vector<uint64_t> all_counts = all_gather<uint64_t>(job, my_counts);
+  const std::vector<std::size_t> counts(all_counts.begin(), all_counts.end());
   const std::vector<std::size_t> quota = water_fill(counts, options.sample, options.seed);
   DescriptorSampleSummary summary;
   summary.dim = dim;
@@ -136,15 +149,20 @@ DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const De
   provenance["rows"] = summary.rows;
   provenance["frames_available"] = summary.frames_available;
   provenance["image_size"] = {first.cols, first.rows, first.channels()};
-  data::FeatureStoreWriter writer(out, dim, view.dataset().class_names(), provenance, "descriptors");
+  std::size_t first_row = 0;
+  for (std::size_t i = 0; i < first_image; ++i) first_row += quota[i];
+  const std::string path = data::prepare_output(job, out);
+  data::FeatureStoreWriter writer(
+      path, dim, view.dataset().class_names(),
+      job.size() > 1 ? data::shard_provenance(provenance, job, first_row) : provenance, "descriptors");
   writer.store().create_rows("/frames", 4);
 
   std::vector<float> rows, frames;
   std::vector<int32_t> labels;
   std::vector<int64_t> index;
   std::vector<std::size_t> offset;
-  for (std::size_t begin = 0; begin < view.size(); begin += options.block_images) {
-    const std::size_t end = std::min(view.size(), begin + options.block_images);
+  for (std::size_t begin = first_image; begin < end_image; begin += options.block_images) {
+    const std::size_t end = std::min(end_image, begin + options.block_images);
     offset.assign(1, 0);
     for (std::size_t i = begin; i < end; ++i) offset.push_back(offset.back() + quota[i]);
     const std::size_t count = offset.back();
@@ -173,7 +191,9 @@ DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const De
     writer.append(rows.data(), labels.data(), index.data(), count);
     writer.store().append_rows("/frames", frames.data(), count);
   }
+  const uint64_t written = writer.rows_written();
   writer.commit();
+  data::join_shards(job, out, written, provenance);
   observer.end();
   return summary;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -42,6 +43,8 @@ class MpiCollective final : public Collective {
 
   std::vector<std::byte> all_gather(std::span<const std::byte> mine,
                                     std::vector<std::size_t>* counts) const override {
+    ++calls_;
+    sent_ += mine.size() * static_cast<uint64_t>(size_ - 1);  // this rank's bytes reach every other rank
     std::vector<uint64_t> sizes(size_);
     const uint64_t my_size = mine.size();
     MPI_Allgather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD);
@@ -64,7 +67,43 @@ class MpiCollective final : public Collective {
     return all;
   }
 
+  std::vector<std::byte> all_to_all(const std::vector<std::vector<std::byte>>& to_each,
+                                    std::vector<std::size_t>* counts) const override {
+    ++calls_;
+    std::vector<uint64_t> send_sizes(size_), receive_sizes(size_);
+    for (int r = 0; r < size_; ++r) {
+      send_sizes[r] = to_each.at(r).size();
+      if (r != rank_) sent_ += send_sizes[r];
+    }
+    MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, receive_sizes.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD);
+    std::vector<std::size_t> offsets(size_ + 1, 0);
+    for (int r = 0; r < size_; ++r) offsets[r + 1] = offsets[r] + receive_sizes[r];
+    if (counts) counts->assign(receive_sizes.begin(), receive_sizes.end());
+    std::vector<std::byte> received(offsets[size_]);
+    // Each direction in pieces that fit MPI's int counts; both ends know its size, so they agree on the
+    // pieces, and an empty direction sends nothing.
+    std::vector<MPI_Request> requests;
+    for (int r = 0; r < size_; ++r) {
+      const std::vector<std::byte>& out = to_each[r];
+      for (std::size_t done = 0, piece = 0; done < out.size(); done += kPieceBytes, ++piece) {
+        requests.emplace_back();
+        MPI_Isend(out.data() + done, static_cast<int>(std::min(kPieceBytes, out.size() - done)), MPI_BYTE, r,
+                  static_cast<int>(piece), MPI_COMM_WORLD, &requests.back());
+      }
+      for (std::size_t done = 0, piece = 0; done < receive_sizes[r]; done += kPieceBytes, ++piece) {
+        requests.emplace_back();
+        MPI_Irecv(received.data() + offsets[r] + done,
+                  static_cast<int>(std::min<std::size_t>(kPieceBytes, receive_sizes[r] - done)), MPI_BYTE, r,
+                  static_cast<int>(piece), MPI_COMM_WORLD, &requests.back());
+      }
+    }
+    MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
+    return received;
+  }
+
   void broadcast(std::vector<std::byte>& bytes, int root) const override {
+    ++calls_;
+    if (root == rank_) sent_ += bytes.size() * static_cast<uint64_t>(size_ - 1);
     uint64_t length = bytes.size();
     MPI_Bcast(&length, 1, MPI_UINT64_T, root, MPI_COMM_WORLD);
     bytes.resize(length);
@@ -77,6 +116,11 @@ class MpiCollective final : public Collective {
     MPI_Abort(MPI_COMM_WORLD, exit_code);
     std::_Exit(exit_code);
   }
+
+  /// Collective calls and the bytes this rank's data carried to the others (payload, not MPI's own
+  /// traffic, which depends on its algorithms).
+  uint64_t calls() const { return calls_; }
+  uint64_t sent() const { return sent_; }
 
   void join() {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
@@ -92,6 +136,7 @@ class MpiCollective final : public Collective {
   }
 
   int rank_ = 0, size_ = 1;
+  mutable uint64_t calls_ = 0, sent_ = 0;
 };
 
 MpiCollective& world() {
@@ -118,7 +163,14 @@ MpiJob::MpiJob(int& argc, char**& argv) {
 }
 
 MpiJob::~MpiJob() {
-  if (joined_) MPI_Finalize();
+  if (!joined_) return;
+  // FEATPIPE_MPI_STATS=1: each rank reports what it sent, for the scale-out benchmark (bench/).
+  if (const char* stats = std::getenv("FEATPIPE_MPI_STATS"); stats != nullptr && std::string(stats) == "1") {
+    std::fprintf(stderr, "featpipe: rank %d of %d sent %llu bytes in %llu collective calls\n", world().rank(),
+                 world().size(), static_cast<unsigned long long>(world().sent()),
+                 static_cast<unsigned long long>(world().calls()));
+  }
+  MPI_Finalize();
 }
 
 }  // namespace featpipe::pipelines

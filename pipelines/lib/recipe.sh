@@ -5,7 +5,8 @@
 #   title     report title
 #   dsift     dense SIFT descriptor spec;  patch   patch descriptor spec
 #   bow_k / tri_k  vocabulary sizes;       bow_pyramid / tri_pyramid  pyramids
-# Each stage is a plain featpipe call; see lib/stages.sh for --stage and the skipping of finished outputs.
+# Each stage is a plain featpipe call, the heavy ones through the launcher (`heavy`, --launcher); see
+# lib/stages.sh for --stage and the skipping of finished outputs.
 
 mkdir -p "$exp"
 fp() { "$FEATPIPE" "$@"; }
@@ -13,19 +14,19 @@ fp() { "$FEATPIPE" "$@"; }
 splits() {  # FIRST-STAGE NAME COMMAND-AND-OPTIONS...
   local first=$1 name=$2
   shift 2
-  stage $first "$exp/${name}_train.h5" -- fp "$@" --data "$data" "${resize[@]}" --val-size $val "${subset[@]}" \
+  stage $first "$exp/${name}_train.h5" -- heavy "$@" --data "$data" "${resize[@]}" --val-size $val "${subset[@]}" \
     --split train --out "$exp/${name}_train.h5"
-  stage $((first + 1)) "$exp/${name}_val.h5" -- fp "$@" --data "$data" "${resize[@]}" --val-size $val \
+  stage $((first + 1)) "$exp/${name}_val.h5" -- heavy "$@" --data "$data" "${resize[@]}" --val-size $val \
     --split val --out "$exp/${name}_val.h5"
-  stage $((first + 2)) "$exp/${name}_test.h5" -- fp "$@" --data "$data" "${resize[@]}" "${subset[@]}" \
+  stage $((first + 2)) "$exp/${name}_test.h5" -- heavy "$@" --data "$data" "${resize[@]}" "${subset[@]}" \
     --split test --out "$exp/${name}_test.h5"
 }
 sweep() {  # STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE [EPOCHS] (features: MODEL up to its last '_')
-  stage $1 "$exp/$2.h5" -- fp sweep --train "$exp/${2%_*}_train.h5" --val "$exp/${2%_*}_val.h5" --loss $3 \
+  stage $1 "$exp/$2.h5" -- heavy sweep --train "$exp/${2%_*}_train.h5" --val "$exp/${2%_*}_val.h5" --loss $3 \
     --lr-range $4 --lambda-range $5 --steps 3 --epochs ${6:-$epochs} --batch 256 --out "$exp/$2.h5"
 }
 descriptors() {  # STAGE NAME DESCRIPTOR
-  stage $1 "$exp/$2_desc.h5" -- fp descriptors --data "$data" "${resize[@]}" --val-size $val "${subset[@]}" \
+  stage $1 "$exp/$2_desc.h5" -- heavy descriptors --data "$data" "${resize[@]}" --val-size $val "${subset[@]}" \
     --split train --descriptor "$3" --sample 200000 --out "$exp/$2_desc.h5"
 }
 
@@ -47,7 +48,7 @@ sweep 13 hograw_svm svm 3e-4:3e-3 1e-5:1e-3 $((2 * epochs))
 # Pipeline 3 (PHOW-style): dense SIFT, a k-means vocabulary, bag of words over a spatial pyramid, chi2
 # homogeneous kernel map, linear SVM.
 descriptors 14 dsift "$dsift"
-stage 15 "$exp/dsift_vocab.h5" -- fp vocab --descriptors "$exp/dsift_desc.h5" --k $bow_k --iterations 20 \
+stage 15 "$exp/dsift_vocab.h5" -- heavy vocab --descriptors "$exp/dsift_desc.h5" --k $bow_k --iterations 20 \
   --out "$exp/dsift_vocab.h5"
 splits 16 bow encode --vocab "$exp/dsift_vocab.h5" --encoding bow --pyramid $bow_pyramid --norm hellinger \
   --kernel-map chi2
@@ -56,7 +57,7 @@ sweep 19 bow_svm svm 1e-4:1e-3 1e-5:1e-3
 # Pipeline 4 (Coates-Lee-Ng): small patches, ZCA, k-means, triangle encoding pooled over quadrants,
 # linear SVM.
 descriptors 20 patch "$patch"
-stage 21 "$exp/patch_vocab.h5" -- fp vocab --descriptors "$exp/patch_desc.h5" --k $tri_k --whiten zca \
+stage 21 "$exp/patch_vocab.h5" -- heavy vocab --descriptors "$exp/patch_desc.h5" --k $tri_k --whiten zca \
   --iterations 20 --out "$exp/patch_vocab.h5"
 splits 22 triangle encode --vocab "$exp/patch_vocab.h5" --encoding triangle --pyramid $tri_pyramid --pool sum
 sweep 25 triangle_svm svm 1e-4:1e-3 1e-5:1e-3

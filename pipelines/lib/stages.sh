@@ -21,6 +21,10 @@ featpipe_beside() {
   fi
 }
 FEATPIPE=${FEATPIPE:-$(featpipe_beside)}
+# The command that starts the heavy stages (extract, descriptors, vocab, encode, sweep) on several processes,
+# e.g. "mpirun -np 4" or "srun": --launcher, else $FEATPIPE_LAUNCH, else none. Their outputs are the same
+# bits as without it (README, "Several processes (MPI)").
+launcher=${FEATPIPE_LAUNCH:-}
 start_stage=0
 fast=0
 extra_args=()
@@ -31,15 +35,24 @@ parse_stage_args() {
       --stage) start_stage=$2; shift 2 ;;
       --fast) fast=1; shift ;;
       --exp) EXP=$2; shift 2 ;;
+      --launcher) launcher=$2; shift 2 ;;
       -h|--help)
-        echo "usage: $0 [--stage N] [--fast] [--exp DIR] $usage_extra"
+        echo "usage: $0 [--stage N] [--fast] [--exp DIR] [--launcher CMD] $usage_extra"
         echo "  --stage N  start at stage N (earlier stages are assumed done)"
         echo "  --fast     run on a small seeded subset"
         echo "  --exp DIR  write every output to DIR (default: \$EXP, else exp/<dataset>[-fast])"
+        echo "  --launcher CMD  start the heavy stages with CMD, e.g. \"mpirun -np 4\" (default: \$FEATPIPE_LAUNCH)"
         exit 0 ;;
       *) extra_args+=("$1"); shift ;;
     esac
   done
+}
+
+# heavy COMMAND...: a featpipe command of a heavy stage, started by the launcher when there is one.
+heavy() {
+  local words=()
+  read -r -a words <<<"$launcher"
+  "${words[@]}" "$FEATPIPE" "$@"
 }
 
 stage() {

@@ -6,6 +6,7 @@
 #include "featpipe/features/sample_descriptors.h"
 #include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/dataset_options.h"
+#include "featpipe/pipelines/ranks.h"
 
 namespace featpipe::pipelines {
 
@@ -40,8 +41,9 @@ int run_descriptors(const std::vector<std::string>& args) {
   }
   OpenedSplit opened = open_split(dataset_args, common.seed);
   CliObserver observer(common.quiet);
-  const features::DescriptorSampleSummary done = features::sample_descriptors(
-      *opened.view, *descriptor, opened.provenance, out, {sample, block_images, common.seed}, observer);
+  const features::DescriptorSampleSummary done =
+      features::sample_descriptors(*opened.view, *descriptor, opened.provenance, out,
+                                   {sample, block_images, common.seed, ranks().collective}, observer);
   log_line(common,
            "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
                " descriptors of " + std::to_string(done.images) + " images" +

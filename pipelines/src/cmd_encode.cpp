@@ -10,6 +10,7 @@
 #include "featpipe/features/extract.h"
 #include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/dataset_options.h"
+#include "featpipe/pipelines/ranks.h"
 #include "featpipe/vocab/image_encoder.h"
 
 namespace featpipe::pipelines {
@@ -120,8 +121,9 @@ int run_encode(const std::vector<std::string>& args) {
                          {"provenance", vocab::vocabulary_provenance(a.vocab)},
                          {"digest", data::content_digest(a.vocab)}};
   CliObserver observer(common.quiet);
-  const features::ExtractSummary done = features::extract_split(*opened.view, *encoder, provenance, a.out,
-                                                                {a.block, "encode", "--vocab"}, observer);
+  const features::ExtractSummary done =
+      features::extract_split(*opened.view, *encoder, provenance, a.out,
+                              {a.block, "encode", "--vocab", ranks().collective}, observer);
   log_line(common, "wrote " + a.out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
                        " float32 (" + encoder->spec() + " over " + encoder->descriptor_spec() + ")");
   return 0;

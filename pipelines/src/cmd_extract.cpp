@@ -7,6 +7,7 @@
 #include "featpipe/features/extractor.h"
 #include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/dataset_options.h"
+#include "featpipe/pipelines/ranks.h"
 
 namespace featpipe::pipelines {
 
@@ -39,7 +40,8 @@ int run_extract(const std::vector<std::string>& args) {
   OpenedSplit opened = open_split(dataset_args, common.seed);
   CliObserver observer(common.quiet);
   const features::ExtractSummary done =
-      features::extract_split(*opened.view, *extractor, opened.provenance, out, {block_rows}, observer);
+      features::extract_split(*opened.view, *extractor, opened.provenance, out,
+                              {block_rows, "extract", "--features", ranks().collective}, observer);
   log_line(common, "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
                        " float32, " + std::to_string(opened.view->dataset().class_names().size()) +
                        " classes");

@@ -66,7 +66,21 @@ void print_datasets(const std::vector<data::DatasetInfo>& datasets) {
   for (const auto& d : datasets) {
     std::cout << "  " << pad(d.name, name_width) << "  " << pad(data::to_string(d.dtype), 8) << "  "
               << pad(shape_text(d.shape), shape_width) << "  "
-              << (d.chunk.empty() ? "contiguous" : "chunks " + shape_text(d.chunk)) << "\n";
+              << (!d.sources.empty() ? "virtual, " + std::to_string(d.sources.size()) + " shards"
+                  : d.chunk.empty()  ? "contiguous"
+                                     : "chunks " + shape_text(d.chunk))
+              << "\n";
+  }
+  // A sharded store (data/sharded_store.h): its shards, from the first virtual dataset (all map the same).
+  for (const auto& d : datasets) {
+    if (d.sources.empty()) continue;
+    std::cout << "shards: " << d.sources.size() << " (the rows of " << d.name
+              << " and the other virtual datasets)\n";
+    for (const data::VirtualSource& source : d.sources) {
+      std::cout << "  " << source.file << "  rows " << source.first << " to "
+                << source.first + source.rows - 1 << " (" << source.rows << ")\n";
+    }
+    break;
   }
 }
 

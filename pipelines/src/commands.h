@@ -19,5 +19,6 @@ int run_gradcheck(const std::vector<std::string>& args);
 int run_vocab(const std::vector<std::string>& args);
 int run_encode(const std::vector<std::string>& args);
 int run_verify(const std::vector<std::string>& args);
+int run_merge(const std::vector<std::string>& args);
 
 }  // namespace featpipe::pipelines

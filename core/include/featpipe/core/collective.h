@@ -28,6 +28,13 @@ class Collective {
   /// number of bytes of each rank.
   virtual std::vector<std::byte> all_gather(std::span<const std::byte> mine,
                                             std::vector<std::size_t>* counts = nullptr) const = 0;
+  /// to_each[r] (one entry per rank) goes to rank r; returns what every rank sent to this one, concatenated
+  /// in rank order (counts, when given, receives the bytes from each rank). The reduce-scatter of a
+  /// fixed-order sum: each rank gathers one slice of every block's partial result and sums it. The default
+  /// goes through all_gather (every rank receives everything); the MPI job's sends each piece only where it
+  /// goes.
+  virtual std::vector<std::byte> all_to_all(const std::vector<std::vector<std::byte>>& to_each,
+                                            std::vector<std::size_t>* counts = nullptr) const;
   /// root's bytes on every rank (resized on the others).
   virtual void broadcast(std::vector<std::byte>& bytes, int root) const = 0;
   /// Returns once every rank has called it.
@@ -52,6 +59,24 @@ std::vector<T> all_gather(const Collective& job, std::span<const T> mine,
   const std::vector<std::byte> bytes = job.all_gather(std::as_bytes(mine), counts);
   std::vector<T> values(bytes.size() / sizeof(T));
   if (!bytes.empty()) std::memcpy(values.data(), bytes.data(), bytes.size());
+  if (counts)
+    for (std::size_t& c : *counts) c /= sizeof(T);
+  return values;
+}
+
+/// to_each[r] to rank r; what every rank sent to this one, concatenated in rank order.
+template <typename T>
+std::vector<T> all_to_all(const Collective& job, const std::vector<std::vector<T>>& to_each,
+                          std::vector<std::size_t>* counts = nullptr) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  std::vector<std::vector<std::byte>> bytes(to_each.size());
+  for (std::size_t r = 0; r < to_each.size(); ++r) {
+    const auto piece = std::as_bytes(std::span<const T>(to_each[r]));
+    bytes[r].assign(piece.begin(), piece.end());
+  }
+  const std::vector<std::byte> received = job.all_to_all(bytes, counts);
+  std::vector<T> values(received.size() / sizeof(T));
+  if (!received.empty()) std::memcpy(values.data(), received.data(), received.size());
   if (counts)
     for (std::size_t& c : *counts) c /= sizeof(T);
   return values;

@@ -26,11 +26,21 @@ inline constexpr int kStoreVersion = 1;
 enum class DType { float32, float64, int32, int64, uint8, string, other };
 std::string to_string(DType t);
 
+/// Rows of a virtual dataset that another file holds: rows [first, first + rows) of the virtual dataset are
+/// rows [0, rows) of `dataset` in `file` (a name relative to the folder of the store that maps it, as a
+/// sharded store's shards are: "F.h5.shards/rank-0.h5").
+struct VirtualSource {
+  std::string file;
+  std::string dataset;
+  uint64_t first = 0, rows = 0;
+};
+
 struct DatasetInfo {
   std::string name;  // full path inside the file, e.g. "/features", "/history/loss"
   DType dtype;
   std::vector<uint64_t> shape;
-  std::vector<uint64_t> chunk;  // empty when contiguous
+  std::vector<uint64_t> chunk;         // empty when contiguous
+  std::vector<VirtualSource> sources;  // a virtual dataset's sources, in row order; empty otherwise
 };
 
 /// Rows [first, first + count) of a 2-D float32 dataset, one row after another in memory.
@@ -98,6 +108,11 @@ class StoreWriter {
   void create_column(const std::string& name, DType dtype);
   void append_column(const std::string& name, const int32_t* values, uint64_t count);
   void append_column(const std::string& name, const int64_t* values, uint64_t count);
+  /// A virtual dataset of rows (cols > 0: [rows, cols]; cols == 0: [rows]) whose rows are those of the
+  /// sources, in order (their `first` is ignored: each source follows the previous one). The sources are
+  /// neither opened nor checked here.
+  void write_virtual(const std::string& name, DType dtype, uint64_t cols,
+                     const std::vector<VirtualSource>& sources);
 
   /// Flushes, closes and renames the temporary file to the final path.
   void commit();
@@ -127,8 +142,10 @@ class StoreReader {
   std::string attribute(const std::string& key) const;  // InputError when absent
 
   bool has(const std::string& name) const;
-  DatasetInfo info(const std::string& name) const;  // InputError when absent
-  std::vector<DatasetInfo> list() const;            // every dataset, depth first, in name order
+  /// InputError when absent, or when a virtual dataset's source file is missing or holds fewer rows than
+  /// it maps (HDF5 would read the missing rows as zeros).
+  DatasetInfo info(const std::string& name) const;
+  std::vector<DatasetInfo> list() const;  // every dataset, depth first, in name order
 
   /// Whole datasets converted to the requested type (HDF5 converts numeric types).
   std::vector<float> read_floats(const std::string& name) const;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "featpipe/core/collective.h"
 #include "featpipe/core/stage_observer.h"
 #include "featpipe/data/feature_store.h"
 #include "featpipe/data/split.h"
@@ -28,6 +29,10 @@ struct ExtractOptions {
   std::size_t block_rows = 1024;    // images per written block, fewer when a block would pass kMaxBlockBytes
   std::string command = "extract";  // recorded in the provenance, and the progress label's first word
   std::string subject = "--features";  // the option blamed when the extractor cannot take the images
+  /// The ranks sharing the work (core/collective.h): the split's blocks of block_rows images are shared
+  /// out, each rank writes its shard and rank 0 the store over them (data/sharded_store.h). nullptr: this
+  /// process alone, writing `out` itself.
+  const Collective* job = nullptr;
 };
 
 /// Encoded rows held before a block is written: Fisher vectors with a fine pyramid are megabytes each.
@@ -39,9 +44,10 @@ struct ExtractSummary {
 };
 
 /// The whole split into a new feature store at `out` (written under a temporary name, renamed when
-/// complete). `provenance` (the dataset's: spec, split, seed...) gains command, features, dim, image_size
-/// and seconds. InputError(options.subject) when the extractor cannot take the split's images,
-/// InputError("--split") when the split is empty.
+/// complete), sharded when options.job has several ranks: the same rows, bit for bit. `provenance` (the
+/// dataset's: spec, split, seed...) gains command, features, dim, image_size and seconds.
+/// InputError(options.subject) when the extractor cannot take the split's images, InputError("--split") when
+/// the split is empty.
 ExtractSummary extract_split(const data::SplitView& view, const FeatureExtractor& extractor,
                              nlohmann::json provenance, const std::string& out, const ExtractOptions& options,
                              StageObserver& observer);

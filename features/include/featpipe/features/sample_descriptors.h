@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "featpipe/core/collective.h"
 #include "featpipe/core/stage_observer.h"
 #include "featpipe/data/split.h"
 #include "featpipe/features/descriptor.h"
@@ -24,6 +25,10 @@ struct DescriptorSampleOptions {
   std::size_t sample = 100000;      // descriptors to keep in all (fewer when the split has fewer)
   std::size_t block_images = 1024;  // images per written block
   uint64_t seed = 0;                // which descriptors each image gives (random::Stream::descriptor_sample)
+  /// The ranks sharing the work (core/collective.h): each counts and samples the images of its share of
+  /// the blocks, the counts are gathered so that every rank computes the same quotas, and each writes its
+  /// shard (data/sharded_store.h). nullptr: this process alone.
+  const Collective* job = nullptr;
 };
 
 /// sample >= 1, block_images >= 1; the message names the option.
