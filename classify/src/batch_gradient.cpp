@@ -1,6 +1,7 @@
 #include "batch_gradient.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -8,6 +9,7 @@
 #include "featpipe/classify/dropout.h"
 #include "featpipe/classify/finite_check.h"
 #include "featpipe/classify/regularizer.h"
+#include "featpipe/core/errors.h"
 #include "linear_scores.h"
 #include "narrow_kernels.h"
 #include "row_kernels.h"
@@ -15,7 +17,12 @@
 
 namespace featpipe::classify {
 
-BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int threads)
+int64_t BatchGradient::layout_classes(int classes) {
+  return narrow_layout(classes) ? classes : padded_classes(classes);
+}
+
+BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int threads,
+                             const Collective& job)
     : loss_(p.loss),
       reg_(p.reg),
       dropout_(p.dropout),
@@ -23,7 +30,9 @@ BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int
       dim_(dim),
       classes_(classes),
       narrow_(narrow_layout(classes)),
-      padded_(narrow_ ? classes : padded_classes(classes)),
+      padded_(layout_classes(classes)),
+      job_(&job),
+      record_floats_(record_floats(param_size())),
       row_length_(narrow_ ? dim : padded_),
       pool_(threads) {
   const int64_t weight_rows = narrow_ ? classes_ : dim_;
@@ -35,7 +44,10 @@ BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int
   group_finite_.resize(groups_);
   const int64_t blocks = (p.batch + kRowsPerBlock - 1) / kRowsPerBlock;
   const int64_t rows = std::min<int64_t>(p.batch, kRowsPerBlock);
-  blocks_.resize(blocks);
+  records_.assign(static_cast<std::size_t>(blocks * record_floats_), 0.0f);
+  // rank 0's share of a full minibatch is the largest any rank computes
+  const auto [first, last] = rank_share(static_cast<std::size_t>(blocks), 0, job.size());
+  blocks_.resize(last - first);
   for (Block& b : blocks_) {
     b.rows.resize(rows);
     b.codes.resize(rows);
@@ -43,7 +55,6 @@ BatchGradient::BatchGradient(const TrainParams& p, int64_t dim, int classes, int
     b.scores = RowMatrix<float>::Zero(rows, padded_);
     b.dscores = RowMatrix<float>::Zero(rows, padded_);
     b.labels.resize(rows);
-    b.grad.resize(param_size());
   }
 }
 
@@ -95,7 +106,7 @@ Eigen::Map<const RowMatrix<float>> BatchGradient::weights(const float* params) c
 }
 
 void BatchGradient::compute_block(int64_t k) {
-  Block& blk = blocks_[k];
+  Block& blk = blocks_[k - first_block_];
   const int64_t n = static_cast<int64_t>(batch_.size());
   const int64_t begin = k * kRowsPerBlock, count = std::min(kRowsPerBlock, n - begin);
   for (int64_t i = 0; i < count; ++i) blk.labels[i] = labels_[batch_[begin + i]];
@@ -103,7 +114,7 @@ void BatchGradient::compute_block(int64_t k) {
   const float share = static_cast<float>(count) / static_cast<float>(n);
   if (codes_) {
     for (int64_t i = 0; i < count; ++i) blk.codes[i] = codes_ + batch_[begin + i] * row_stride_;
-    block_gradient(blk, blk.codes, count, share);
+    block_gradient(blk, blk.codes, count, share, record(k));
     return;
   }
   for (int64_t i = 0; i < count; ++i) blk.rows[i] = rows_ + batch_[begin + i] * row_stride_;
@@ -115,11 +126,12 @@ void BatchGradient::compute_block(int64_t k) {
     }
     inverted_dropout(masked, dropout_, seed_, dropout_item_ + static_cast<uint64_t>(k));
   }
-  block_gradient(blk, blk.rows, count, share);
+  block_gradient(blk, blk.rows, count, share, record(k));
 }
 
 template <typename T>
-void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int64_t count, float share) {
+void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int64_t count, float share,
+                                   float* record) {
   const float* W = params_;
   const float* b = params_ + dim_ * padded_;
   if constexpr (std::is_same_v<T, float>) {
@@ -132,10 +144,11 @@ void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int6
     narrow_forward(rows.data(), count, dim_, W, b, classes_, blk.scores.data());
   }
   auto scores = blk.scores.topRows(count).leftCols(classes_);
-  blk.correct = 0;
-  for (int64_t i = 0; i < count; ++i) blk.correct += argmax<float>(scores.row(i)) == blk.labels[i];
+  BlockTotals totals{};
+  for (int64_t i = 0; i < count; ++i) totals.correct += argmax<float>(scores.row(i)) == blk.labels[i];
   const Labels block_labels(blk.labels.data(), count);
-  blk.loss = data_loss<float>(loss_, scores, block_labels, blk.dscores.topRows(count).leftCols(classes_));
+  totals.loss = data_loss<float>(loss_, scores, block_labels, blk.dscores.topRows(count).leftCols(classes_));
+  std::memcpy(record + param_size(), &totals, sizeof totals);
   // Rows with dL/dS = 0 (the margin losses' rows that meet every margin) add nothing to the gradient:
   // the backward pass skips them, keeping the others' rows and gradients in order.
   int64_t active = 0;
@@ -145,21 +158,46 @@ void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int6
     if (active != i) blk.dscores.row(active) = blk.dscores.row(i);
     ++active;
   }
-  float* db = blk.grad.data() + dim_ * padded_;
+  float* db = record + dim_ * padded_;
   if constexpr (std::is_same_v<T, float>) {
     if (narrow_) {
-      narrow_backward(rows.data(), active, dim_, blk.dscores.data(), classes_, share, blk.grad.data(), db);
+      narrow_backward(rows.data(), active, dim_, blk.dscores.data(), classes_, share, record, db);
     } else {
-      rows_backward(rows.data(), active, dim_, blk.dscores.data(), padded_, share, blk.grad.data(), db);
+      rows_backward(rows.data(), active, dim_, blk.dscores.data(), padded_, share, record, db);
     }
   } else {
-    narrow_backward(rows.data(), active, dim_, blk.dscores.data(), classes_, share, blk.grad.data(), db);
+    narrow_backward(rows.data(), active, dim_, blk.dscores.data(), classes_, share, record, db);
   }
 }
 
+BatchGradient::BlockTotals BatchGradient::totals(int64_t k) const {
+  BlockTotals t{};
+  std::memcpy(&t, record(k) + param_size(), sizeof t);
+  return t;
+}
+
+void BatchGradient::exchange_records(int64_t blocks, int64_t first, int64_t last) {
+  // One process computed every record in place: the gather would only copy them (for many classes, a
+  // step's gradients are tens of megabytes).
+  if (job_->size() == 1) return;
+  const std::size_t record_bytes = static_cast<std::size_t>(record_floats_) * sizeof(float);
+  const std::span<const float> mine(record(first), static_cast<std::size_t>((last - first) * record_floats_));
+  const std::vector<std::byte> all = job_->all_gather(std::as_bytes(mine));
+  if (all.size() != static_cast<std::size_t>(blocks) * record_bytes) {
+    throw RunError(
+        "training step: the ranks sent " + std::to_string(all.size()) + " bytes of block gradients where " +
+        std::to_string(blocks * record_bytes) +
+        " were expected; every rank must train the same model at the same CPU level (FEATPIPE_CPU)");
+  }
+  // the ranks' shares are contiguous and in rank order: the gathered records are in block order
+  std::memcpy(record(0), all.data(), static_cast<std::size_t>(first) * record_bytes);
+  std::memcpy(record(last), all.data() + last * record_bytes,
+              static_cast<std::size_t>(blocks - last) * record_bytes);
+}
+
 float BatchGradient::block_sum(int64_t i, int64_t blocks) const {
-  float s = blocks_[0].grad[i];
-  for (int64_t k = 1; k < blocks; ++k) s += blocks_[k].grad[i];
+  float s = record(0)[i];
+  for (int64_t k = 1; k < blocks; ++k) s += record(k)[i];
   return s;
 }
 
@@ -185,8 +223,8 @@ void BatchGradient::reduce_group(int64_t g) {
     int64_t d = 0;
     for (; d + simd::kLanes <= length; d += simd::kLanes) {
       const int64_t i = start + d;
-      simd::Lanes sum = simd::load(blocks_[0].grad.data() + i);
-      for (int64_t k = 1; k < blocks; ++k) sum += simd::load(blocks_[k].grad.data() + i);
+      simd::Lanes sum = simd::load(record(0) + i);
+      for (int64_t k = 1; k < blocks; ++k) sum += simd::load(record(k) + i);
       if (affine)
         sum = sum * simd::load(affine->scale.data() + d) + simd::load(affine->offset.data() + d) * db;
       simd::store(grad + i, sum);
@@ -210,12 +248,16 @@ BatchGradient::Result BatchGradient::run_blocks(Labels labels, std::span<const i
   batch_ = batch;
   const int64_t n = static_cast<int64_t>(batch.size());
   const int64_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
-  pool_.run(blocks, [this](int64_t k) { compute_block(k); });
+  const auto [first, last] = rank_share(static_cast<std::size_t>(blocks), job_->rank(), job_->size());
+  first_block_ = static_cast<int64_t>(first);
+  if (last > first) pool_.run(last - first, [this](int64_t i) { compute_block(first_block_ + i); });
+  exchange_records(blocks, first_block_, static_cast<int64_t>(last));
   Result r;
   for (int64_t k = 0; k < blocks; ++k) {
     const int64_t count = std::min(kRowsPerBlock, n - k * kRowsPerBlock);
-    r.data_loss += blocks_[k].loss * static_cast<double>(count) / static_cast<double>(n);
-    r.correct += blocks_[k].correct;
+    const BlockTotals t = totals(k);
+    r.data_loss += t.loss * static_cast<double>(count) / static_cast<double>(n);
+    r.correct += t.correct;
   }
   grad.resize(param_size());
   // the bias first: the byte rows' weights need it
@@ -297,6 +339,14 @@ BatchGradient::Result BatchGradient::compute(const ByteRows& rows, const ByteAff
   row_stride_ = static_cast<int64_t>(rows.dim);
   params_ = folded_.data();
   return run_blocks(labels, batch, params, &affine, grad);
+}
+
+uint64_t step_bytes_sent(int64_t dim, int classes, int64_t batch_rows, int rank, int size) {
+  if (size <= 1) return 0;
+  const int64_t blocks = (batch_rows + BatchGradient::kRowsPerBlock - 1) / BatchGradient::kRowsPerBlock;
+  const auto [first, last] = rank_share(static_cast<std::size_t>(blocks), rank, size);
+  const int64_t params = (dim + 1) * BatchGradient::layout_classes(classes);
+  return (last - first) * static_cast<uint64_t>(BatchGradient::record_floats(params)) * sizeof(float);
 }
 
 }  // namespace featpipe::classify

@@ -17,6 +17,13 @@
 // docs/performance.md). The penalty is
 // summed over the groups in order, so that the result does not depend on which thread took which group.
 //
+// The ranks of a job (core/collective.h) share each minibatch's blocks: every rank draws the same
+// minibatches, computes the blocks of its rank_share of them into their records (gradient share, data loss,
+// correct rows) in the exchange buffer, and one all_gather per step brings every rank the others' records.
+// Every rank then sums all blocks in block order, adds the penalty once and takes the same optimiser step:
+// the parameters are the same bits on every rank, and the same as one process's, which computes every
+// block itself and so exchanges nothing. Dropout masks are keyed by the block, never by the rank.
+//
 // Parameters live in the kernels' layout, then b: for up to kNarrowMaxClasses classes Wt [C, D] row-major
 // and b [C] (narrow_kernels.h), otherwise W [D, padded] row-major and b [padded] (row_kernels.h); pack()
 // and unpack() convert from and to W [D, C], b [C].
@@ -29,7 +36,9 @@
 #include "byte_rows.h"
 #include "featpipe/classify/optimizer.h"
 #include "featpipe/classify/trainer.h"
+#include "featpipe/core/collective.h"
 #include "featpipe/core/matrix.h"
+#include "featpipe/core/scratch.h"
 
 namespace featpipe::classify {
 
@@ -39,8 +48,16 @@ class BatchGradient {
   // cores and sum than with 64 (faster: docs/performance.md), for a coarser share of the work.
   static constexpr int64_t kRowsPerBlock = 128;
 
-  /// threads: of the step (see BlockPool).
-  BatchGradient(const TrainParams& p, int64_t dim, int classes, int threads);
+  /// threads: of the step (see BlockPool). job: the ranks sharing the steps, each with a BatchGradient of
+  /// the same arguments making the same calls.
+  BatchGradient(const TrainParams& p, int64_t dim, int classes, int threads,
+                const Collective& job = single_process());
+
+  /// Classes as the kernels' layout stores them (the row kernels pad them to whole SIMD vectors).
+  static int64_t layout_classes(int classes);
+  /// Floats of a block's record in the exchange: its gradient (param_size floats), its data loss (a double)
+  /// and its correct rows (an int64), rounded up to 64 bytes so that every record starts a cache line.
+  static int64_t record_floats(int64_t param_size) { return (param_size + 4 + 15) / 16 * 16; }
 
   Eigen::Index param_size() const { return (dim_ + 1) * padded_; }
   void pack(const RowMatrix<float>& W, const RowVector<float>& b, Eigen::VectorXf& params) const;
@@ -70,6 +87,11 @@ class BatchGradient {
 
  private:
   void compute_block(int64_t k);
+  /// Block k's record: its gradient, then its BlockTotals.
+  float* record(int64_t k) { return records_.data() + k * record_floats_; }
+  const float* record(int64_t k) const { return records_.data() + k * record_floats_; }
+  /// The other ranks' records of the step's first `blocks` blocks, this rank's being [first, last).
+  void exchange_records(int64_t blocks, int64_t first, int64_t last);
   /// Parameter i of the first `blocks` blocks' gradients, summed in block order.
   float block_sum(int64_t i, int64_t blocks) const;
   /// The rows of the weights in group g: [begin, end).
@@ -83,20 +105,26 @@ class BatchGradient {
   /// The weights within params (of the layout's shape).
   Eigen::Map<const RowMatrix<float>> weights(const float* params) const;
 
+  /// What a block's record holds after its gradient.
+  struct BlockTotals {
+    double loss;      // mean data loss of the block's rows
+    int64_t correct;  // rows whose highest score is their label
+  };
+  static_assert(sizeof(BlockTotals) == 4 * sizeof(float));
+  BlockTotals totals(int64_t k) const;
+
+  /// The buffers of a block this rank computes (one per block of its share of a full minibatch).
   struct Block {
     std::vector<const float*> rows;
     std::vector<const uint8_t*> codes;  // the rows, when they are bytes
     RowMatrix<float> masked;            // the rows after dropout
     RowMatrix<float> scores, dscores;   // [kRowsPerBlock, padded]
     std::vector<int32_t> labels;
-    Eigen::VectorXf grad;
-    double loss = 0;
-    int64_t correct = 0;
   };
 
-  /// Scores, loss and gradient share of the block's first count rows (of floats or bytes).
+  /// Scores, loss and gradient share of the block's first count rows (of floats or bytes), into record.
   template <typename T>
-  void block_gradient(Block& blk, std::vector<const T*>& rows, int64_t count, float share);
+  void block_gradient(Block& blk, std::vector<const T*>& rows, int64_t count, float share, float* record);
   /// Runs the blocks of the minibatch (rows set up by compute) and sums their losses, counts and gradients,
   /// in block order, then adds the penalty on params' weights; with affine, the blocks computed on byte
   /// rows with the folded weights.
@@ -110,7 +138,12 @@ class BatchGradient {
   int64_t dim_, classes_;
   bool narrow_;     // Wt [C, D] and narrow_kernels.h, else W [D, padded] and row_kernels.h
   int64_t padded_;  // classes as the kernels store them: a row of scores, b
-  std::vector<Block> blocks_;
+  const Collective* job_;
+  std::vector<Block> blocks_;  // block k of the step in blocks_[k - first_block_]
+  int64_t first_block_ = 0;
+  int64_t record_floats_;
+  // every block's record, in block order: this rank's computed here, the others' gathered
+  std::vector<float, CacheLineAllocator<float>> records_;
 
   // the step being computed, read by compute_block
   const float* rows_ = nullptr;

@@ -12,8 +12,8 @@ namespace featpipe::classify {
 
 FEATPIPE_DISPATCHED(TrainResult, train,
                     (const TrainParams& p, const LabelledRows& train, const LabelledRows* val, int classes,
-                     const TrainObserver& observer, const TrainState* resume),
-                    (p, train, val, classes, observer, resume))
+                     const TrainObserver& observer, const TrainState* resume, const Collective& job),
+                    (p, train, val, classes, observer, resume, job))
 
 FEATPIPE_DISPATCHED(void, narrow_forward,
                     (const float* const* rows, int64_t n, int64_t dim, const float* Wt, const float* b,

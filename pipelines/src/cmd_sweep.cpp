@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli_observer.h"
+#include "featpipe/pipelines/ranks.h"
 #include "featpipe/pipelines/training.h"
 #include "train_options.h"
 
@@ -84,23 +85,23 @@ int run_sweep(const std::vector<std::string>& args) {
     throw InputError("--max-memory", "is not supported by sweep, which holds both stores in memory once");
   }
   CliObserver observer(common.quiet);
-  const SweepResult sweep = sweep_stores(train_path, val_path, lrs, lambdas, base, out, observer);
+  const SweepResult sweep =
+      sweep_stores(train_path, val_path, lrs, lambdas, base, out, observer, *ranks().collective);
 
   std::printf("%-4s %10s %10s %8s %9s %9s %8s\n", "rank", "lr", "lambda", "val acc", "train acc", "loss",
               "seconds");
   for (std::size_t rank = 0; rank < sweep.runs.size(); ++rank) {
     const SweepRun& r = sweep.runs[rank];
-    if (r.result) {
-      const classify::TrainHistory& h = r.result->history;
-      std::printf("%-4zu %10.3g %10.3g %8.4f %9.4f %9.4f %8.2f\n", rank + 1, r.lr, r.lambda, r.val_acc(),
-                  h.train_acc.back(), h.loss.back(), r.seconds);
+    if (r.trained) {
+      std::printf("%-4zu %10.3g %10.3g %8.4f %9.4f %9.4f %8.2f\n", rank + 1, r.lr, r.lambda, r.val_acc,
+                  r.train_acc, r.loss, r.seconds);
     } else {
       std::printf("%-4zu %10.3g %10.3g  failed: %s\n", rank + 1, r.lr, r.lambda, r.error.c_str());
     }
   }
   const SweepRun& best = sweep.runs.front();
   std::printf("wrote %s: the best run, lr %g, lambda %g, val acc %.4f\n", out.c_str(), best.lr, best.lambda,
-              best.val_acc());
+              best.val_acc);
   return 0;
 }
 

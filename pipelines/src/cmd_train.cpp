@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "featpipe/pipelines/cli_observer.h"
+#include "featpipe/pipelines/ranks.h"
 #include "featpipe/pipelines/training.h"
 #include "train_options.h"
 
@@ -66,7 +67,7 @@ int run_train(const std::vector<std::string>& args) {
   events.initial_loss = [&](double loss, double expected) {
     std::printf("initial loss %.4f (expected %s)\n", loss,
                 expected_loss_text(p.loss, classes, expected).c_str());
-    if (auto warning = classify::initial_loss_warning(loss, expected)) {
+    if (auto warning = classify::initial_loss_warning(loss, expected); warning && ranks().rank == 0) {
       std::fprintf(stderr, "featpipe: warning: %s\n", warning->c_str());
     }
     std::fflush(stdout);
@@ -82,7 +83,7 @@ int run_train(const std::vector<std::string>& args) {
   TrainStageOptions stage{val_path, checkpoint_every, resume, nullptr};
   stage.on_start = [&](const TrainStart& s) {
     classes = s.classes;
-    if (resume && !s.resumed) {
+    if (resume && !s.resumed && ranks().rank == 0) {
       std::fprintf(stderr, "featpipe: note: no checkpoint %s; training from the start\n",
                    checkpoint_path.c_str());
     }
@@ -96,7 +97,7 @@ int run_train(const std::vector<std::string>& args) {
                 train_args.loss.c_str(), train_args.reg.c_str(), p.reg.lambda, train_args.optimizer.c_str(),
                 p.lr, p.epochs, p.batch);
   };
-  const TrainStageResult done = train_store(train_path, p, out, stage, events, observer);
+  const TrainStageResult done = train_store(train_path, p, out, stage, events, observer, *ranks().collective);
   if (done.result.byte_divisor > 0) {
     std::printf("training rows held as bytes k (8-bit values k / %g)\n", done.result.byte_divisor);
   }

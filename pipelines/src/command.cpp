@@ -112,6 +112,11 @@ int run_command(int argc, char** argv) {
                        "); run it without mpirun",
                    kExitBadInput);
     }
+    // Rank 0 reports for the job: the others' standard output would repeat its lines (their errors, on
+    // standard error, still name what failed where). Should /dev/null not open, stdout is closed: as quiet.
+    if (job.size > 1 && job.rank != 0) {
+      [[maybe_unused]] std::FILE* nowhere = std::freopen("/dev/null", "w", stdout);
+    }
     const std::vector<std::string> args(argv + 2, argv + argc);
     const int code = run_reporting_errors(name, c.out_of_memory_hint, [&] {
       std::optional<InterruptGuard> interrupts;  // restored before the error is printed

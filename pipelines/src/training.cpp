@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 
 #include "featpipe/classify/checkpoint_io.h"
 #include "featpipe/classify/finite_check.h"
@@ -15,6 +16,7 @@
 #include "featpipe/core/errors.h"
 #include "featpipe/core/format.h"
 #include "featpipe/core/memory.h"
+#include "sweep_exchange.h"
 #include "train_options.h"
 
 namespace featpipe::pipelines {
@@ -54,7 +56,8 @@ RowMatrix<float> read_all(const classify::StoreRowSource& s) {
 
 TrainStageResult train_store(const std::string& train_path, const classify::TrainParams& p,
                              const std::string& out, const TrainStageOptions& options,
-                             const classify::TrainObserver& events, StageObserver& observer) {
+                             const classify::TrainObserver& events, StageObserver& observer,
+                             const Collective& job) {
   if (options.checkpoint_every < 0) throw InputError("--checkpoint-every", "must be >= 0 (epochs)");
   const std::string checkpoint_path = out + ".checkpoint";
   const auto start = Clock::now();
@@ -96,7 +99,8 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
     if (user) user(rows);
   };
   hooks.checkpoint = [&, user = events.checkpoint](const classify::TrainState& state) {
-    classify::save_checkpoint(checkpoint_path, state, run_info);
+    if (job.rank() == 0)
+      classify::save_checkpoint(checkpoint_path, state, run_info);  // the same on every rank
     if (user) user(state);
   };
   hooks.checkpoint_every = options.checkpoint_every;
@@ -108,8 +112,9 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
   observer.begin("train", total_rows, "rows");
   if (done.resumed_from) observer.advance(done.resumed_from->iteration * static_cast<uint64_t>(p.batch));
   try {
-    done.result = classify::train(p, {&train, train.labels(), train_path}, val_rows ? &*val_rows : nullptr,
-                                  done.classes, hooks, done.resumed_from ? &*done.resumed_from : nullptr);
+    done.result =
+        classify::train(p, {&train, train.labels(), train_path}, val_rows ? &*val_rows : nullptr,
+                        done.classes, hooks, done.resumed_from ? &*done.resumed_from : nullptr, job);
   } catch (const std::invalid_argument& e) {
     // The budget is the one parameter the library can only judge against the data: name its option.
     const std::string what = e.what();
@@ -123,15 +128,13 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
       model_provenance("train", train_path, train.reader().provenance(), options.val,
                        val ? val->reader().provenance() : nlohmann::json(), p, done.result.history);
   provenance["result"]["seconds"] = seconds_since(start);
-  classify::save_model(out, done.result.model, done.result.history, provenance);
-  std::error_code ignored;
-  std::filesystem::remove(checkpoint_path, ignored);  // the model supersedes it
+  if (job.rank() == 0) {  // the job's model, the same on every rank
+    classify::save_model(out, done.result.model, done.result.history, provenance);
+    std::error_code ignored;
+    std::filesystem::remove(checkpoint_path, ignored);  // the model supersedes it
+  }
   done.seconds = seconds_since(start);
   return done;
-}
-
-double SweepRun::val_acc() const {
-  return result ? result->history.val_acc[result->history.best_epoch - 1] : -1.0;
 }
 
 std::vector<double> log_grid(double low, double high, int steps) {
@@ -145,7 +148,7 @@ std::vector<double> log_grid(double low, double high, int steps) {
 SweepResult sweep_stores(const std::string& train_path, const std::string& val_path,
                          const std::vector<double>& lrs, const std::vector<double>& lambdas,
                          const classify::TrainParams& base_params, const std::string& out,
-                         StageObserver& observer) {
+                         StageObserver& observer, const Collective& job) {
   const classify::StoreRowSource train_store(train_path), val_store(val_path);
   require_rows(train_store, train_path);
   require_rows(val_store, val_path);
@@ -153,20 +156,21 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
                                                train_store.dim(), train_store.reader().class_names());
   check_same_features(train_sig, signature(val_path, val_store.reader().provenance(), val_store.dim(),
                                            val_store.reader().class_names()));
+  // this rank's runs, in grid order: lr major, lambda minor
+  const std::size_t grid = lrs.size() * lambdas.size();
+  const auto [first_run, end_run] = rank_share(grid, job.rank(), job.size());
   // The rows of both stores in memory, and every run's model and loss curve until the best is chosen.
   const long double rows = static_cast<long double>(train_store.rows() + val_store.rows());
-  const long double run_count =
-      static_cast<long double>(lrs.size()) * static_cast<long double>(lambdas.size());
   const long double batches =
       base_params.iterations > 0
           ? base_params.iterations
           : static_cast<long double>(base_params.epochs) *
                 std::ceil(static_cast<long double>(train_store.rows()) / base_params.batch);
   const long double per_run = 4.0L * (train_store.dim() + 1) * train_sig.class_names.size() + 8.0L * batches;
-  require_memory("--lr-steps/--lambda-steps", 4.0L * rows * train_store.dim() + run_count * per_run,
-                 "a sweep of " + std::to_string(lrs.size() * lambdas.size()) + " runs over " +
-                     std::to_string(train_store.rows()) + " x " + std::to_string(train_store.dim()) +
-                     " rows");
+  require_memory("--lr-steps/--lambda-steps",
+                 4.0L * rows * train_store.dim() + static_cast<long double>(end_run - first_run) * per_run,
+                 "a sweep of " + std::to_string(grid) + " runs over " + std::to_string(train_store.rows()) +
+                     " x " + std::to_string(train_store.dim()) + " rows");
   // standardised once with the training statistics; every run uses these rows in place
   RowMatrix<float> train_rows = read_all(train_store), val_rows = read_all(val_store);
   const classify::Standardizer standardizer = as_input_error(train_path, [&] {
@@ -184,59 +188,80 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
   classify::TrainParams base = base_params;
   base.standardize = false;
 
-  SweepResult sweep;
-  for (double lr : lrs) {
-    for (double lambda : lambdas) sweep.runs.push_back({lr, lambda, std::nullopt, "", 0});
+  std::vector<SweepRun> mine;
+  std::vector<std::optional<classify::TrainResult>> results(end_run - first_run);
+  for (std::size_t i = first_run; i < end_run; ++i) {
+    SweepRun& run = mine.emplace_back();
+    run.lr = lrs[i / lambdas.size()];
+    run.lambda = lambdas[i % lambdas.size()];
   }
-  std::vector<SweepRun>& runs = sweep.runs;
-  observer.begin("sweep", runs.size(), "runs");
+  observer.begin("sweep", mine.size(), "runs");
 #pragma omp parallel
   {
     omp_set_num_threads(1);  // a run per thread: each trains as `featpipe train --threads 1` would
 #pragma omp for schedule(dynamic)
-    for (std::size_t i = 0; i < runs.size(); ++i) {
+    for (std::size_t i = 0; i < mine.size(); ++i) {
       if (observer.stopping()) continue;
       classify::TrainParams p = base;
-      p.lr = runs[i].lr;
-      p.reg.lambda = runs[i].lambda;
+      p.lr = mine[i].lr;
+      p.reg.lambda = mine[i].lambda;
       const auto start = Clock::now();
       try {
-        runs[i].result = classify::train(p, train_set, &val_set, classes);
+        results[i] = classify::train(p, train_set, &val_set, classes);
+        const classify::TrainHistory& h = results[i]->history;
+        mine[i].trained = true;
+        mine[i].val_acc = h.val_acc[h.best_epoch - 1];
+        mine[i].train_acc = h.train_acc.back();
+        mine[i].loss = h.loss.back();
       } catch (const std::exception& e) {
-        runs[i].error = e.what();
+        mine[i].error = e.what();
       }
-      runs[i].seconds = seconds_since(start);
+      mine[i].seconds = seconds_since(start);
       observer.advance();
     }
   }
   observer.checkpoint();
   observer.end();
-  std::stable_sort(runs.begin(), runs.end(),
-                   [](const SweepRun& a, const SweepRun& b) { return a.val_acc() > b.val_acc(); });
-  SweepRun& best = runs.front();
-  if (!best.result) throw RunError("every run of the sweep failed; the first: " + best.error);
 
-  nlohmann::json table = nlohmann::json::array();
-  for (const SweepRun& r : runs) {
-    if (r.result) {
-      table.push_back({{"lr", r.lr},
-                       {"lambda", r.lambda},
-                       {"val_acc", r.val_acc()},
-                       {"train_acc", r.result->history.train_acc.back()}});
-    } else {
-      table.push_back({{"lr", r.lr}, {"lambda", r.lambda}, {"error", r.error}});
-    }
-  }
+  SweepResult sweep;
+  sweep.runs = gather_runs(job, mine);  // every rank's, in grid order
+  std::vector<std::size_t> ranking(sweep.runs.size());
+  std::iota(ranking.begin(), ranking.end(), std::size_t{0});
+  std::stable_sort(ranking.begin(), ranking.end(), [&](std::size_t a, std::size_t b) {
+    return sweep.runs[a].val_acc > sweep.runs[b].val_acc;
+  });
+  const std::size_t best_run = ranking.front();
+  const SweepRun best = sweep.runs[best_run];
+  if (!best.trained) throw RunError("every run of the sweep failed; the first: " + best.error);
+  // the rank whose share holds the best run sends its model
+  int owner = 0;
+  while (rank_share(grid, owner, job.size()).second <= best_run) ++owner;
+  if (owner == job.rank()) sweep.best = std::move(*results[best_run - first_run]);
+  broadcast_result(job, sweep.best, owner);
+  std::vector<SweepRun> ranked;
+  for (std::size_t i : ranking) ranked.push_back(std::move(sweep.runs[i]));
+  sweep.runs = std::move(ranked);
+
   classify::TrainParams best_params = base;
   best_params.lr = best.lr;
   best_params.reg.lambda = best.lambda;
   best_params.standardize = true;  // the model standardises its inputs with the statistics above
-  classify::LinearModel& model = best.result->model;
+  classify::LinearModel& model = sweep.best.model;
   model.preprocess = standardizer;
   model.class_names = train_sig.class_names;
+  if (job.rank() != 0) return sweep;  // rank 0 writes the job's model
+  nlohmann::json table = nlohmann::json::array();
+  for (const SweepRun& r : sweep.runs) {
+    if (r.trained) {
+      table.push_back(
+          {{"lr", r.lr}, {"lambda", r.lambda}, {"val_acc", r.val_acc}, {"train_acc", r.train_acc}});
+    } else {
+      table.push_back({{"lr", r.lr}, {"lambda", r.lambda}, {"error", r.error}});
+    }
+  }
   nlohmann::json provenance =
       model_provenance("sweep", train_path, train_store.reader().provenance(), val_path,
-                       val_store.reader().provenance(), best_params, best.result->history);
+                       val_store.reader().provenance(), best_params, sweep.best.history);
   provenance["sweep"] = {
       {"lr_range", format_number(lrs.front()) + ":" + format_number(lrs.back())},
       {"lr_steps", lrs.size()},
@@ -244,7 +269,7 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
       {"lambda_steps", lambdas.size()},
       {"runs", table}};
   provenance["result"]["seconds"] = best.seconds;  // the chosen run's training time
-  classify::save_model(out, model, best.result->history, provenance);
+  classify::save_model(out, model, sweep.best.history, provenance);
   return sweep;
 }
 

@@ -12,6 +12,7 @@
 #include "batch_gradient.h"
 #include "byte_rows.h"
 #include "chunked_rows.h"
+#include "featpipe/core/digest.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/core/memory.h"
 #include "featpipe/core/random.h"
@@ -97,6 +98,25 @@ std::string divergence_advice(const TrainParams& p, const TrainHistory& h, doubl
   throw RunError(msg.str());
 }
 
+/// RunError unless every rank of job starts the same run, whose digest each gives: a rank given other rows,
+/// options or checkpoint would sum its blocks into another model, or make other collective calls than the
+/// rest and leave them waiting.
+void check_same_start(const Collective& job, uint64_t digest) {
+  const std::vector<uint64_t> all = all_gather<uint64_t>(job, std::span<const uint64_t>(&digest, 1));
+  for (std::size_t r = 1; r < all.size(); ++r) {
+    if (all[r] != all[0]) {
+      throw RunError("train: rank " + std::to_string(r) + " of " + std::to_string(all.size()) +
+                     " starts another run than rank 0 (other rows, options, checkpoint or CPU level); " +
+                     "every rank must be given the same");
+    }
+  }
+}
+
+template <typename T>
+void digest_values(Fnv1a64& digest, std::span<const T> values) {
+  digest.update(values.data(), values.size_bytes());
+}
+
 /// Fraction of rows of val whose prediction is their label; rows_of(val, c) gives chunk c as the model
 /// sees it.
 template <typename RowsOf>
@@ -113,7 +133,7 @@ double validation_accuracy(ChunkedRows& val, Labels labels, const RowsOf& rows_o
 }  // namespace
 
 TrainResult train(const TrainParams& p, const LabelledRows& train, const LabelledRows* val, int classes,
-                  const TrainObserver& observer, const TrainState* resume) {
+                  const TrainObserver& observer, const TrainState* resume, const Collective& job) {
   if (auto e = validate(p)) throw std::invalid_argument("train: " + *e);
   if (classes < 2)
     throw std::invalid_argument("train: need at least 2 classes, got " + std::to_string(classes));
@@ -174,7 +194,7 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
   for (uint64_t c = 0; c < train_rows.chunks(); ++c)
     largest_chunk = std::max(largest_chunk, train_rows.count(c));
   sized.batch = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(p.batch), largest_chunk));
-  BatchGradient batch_gradient(sized, dim, classes, omp_get_max_threads());
+  BatchGradient batch_gradient(sized, dim, classes, omp_get_max_threads(), job);
   RowMatrix<float> W(dim, classes);
   RowVector<float> b = RowVector<float>::Zero(classes);
   {
@@ -245,6 +265,20 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
     s.first_objective = first_objective;
     observer.checkpoint(s);
   };
+  if (job.size() > 1) {
+    Fnv1a64 start;  // what the run starts from: weights (or checkpoint) in their layout, data, schedule
+    digest_values<float>(start, {params.data(), static_cast<std::size_t>(params.size())});
+    digest_values<int32_t>(start, train.labels);
+    digest_values<float>(start, standardizer.mean);
+    digest_values<float>(start, standardizer.std);
+    for (const double value : {p.lr, p.reg.lambda, p.dropout}) start.update(&value, sizeof value);
+    for (const int64_t value :
+         {int64_t(n), dim, int64_t(classes), int64_t(p.batch), int64_t(epochs), max_iterations, iteration,
+          int64_t(first_epoch), int64_t(train_rows.chunks()), int64_t(bytes.has_value()),
+          int64_t(p.loss.kind), int64_t(p.reg.kind), int64_t(p.optimizer.kind)})
+      start.update_u64(static_cast<uint64_t>(value));
+    check_same_start(job, start.value());
+  }
   std::vector<uint64_t> chunk_order(train_rows.chunks());
   std::vector<int64_t> order(std::min<uint64_t>(chunk, n));
 

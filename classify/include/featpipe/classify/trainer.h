@@ -1,8 +1,8 @@
 #pragma once
 // Minibatch training of a linear classifier: objective = mean data loss + penalty on W, one update per
-// minibatch. Each minibatch is cut into fixed blocks of rows; blocks compute scores, dL/dS and their
-// share of dW = X^T dS in parallel, and the shares are summed in block order, so the result depends on
-// (params, data, seed) only, never on the number of threads.
+// minibatch. Each minibatch is cut into fixed blocks of 128 rows; blocks compute scores, dL/dS and their
+// share of dW = X^T dS in parallel, on the threads and on the ranks of a job, and the shares are summed in
+// block order, so the result depends on (params, data, seed) only, never on the number of threads or ranks.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -15,6 +15,7 @@
 #include "featpipe/classify/regularizer.h"
 #include "featpipe/classify/row_source.h"
 #include "featpipe/classify/schedule.h"
+#include "featpipe/core/collective.h"
 
 namespace featpipe::classify {
 
@@ -115,8 +116,23 @@ struct TrainResult {
 /// to 10^4 times that of the first minibatch. The message names the epoch and iteration and advises a
 /// lower --lr. resume: continue from a checkpoint taken with the same params and data (std::invalid_argument
 /// when its shapes do not fit them).
+///
+/// job: the ranks sharing each step's blocks (the data-parallel SGD of DESIGN.md). Every rank calls train
+/// with the same arguments (each reads the rows it needs from train itself) and gets the same result, the
+/// same bits as one process's; the observer is called alike on every rank, so only one of them should
+/// write what it is given (checkpoints). Steps of fewer blocks than ranks leave the last ranks idle: a
+/// larger batch spreads further. RunError when the ranks do not train the same run (rows, options,
+/// layout or resumed state differ).
 TrainResult train(const TrainParams& p, const LabelledRows& train, const LabelledRows* val, int classes,
-                  const TrainObserver& observer = {}, const TrainState* resume = nullptr);
+                  const TrainObserver& observer = {}, const TrainState* resume = nullptr,
+                  const Collective& job = single_process());
+
+/// The bytes a rank of a job of `size` ranks sends in each training step of batch_rows rows (its share of
+/// the step's one all_gather): for each block of 128 rows it computes (rank_share of ceil(batch_rows / 128)
+/// blocks), the block's gradient of every parameter, (dim + 1) x padded classes floats (padded to whole SIMD
+/// vectors above 12 classes), and its loss and count (16 bytes), rounded up to a multiple of 64 bytes.
+/// Every rank receives the sum over the ranks. 0 for one process, which exchanges nothing.
+uint64_t step_bytes_sent(int64_t dim, int classes, int64_t batch_rows, int rank, int size);
 
 /// A warning when the initial loss is more than 10% away from the expected one (weights not small,
 /// features not standardised, or a loss bug); nullopt otherwise.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "featpipe/classify/trainer.h"
+#include "featpipe/core/collective.h"
 #include "featpipe/core/stage_observer.h"
 
 namespace featpipe::pipelines {
@@ -39,31 +40,44 @@ struct TrainStageResult {
 /// training rows; `events` (initial loss, epochs, checkpoints) is called as training goes, after the stage's
 /// own checkpoint writing. InputError naming the file or option on bad input (mismatched stores, a
 /// checkpoint of another run), RunError when training diverges.
+///
+/// job: the ranks sharing each minibatch (classify::train). Every rank reads the stores (and a checkpoint
+/// to resume) itself and trains the same bits; rank 0 alone writes the checkpoints and the model, which
+/// are the same for any rank count, so a checkpoint of one job resumes in a job of any size.
 TrainStageResult train_store(const std::string& train_path, const classify::TrainParams& params,
                              const std::string& out, const TrainStageOptions& options,
-                             const classify::TrainObserver& events, StageObserver& observer);
+                             const classify::TrainObserver& events, StageObserver& observer,
+                             const Collective& job = single_process());
 
 /// One point of a sweep's grid and how it went.
 struct SweepRun {
   double lr = 0, lambda = 0;
-  std::optional<classify::TrainResult> result;
-  std::string error;  // why the run failed (diverged)
+  bool trained = false;  // false: the run failed (error)
+  double val_acc = -1;   // validation accuracy of the kept epoch; -1 when the run failed
+  float train_acc = 0;   // of the last epoch
+  float loss = 0;        // objective of the last minibatch
+  std::string error;     // why the run failed (diverged)
   double seconds = 0;
-  /// The validation accuracy of the kept epoch, -1 when the run failed.
-  double val_acc() const;
 };
 
 struct SweepResult {
   std::vector<SweepRun> runs;  // best first (stable: grid order among equals)
+  classify::TrainResult best;  // the best run's (runs.front()) model, as written to out, and history
 };
 
 /// Every (lr, lambda) of the grid trained on train_path, ranked by accuracy on val_path; the stores are read
 /// and standardised once and shared by all runs, which are spread over the threads one thread each, so
 /// every run equals `train` with its values on one thread. Writes the best run's model to `out`. RunError
 /// when every run failed.
+///
+/// job: the ranks sharing the runs, each taking its rank_share of them in grid order (every rank reads
+/// and standardises the stores itself). The runs' outcomes are gathered, every rank ranks them alike, the
+/// best run's rank sends its model, and rank 0 alone writes it: the same store as one process's. Every
+/// rank returns the same result.
 SweepResult sweep_stores(const std::string& train_path, const std::string& val_path,
                          const std::vector<double>& lrs, const std::vector<double>& lambdas,
-                         const classify::TrainParams& base, const std::string& out, StageObserver& observer);
+                         const classify::TrainParams& base, const std::string& out, StageObserver& observer,
+                         const Collective& job = single_process());
 
 /// steps values from low to high (0 < low <= high), evenly spaced in log.
 std::vector<double> log_grid(double low, double high, int steps);
