@@ -1,17 +1,21 @@
-// k-means and the GMM with their rows shared among the ranks of a job (a job of threads, tests/thread_job.h):
-// every rank ends with the bits of one process holding every row, for 1 to 4 ranks, with blocks small enough
-// that each rank holds several, and a short last one. Where sums decide the result, the test first checks
-// that one process with other blocks (the same sums in another order) gets other bits, so that the data can
-// tell the orders apart. Rows of 37 floats (148 bytes) lie at other addresses modulo 64 in a rank's share
-// than in one process's matrix, which any vectorised sum whose order follows the address would show.
+// k-means, the GMM, the whitening and the vocab stage with their rows shared among the ranks of a job (a job
+// of threads, tests/thread_job.h): every rank ends with the bits of one process holding every row, for 1 to
+// 4 ranks, with blocks small enough that each rank holds several, and a short last one. Where sums decide the
+// result, the test first checks that one process with other blocks (the same sums in another order) gets
+// other bits, so that the data can tell the orders apart. Rows of 37 floats (148 bytes) lie at other
+// addresses modulo 64 in a rank's share than in one process's matrix, which any vectorised sum whose order
+// follows the address would show.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
 
 #include "featpipe/core/block_reduction.h"
+#include "featpipe/core/random.h"
 #include "featpipe/vocab/gmm.h"
 #include "featpipe/vocab/kmeans.h"
+#include "featpipe/vocab/learn.h"
+#include "featpipe/vocab/whitening.h"
 #include "thread_job.h"
 #include "vocab/vocab_test_data.h"
 
@@ -149,6 +153,72 @@ TEST(GmmOnRanks, SameBitsAsOneProcess) {
         EXPECT_TRUE(same_bits(got.gmm.weights, one.gmm.weights)) << "rank " << rank << " of " << size;
         EXPECT_EQ(got.log_likelihood, one.log_likelihood) << "rank " << rank << " of " << size;
       });
+}
+
+TEST(WhiteningOnRanks, SameTransformAsOneProcess) {
+  // Every fifth column repeats the one before it: the covariance is singular, its smallest eigenvalues are
+  // rounding noise, and a tiny epsilon lets that noise, and with it the order of the sums, reach the
+  // transform.
+  random::Generator rng(5, random::Stream::test);
+  RowMatrix<float> x(500, 37);
+  for (int i = 0; i < x.rows(); ++i) {
+    const float shared = static_cast<float>(rng.normal());
+    for (int c = 0; c < x.cols(); ++c)
+      x(i, c) = c % 5 == 4 ? x(i, c - 1) : 3 + shared * float(c % 5) + static_cast<float>(rng.normal());
+  }
+  WhiteningParams params;
+  params.zca = true;
+  params.zca_eps = 1e-9f;
+  for (const bool normalize : {false, true}) {
+    params.normalize_patches = normalize;
+    const Whitening one = Whitening::learn(x, params, single_process(), 41);
+    ASSERT_FALSE(same_bits(Whitening::learn(x, params, single_process(), 42).transform(), one.transform()));
+    expect_same_on_any_ranks<Whitening>(
+        [&](const Collective& job) { return Whitening::learn(rows_of(x, 41, job), params, job, 41); },
+        [&](const Whitening& got, int size, int rank) {
+          EXPECT_TRUE(same_bits(got.mean(), one.mean())) << normalize << " rank " << rank << " of " << size;
+          EXPECT_TRUE(same_bits(got.transform(), one.transform()))
+              << normalize << " rank " << rank << " of " << size;
+        });
+  }
+}
+
+TEST(LearnOnRanks, SameVocabularyAsOneProcess) {
+  const auto blobs = make_blobs(5, 60, 37, 1.0f, 24);
+  for (const VocabMethod method : {VocabMethod::kmeans, VocabMethod::gmm}) {
+    LearnOptions o;
+    o.method = method;
+    o.k = 5;
+    o.iterations = 8;
+    o.tolerance = 0;
+    o.block_rows = 23;
+    o.whitening.zca = true;
+    o.whitening.normalize_patches = true;
+    RowMatrix<float> all = blobs.points;
+    const LearnedVocabulary one = learn_vocabulary(all, "patch(size=2)", {}, o, silent_observer());
+    LearnOptions other_blocks = o;
+    other_blocks.block_rows = 24;
+    all = blobs.points;
+    ASSERT_NE(learn_vocabulary(all, "patch(size=2)", {}, other_blocks, silent_observer()).vocabulary.history,
+              one.vocabulary.history);
+    expect_same_on_any_ranks<LearnedVocabulary>(
+        [&](const Collective& job) {
+          LearnOptions shared = o;
+          shared.job = &job;
+          RowMatrix<float> mine = rows_of(blobs.points, o.block_rows, job);
+          return learn_vocabulary(mine, "patch(size=2)", {}, shared, silent_observer());
+        },
+        [&](const LearnedVocabulary& got, int size, int rank) {
+          const Vocabulary &v = got.vocabulary, &w = one.vocabulary;
+          EXPECT_TRUE(same_bits(v.centres, w.centres))
+              << to_string(method) << " rank " << rank << " of " << size;
+          EXPECT_TRUE(same_bits(v.variances, w.variances)) << to_string(method);
+          EXPECT_TRUE(same_bits(v.whitening.transform(), w.whitening.transform())) << to_string(method);
+          EXPECT_EQ(v.history, w.history) << to_string(method);
+          EXPECT_EQ(v.distortion, w.distortion) << to_string(method);
+          EXPECT_EQ(got.provenance, one.provenance) << to_string(method);
+        });
+  }
 }
 
 }  // namespace
