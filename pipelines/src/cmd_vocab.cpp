@@ -1,10 +1,12 @@
-// featpipe vocab: a visual vocabulary learned from a descriptor store (vocab::learn_vocabulary).
+// featpipe vocab: a visual vocabulary learned from a descriptor store (vocab::learn_vocabulary), shared
+// among the ranks of an MPI job when started by a launcher (rank 0 writes it).
 
 #include "commands.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/core/format.h"
 #include "featpipe/pipelines/cli.h"
 #include "featpipe/pipelines/cli_observer.h"
+#include "featpipe/pipelines/ranks.h"
 #include "featpipe/vocab/learn.h"
 
 namespace featpipe::pipelines {
@@ -17,6 +19,7 @@ struct VocabArgs {
   double tolerance = -1;  // < 0: the method's default
   bool minibatch = false, patch_norm = false;
   std::size_t batch = 8192;
+  std::size_t block = 4096;
   float zca_eps = 0.1f, patch_eps = 10.0f;
 };
 
@@ -35,6 +38,8 @@ int run_vocab(const std::vector<std::string>& args) {
       ("tolerance", po::value(&a.tolerance),
        "stop when the energy (log-likelihood) changes by less than this fraction (default 1e-4; gmm 1e-6)")  //
       ("batch", po::value(&a.batch)->default_value(a.batch), "rows per mini-batch step")  //
+      ("block", po::value(&a.block)->default_value(a.block),
+       "descriptors per block of every sum (fixes the rounding; MPI ranks read whole blocks)")  //
       ("whiten", po::value(&a.whiten)->default_value(a.whiten),
        "none | zca, learned and stored with the words")  //
       ("zca-eps", po::value(&a.zca_eps)->default_value(a.zca_eps, "0.1"),
@@ -66,14 +71,17 @@ int run_vocab(const std::vector<std::string>& args) {
   // -1, the default, leaves the method's own; a given value is bounded by the option schema (>= 0)
   o.tolerance = a.tolerance;
   o.batch = a.batch;
+  o.block_rows = a.block;
   o.whitening.zca = a.whiten == "zca";
   o.whitening.zca_eps = a.zca_eps;
   o.whitening.normalize_patches = a.patch_norm;
   o.whitening.patch_eps = a.patch_eps;
   o.seed = common.seed;
+  o.job = ranks().collective;
   CliObserver observer(common.quiet);
   const vocab::LearnedVocabulary learned = vocab::learn_vocabulary(a.descriptors, o, observer);
   const vocab::Vocabulary& v = learned.vocabulary;
+  if (ranks().rank != 0) return 0;  // every rank holds the same vocabulary; rank 0 writes it
   vocab::save_vocabulary(a.out, v, learned.provenance);
   const std::string what = v.method == vocab::VocabMethod::gmm ? "log-likelihood " : "energy ";
   log_line(common, a.method + (a.minibatch ? " (mini-batch)" : "") + " k=" + std::to_string(a.k) + ": " +

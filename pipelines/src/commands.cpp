@@ -13,7 +13,7 @@ const std::vector<Command>& commands() {
       {"match", "local descriptors of two images matched (ratio test), or one image's repeated structures",
        run_match},
       {"vocab", "a visual vocabulary (k-means or GMM, with whitening) learned from a descriptor store",
-       run_vocab, true},
+       run_vocab, true, "", true},
       {"encode", "a split encoded against a vocabulary (bow, soft, vlad, fisher, triangle) over a pyramid",
        run_encode, true, "", true},
       {"inspect", "what an HDF5 store holds: kind, datasets, provenance, statistics", run_inspect},

@@ -27,8 +27,8 @@ constexpr std::array kTable = {
     // common
     OptionRange{"threads", 0, 1 << 20, false, false, "threads, 0: all cores"},
     OptionRange{"seed", 0, kSeed, false, false, ""},
-    // extract, descriptors, encode
-    OptionRange{"block", 1, kCount, false, false, "images"},
+    // extract, descriptors, encode (images per block); vocab (descriptors per block)
+    OptionRange{"block", 1, kCount, false, false, "images or descriptors"},
     OptionRange{"sample", 1, kCount, false, false, "descriptors"},
     OptionRange{"kernel-order", 0, 64, false, false, ""},
     OptionRange{"soft-neighbours", 1, vocab::kMaxSoftNeighbours, false, false, "words"},

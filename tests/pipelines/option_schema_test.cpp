@@ -62,7 +62,7 @@ TEST(OptionSchema, EveryCommandRefusesBadNumbersBeforeAnyWork) {
   const TempDir dir;
   const std::string missing = (dir / "missing.h5").string(), out = (dir / "out.h5").string();
   const std::vector<BadValue> cases = {
-      {{"extract", "--out", out}, "--block", "-1", "--block: must be >= 1 (images), got '-1'"},
+      {{"extract", "--out", out}, "--block", "-1", "--block: must be >= 1 (images or descriptors), got '-1'"},
       {{"descriptors", "--out", out}, "--sample", "-5", "--sample: must be >= 1"},
       {{"vocab", "--descriptors", missing, "--out", out}, "--batch", "-1", "--batch: must be >= 1"},
       {{"vocab", "--descriptors", missing, "--out", out}, "--k", "0", "--k: must be in [1, 1048576] (words)"},

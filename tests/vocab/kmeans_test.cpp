@@ -109,10 +109,7 @@ TEST(KMeansTest, StopsOnRelativeEnergyChange) {
 TEST(KMeansTest, EmptyClustersAreReseededWithoutNaN) {
   // Duplicated points: 6 distinct values and k = 5 centres all starting on the same value, so four clusters
   // are empty after the first assignment.
-  RowMatrix<float> x(60, 3);
-  for (int i = 0; i < 60; ++i) x.row(i) << float(i % 6), float((i % 6) * (i % 6)), 1.0f;
-  RowMatrix<float> start(5, 3);
-  for (int j = 0; j < 5; ++j) start.row(j) = x.row(0);
+  const auto [x, start] = testing::repeated_rows(5);
   KMeansParams params;
   params.k = 5;
   params.max_iterations = 20;

@@ -31,4 +31,19 @@ inline Blobs make_blobs(int k, int per_blob, int d, float spread, uint64_t seed)
   return b;
 }
 
+/// Rows with few distinct values and centres that all start on the first of them.
+struct RepeatedRows {
+  RowMatrix<float> points;  // 60 x 3: 6 distinct rows, repeated
+  RowMatrix<float> start;   // k x 3, every row the first point: k - 1 clusters are empty at first
+};
+
+inline RepeatedRows repeated_rows(int k) {
+  RepeatedRows r;
+  r.points.resize(60, 3);
+  for (int i = 0; i < 60; ++i) r.points.row(i) << float(i % 6), float((i % 6) * (i % 6)), 1.0f;
+  r.start.resize(k, 3);
+  for (int j = 0; j < k; ++j) r.start.row(j) = r.points.row(0);
+  return r;
+}
+
 }  // namespace featpipe::testing

@@ -16,6 +16,11 @@ std::optional<std::string> validate(const GmmParams& params) {
   return std::nullopt;
 }
 
+ReductionBytes gmm_iteration_bytes(std::size_t n, std::size_t k, std::size_t d, std::size_t block_rows,
+                                   int rank, int size) {
+  return reduction_bytes(n, block_rows, 2 * k * d + k + 1, rank, size);
+}
+
 GmmPosteriors::GmmPosteriors(const Gmm& gmm) { gmm_linear_form(gmm, coeffs_, constant_); }
 
 double GmmPosteriors::compute(ConstMatrixView<float> x, MatrixView<float> out) const {

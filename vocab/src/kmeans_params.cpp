@@ -19,4 +19,9 @@ std::optional<std::string> validate(const KMeansParams& params) {
   return std::nullopt;
 }
 
+ReductionBytes kmeans_iteration_bytes(std::size_t n, std::size_t k, std::size_t d, std::size_t block_rows,
+                                      int rank, int size) {
+  return reduction_bytes(n, block_rows, k * d + k + 1, rank, size);
+}
+
 }  // namespace featpipe::vocab

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <functional>
 
+#include "featpipe/core/block_reduction.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/core/parallel_blocks.h"
 #include "featpipe/data/store.h"
 #include "featpipe/vocab/distances.h"
 #include "featpipe/vocab/gmm.h"
@@ -33,13 +35,35 @@ RowMatrix<float> spaced_sample(const data::StoreReader& r, uint64_t rows, uint64
   return sample;
 }
 
-double mean_distortion(const RowMatrix<float>& x, const RowMatrix<float>& centres) {
-  std::vector<int32_t> label(x.rows());
-  std::vector<float> distance(x.rows());
-  nearest_centres(x, centres, label.data(), distance.data());
+/// The mean over the job's rows of the squared distance to the nearest centre, summed per block, then in
+/// block order.
+double mean_distortion(const Collective& job, ConstMatrixView<float> x, const RowMatrix<float>& centres,
+                       std::size_t block_rows) {
+  const RowShare share = share_rows(job, x.rows(), block_rows);
   double sum = 0;
-  for (float d : distance) sum += d;
-  return sum / double(x.rows());
+  BlockReduction(job, share, 1)
+      .run(
+          [&](int64_t b, double* record) {
+            thread_local std::vector<int32_t> label;
+            thread_local std::vector<float> distance;
+            const auto [begin, rows] = share.block(b);
+            label.resize(rows);
+            distance.resize(rows);
+            nearest_centres(x.middleRows(begin, rows), centres, label.data(), distance.data());
+            *record = 0;
+            for (float d : distance) *record += d;
+          },
+          [&](const double* record) { sum += *record; });
+  return sum / double(share.rows);
+}
+
+/// The whitening applied to each block of rows apart: a row's rounding in the transform's product depends
+/// on its place in the product, which is then the same for every number of ranks.
+void whiten_blocks(const Whitening& whitening, MatrixView<float> x, std::size_t block_rows) {
+  for_each_block(block_count(x.rows(), block_rows), [&](int64_t b) {
+    const std::size_t begin = b * block_rows;
+    whitening.apply(x.middleRows(begin, std::min<std::size_t>(block_rows, x.rows() - begin)));
+  });
 }
 
 std::string label_of(const LearnOptions& o) {
@@ -63,6 +87,8 @@ Params iteration_params(const LearnOptions& o, StageObserver& observer) {
   p.max_iterations = o.iterations > 0 ? o.iterations : p.max_iterations;
   p.tolerance = o.tolerance >= 0 ? o.tolerance : p.tolerance;
   p.seed = o.seed;
+  p.block_rows = o.block_rows;
+  p.job = o.job;
   observer.begin(label_of(o), p.max_iterations, "it");
   p.on_iteration = observed_step(observer);
   return p;
@@ -76,7 +102,7 @@ nlohmann::json iteration_provenance(const Params& p, int iterations) {
 LearnedVocabulary learn_minibatch(const data::StoreReader& r, uint64_t rows, uint64_t dim, Vocabulary v,
                                   const LearnOptions& o, StageObserver& observer) {
   RowMatrix<float> sample = spaced_sample(r, rows, dim, kMiniBatchSampleRows);
-  v.whitening = Whitening::learn(sample, o.whitening);
+  v.whitening = Whitening::learn(sample, o.whitening, single_process(), o.block_rows);
   if (!v.whitening.identity()) v.whitening.apply(sample);
   MiniBatchParams p;
   p.k = o.k;
@@ -94,11 +120,12 @@ LearnedVocabulary learn_minibatch(const data::StoreReader& r, uint64_t rows, uin
   observer.end();
   v.centres = result.centres;
   v.history = result.energy;
-  v.distortion = mean_distortion(sample, v.centres);
+  v.distortion = mean_distortion(single_process(), sample, v.centres, o.block_rows);
   LearnedVocabulary learned{std::move(v), nlohmann::json::object(), result.iterations};
   learned.provenance = {{"iterations", result.iterations},
                         {"max_iterations", p.max_batches},
                         {"batch_rows", p.batch_rows},
+                        {"block_rows", o.block_rows},
                         {"reseeded", result.reseeded}};
   return learned;
 }
@@ -111,6 +138,7 @@ std::optional<std::string> validate(const LearnOptions& o) {
   if (o.k < 1) return "--k: must be at least 1";
   if (o.iterations < 0) return "--iterations: must be at least 1";
   if (o.batch < 1) return "--batch: must be at least 1";
+  if (o.block_rows < 1) return "--block: must be at least 1";
   if (auto error = validate(o.whitening))
     return std::string(o.whitening.normalize_patches ? "--patch-eps" : "--zca-eps") + ": " + *error;
   return std::nullopt;
@@ -121,16 +149,18 @@ LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descr
                                    StageObserver& observer) {
   if (auto error = validate(o)) throw_option_error(*error);
   if (o.minibatch) throw std::invalid_argument("learn_vocabulary: mini-batch k-means reads from a store");
-  if (x.rows() < o.k) {
+  const Collective& job = o.job ? *o.job : single_process();
+  const std::size_t rows = share_rows(job, x.rows(), o.block_rows).rows;
+  if (rows < std::size_t(o.k)) {
     throw InputError("--k", std::to_string(o.k) + " words need at least as many descriptors; there are " +
-                                std::to_string(x.rows()) + " (sample more or lower --k)");
+                                std::to_string(rows) + " (sample more or lower --k)");
   }
   Vocabulary v;
   v.method = o.method;
   v.descriptor = descriptor;
   v.descriptor_provenance = descriptor_provenance;
-  v.whitening = Whitening::learn(x, o.whitening);
-  if (!v.whitening.identity()) v.whitening.apply(x);
+  v.whitening = Whitening::learn(x, o.whitening, job, o.block_rows);
+  if (!v.whitening.identity()) whiten_blocks(v.whitening, x, o.block_rows);
   LearnedVocabulary learned;
   if (o.method == VocabMethod::kmeans) {
     KMeansParams p = iteration_params<KMeansParams>(o, observer);
@@ -153,10 +183,11 @@ LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descr
     learned.provenance = iteration_provenance(p, result.iterations);
     learned.provenance["variance_floor"] = p.variance_floor;
   }
-  v.distortion = mean_distortion(x, v.centres);
+  v.distortion = mean_distortion(job, x, v.centres, o.block_rows);
   learned.vocabulary = std::move(v);
   learned.provenance["seed"] = o.seed;
-  learned.provenance["rows"] = x.rows();
+  learned.provenance["rows"] = rows;
+  learned.provenance["block_rows"] = o.block_rows;
   learned.provenance["minibatch"] = false;
   return learned;
 }
@@ -193,8 +224,10 @@ LearnedVocabulary learn_vocabulary(const std::string& descriptors, const LearnOp
     learned.provenance["rows"] = rows;
     learned.provenance["minibatch"] = true;
   } else {
-    RowMatrix<float> x(rows, dim);
-    r.read_rows("/features", 0, rows, x.data());
+    const Collective& job = o.job ? *o.job : single_process();
+    const auto [begin, end] = rank_rows(rows, o.block_rows, job.rank(), job.size());
+    RowMatrix<float> x(end - begin, dim);
+    if (end > begin) r.read_rows("/features", begin, end - begin, x.data());
     learned = learn_vocabulary(x, dp["descriptor"].get<std::string>(), dp, o, observer);
   }
   learned.provenance["command"] = "vocab";

@@ -3,17 +3,25 @@
 #include <Eigen/Eigenvalues>
 #include <stdexcept>
 
+#include "featpipe/core/block_reduction.h"
+
 namespace featpipe::vocab {
 namespace {
 
+/// Each row normalised in an aligned copy: Eigen's vectorised sums start at an aligned address, so where a
+/// row lies in memory (which differs between one process's matrix and a rank's share of it) would otherwise
+/// change their rounding.
 void normalize_rows(MatrixView<float> rows, float eps) {
+  thread_local Eigen::RowVectorXf copy;
   for (Eigen::Index i = 0; i < rows.rows(); ++i) {
-    auto row = rows.row(i).array();
+    copy = rows.row(i);
+    auto row = copy.array();
     const float mean = row.mean();
     row -= mean;
     // Unbiased variance, as Coates et al.'s Matlab var().
     const float variance = rows.cols() > 1 ? row.square().sum() / float(rows.cols() - 1) : 0.0f;
     row /= std::sqrt(variance + eps);
+    rows.row(i) = copy;
   }
 }
 
@@ -34,15 +42,35 @@ Whitening::Whitening(WhiteningParams params, Eigen::RowVectorXf mean, RowMatrix<
   }
 }
 
-Whitening Whitening::learn(ConstMatrixView<float> rows, const WhiteningParams& params) {
+Whitening Whitening::learn(ConstMatrixView<float> rows, const WhiteningParams& params, const Collective& job,
+                           std::size_t block_rows) {
   if (auto error = validate(params)) throw std::invalid_argument("whitening: " + *error);
   if (!params.zca) return Whitening(params, {}, {});
-  if (rows.rows() < 2) throw std::invalid_argument("whitening: ZCA needs at least 2 descriptors");
+  const RowShare share = share_rows(job, rows.rows(), block_rows);
+  if (share.rows < 2) throw std::invalid_argument("whitening: ZCA needs at least 2 descriptors");
   RowMatrix<float> x = rows;
   if (params.normalize_patches) normalize_rows(x, params.patch_eps);
-  const Eigen::RowVectorXd mean = x.cast<double>().colwise().mean();
-  const RowMatrix<double> centred = x.cast<double>().rowwise() - mean;
-  const Eigen::MatrixXd covariance = (centred.transpose() * centred) / double(x.rows() - 1);
+  const Eigen::Index d = x.cols();
+  Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(d);
+  BlockReduction(job, share, d)
+      .run(
+          [&](int64_t b, double* record) {
+            const auto [begin, count] = share.block(b);
+            Eigen::Map<Eigen::RowVectorXd>(record, d) =
+                x.middleRows(begin, count).cast<double>().colwise().sum();
+          },
+          [&](const double* record) { sum += Eigen::Map<const Eigen::RowVectorXd>(record, d); });
+  const Eigen::RowVectorXd mean = sum / double(share.rows);
+  Eigen::MatrixXd covariance = Eigen::MatrixXd::Zero(d, d);
+  BlockReduction(job, share, d * d)
+      .run(
+          [&](int64_t b, double* record) {
+            const auto [begin, count] = share.block(b);
+            const RowMatrix<double> centred = x.middleRows(begin, count).cast<double>().rowwise() - mean;
+            Eigen::Map<Eigen::MatrixXd>(record, d, d) = centred.transpose() * centred;
+          },
+          [&](const double* record) { covariance += Eigen::Map<const Eigen::MatrixXd>(record, d, d); });
+  covariance /= double(share.rows - 1);
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(covariance);
   // Rounding can make the smallest eigenvalues of a rank-deficient covariance slightly negative.
   const Eigen::VectorXd scale = (eigen.eigenvalues().array().max(0.0) + params.zca_eps).rsqrt();

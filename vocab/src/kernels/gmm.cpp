@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "featpipe/core/block_reduction.h"
 #include "featpipe/core/parallel_blocks.h"
 #include "featpipe/vocab/distances.h"
 #include "gmm_kernels.h"
@@ -13,8 +14,6 @@ namespace featpipe::vocab::FEATPIPE_ISA {
 namespace {
 
 constexpr double kLog2Pi = 1.8378770664093453;
-// As in k-means: partial sums of this many blocks are held at once and added in block order.
-constexpr int64_t kWaveBlocks = 32;
 // Posteriors below e^-46 (1e-20) of a row's largest are set to zero: they change nothing a float or double
 // can hold, and left as they are many would be subnormal, which slows every product touching them by
 // two orders of magnitude.
@@ -72,12 +71,6 @@ double posteriors_in_place(Eigen::Ref<Matrix<T>> scores) {
   return log_likelihood;
 }
 
-struct BlockStats {
-  Matrix<double> moments;   // k x 2d: sum gamma x^2, sum gamma x
-  Eigen::RowVectorXd mass;  // k: sum gamma
-  double log_likelihood = 0;
-};
-
 /// The M-step from summed statistics; components that received no mass keep their mean and variance.
 void maximise(const Matrix<double>& moments, const Eigen::RowVectorXd& mass, double rows, double floor,
               Gmm& gmm) {
@@ -92,27 +85,70 @@ void maximise(const Matrix<double>& moments, const Eigen::RowVectorXd& mass, dou
   }
 }
 
-double variance_floor(ConstMatrixView<float> x, double relative) {
-  const Eigen::RowVectorXd mean = x.cast<double>().colwise().mean();
-  const double largest = (x.cast<double>().rowwise() - mean).array().square().colwise().mean().maxCoeff();
+/// A block's record of EM statistics: sum gamma [x^2, x] (k x 2d), sum gamma (k), then the log-likelihood
+/// when the record has room for it.
+struct BlockMoments {
+  BlockMoments(double* record, Eigen::Index k, Eigen::Index d)
+      : moments(record, k, 2 * d), mass(record + k * 2 * d, k) {}
+  Eigen::Map<Matrix<double>> moments;
+  Eigen::Map<Eigen::RowVectorXd> mass;
+};
+
+/// relative times the largest per-dimension variance of the job's rows (1 when the rows are all the same):
+/// the mean, then the squared deviations from it, each summed per block and then in block order.
+double variance_floor(const Collective& job, const RowShare& share, ConstMatrixView<float> x,
+                      double relative) {
+  const Eigen::Index d = x.cols();
+  BlockReduction reduction(job, share, d);
+  Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(d);
+  reduction.run(
+      [&](int64_t b, double* record) {
+        const auto [begin, rows] = share.block(b);
+        Eigen::Map<Eigen::RowVectorXd>(record, d) = x.middleRows(begin, rows).cast<double>().colwise().sum();
+      },
+      [&](const double* record) { sum += Eigen::Map<const Eigen::RowVectorXd>(record, d); });
+  const Eigen::RowVectorXd mean = sum / double(share.rows);
+  Eigen::RowVectorXd squares = Eigen::RowVectorXd::Zero(d);
+  reduction.run(
+      [&](int64_t b, double* record) {
+        const auto [begin, rows] = share.block(b);
+        Eigen::Map<Eigen::RowVectorXd>(record, d) =
+            (x.middleRows(begin, rows).cast<double>().rowwise() - mean).array().square().colwise().sum();
+      },
+      [&](const double* record) { squares += Eigen::Map<const Eigen::RowVectorXd>(record, d); });
+  const double largest = (squares / double(share.rows)).maxCoeff();
   return relative * (largest > 0 ? largest : 1.0);
 }
 
 /// Means, variances and weights of the hard assignment of every row to its nearest k-means centre.
-Gmm from_kmeans(ConstMatrixView<float> x, const RowMatrix<float>& centres, double floor) {
-  const Eigen::Index n = x.rows(), k = centres.rows(), d = x.cols();
-  std::vector<int32_t> labels(n);
-  nearest_centres(x, centres, labels.data(), nullptr);
+Gmm from_kmeans(const Collective& job, const RowShare& share, ConstMatrixView<float> x,
+                const RowMatrix<float>& centres, double floor) {
+  const Eigen::Index k = centres.rows(), d = x.cols();
   Matrix<double> moments = Matrix<double>::Zero(k, 2 * d);
   Eigen::RowVectorXd mass = Eigen::RowVectorXd::Zero(k);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const Eigen::RowVectorXd row = x.row(i).cast<double>();
-    moments.row(labels[i]).head(d) += row.array().square().matrix();
-    moments.row(labels[i]).tail(d) += row;
-    mass(labels[i]) += 1;
-  }
+  BlockReduction reduction(job, share, k * 2 * d + k);
+  reduction.run(
+      [&](int64_t b, double* record) {
+        thread_local std::vector<int32_t> labels;
+        const auto [begin, rows] = share.block(b);
+        labels.resize(rows);
+        nearest_centres(x.middleRows(begin, rows), centres, labels.data(), nullptr);
+        BlockMoments block(record, k, d);
+        block.moments.setZero();
+        block.mass.setZero();
+        for (std::size_t i = 0; i < rows; ++i) {
+          const Eigen::RowVectorXd row = x.row(begin + i).cast<double>();
+          block.moments.row(labels[i]).head(d) += row.array().square().matrix();
+          block.moments.row(labels[i]).tail(d) += row;
+          block.mass(labels[i]) += 1;
+        }
+      },
+      [&](const double* record) {
+        moments += Eigen::Map<const Matrix<double>>(record, k, 2 * d);
+        mass += Eigen::Map<const Eigen::RowVectorXd>(record + k * 2 * d, k);
+      });
   Gmm gmm{centres, RowMatrix<float>::Constant(k, d, static_cast<float>(floor)), Eigen::VectorXf(k)};
-  maximise(moments, mass, double(n), floor, gmm);
+  maximise(moments, mass, double(share.rows), floor, gmm);
   return gmm;
 }
 
@@ -125,15 +161,19 @@ GmmResult fit_gmm(ConstMatrixView<float> x, const GmmParams& params) {
   init.max_iterations = params.init_iterations;
   init.block_rows = params.block_rows;
   init.seed = params.seed;
+  init.job = params.job;
   const KMeansResult seeded = kmeans(x, init);  // throws when x has fewer rows than k
 
-  const std::size_t n = x.rows(), d = x.cols(), k = params.k, block = params.block_rows;
-  const double floor = variance_floor(x, params.variance_floor);
+  const Collective& job = params.job ? *params.job : single_process();
+  const RowShare share = share_rows(job, x.rows(), params.block_rows);
+  const std::size_t d = x.cols(), k = params.k;
+  const double floor = variance_floor(job, share, x, params.variance_floor);
   GmmResult result;
-  result.gmm = from_kmeans(x, seeded.centres, floor);
+  result.gmm = from_kmeans(job, share, x, seeded.centres, floor);
 
-  const int64_t blocks = block_count(n, block), wave = std::min(kWaveBlocks, blocks);
-  std::vector<BlockStats> slots(wave);
+  // A block's record: its moments, mass and log-likelihood.
+  const std::size_t width = k * 2 * d + k + 1;
+  BlockReduction reduction(job, share, width);
   Matrix<double> moments(k, 2 * d);
   Eigen::RowVectorXd mass(k);
   for (int it = 0; it < params.max_iterations; ++it) {
@@ -141,35 +181,34 @@ GmmResult fit_gmm(ConstMatrixView<float> x, const GmmParams& params) {
     moments.setZero();
     mass.setZero();
     double log_likelihood = 0;
-    for (int64_t first = 0; first < blocks; first += wave) {
-      const int64_t count = std::min(wave, blocks - first);
-      for_each_block(count, [&](int64_t s) {
-        thread_local Matrix<double> expanded, scores;
-        BlockStats& slot = slots[s];
-        slot.moments.setZero(k, 2 * d);
-        slot.mass.setZero(k);
-        slot.log_likelihood = 0;
-        const std::size_t begin = (first + s) * block, end = std::min(n, begin + block);
-        for (std::size_t tile = begin; tile < end; tile += kTileRows) {
-          const Eigen::Index rows = std::min<Eigen::Index>(kTileRows, end - tile);
-          expand(x.middleRows(tile, rows), expanded);
-          scores.noalias() = expanded * form.coeffs.transpose();
-          scores.rowwise() += form.constant;
-          slot.log_likelihood += posteriors_in_place<double>(scores);
-          slot.moments.noalias() += scores.transpose() * expanded;
-          slot.mass += scores.colwise().sum();
-        }
-      });
-      for (int64_t s = 0; s < count; ++s) {
-        moments += slots[s].moments;
-        mass += slots[s].mass;
-        log_likelihood += slots[s].log_likelihood;
-      }
-    }
+    reduction.run(
+        [&](int64_t b, double* record) {
+          thread_local Matrix<double> expanded, scores;
+          BlockMoments block(record, k, d);
+          block.moments.setZero();
+          block.mass.setZero();
+          double& block_log_likelihood = record[width - 1];
+          block_log_likelihood = 0;
+          const auto [begin, rows] = share.block(b);
+          for (std::size_t tile = begin; tile < begin + rows; tile += kTileRows) {
+            const Eigen::Index count = std::min<Eigen::Index>(kTileRows, begin + rows - tile);
+            expand(x.middleRows(tile, count), expanded);
+            scores.noalias() = expanded * form.coeffs.transpose();
+            scores.rowwise() += form.constant;
+            block_log_likelihood += posteriors_in_place<double>(scores);
+            block.moments.noalias() += scores.transpose() * expanded;
+            block.mass += scores.colwise().sum();
+          }
+        },
+        [&](const double* record) {
+          moments += Eigen::Map<const Matrix<double>>(record, k, 2 * d);
+          mass += Eigen::Map<const Eigen::RowVectorXd>(record + k * 2 * d, k);
+          log_likelihood += record[width - 1];
+        });
     result.log_likelihood.push_back(log_likelihood);
     result.iterations = it + 1;
     if (params.on_iteration) params.on_iteration(it, log_likelihood);
-    maximise(moments, mass, double(n), floor, result.gmm);
+    maximise(moments, mass, double(share.rows), floor, result.gmm);
     if (it > 0 &&
         log_likelihood - result.log_likelihood[it - 1] <= params.tolerance * std::abs(log_likelihood))
       break;

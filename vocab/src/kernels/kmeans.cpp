@@ -6,6 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "featpipe/core/block_reduction.h"
 #include "featpipe/core/parallel_blocks.h"
 #include "featpipe/core/random.h"
 #include "nearest_block.h"
@@ -13,36 +14,42 @@
 namespace featpipe::vocab::FEATPIPE_ISA {
 namespace {
 
-// Blocks whose partial sums are held at once before being added in block order. A constant, not the thread
-// count, so the order of the reduction (and so the rounding) never changes; it bounds the memory of the
-// partial sums to kWaveBlocks * k * d doubles.
-constexpr int64_t kWaveBlocks = 32;
 // Rows per block of the k-means++ distance update (a fixed block order again).
 constexpr std::size_t kSeedBlockRows = 4096;
 
-struct BlockStats {
-  std::vector<double> sums;     // k x d
-  std::vector<int64_t> counts;  // k
-  double energy = 0;
-};
+const Collective& job_of(const KMeansParams& params) { return params.job ? *params.job : single_process(); }
 
-void check_input(ConstMatrixView<float> x, const KMeansParams& params) {
+/// Where this rank's rows lie among the job's, after the checks that every rank makes alike.
+RowShare checked_share(ConstMatrixView<float> x, const KMeansParams& params) {
   if (auto error = validate(params)) throw std::invalid_argument("k-means: " + *error);
-  if (x.rows() < params.k) {
-    throw std::invalid_argument("k-means: " + std::to_string(x.rows()) + " descriptors cannot make " +
+  const RowShare share = share_rows(job_of(params), x.rows(), params.block_rows);
+  if (share.rows < std::size_t(params.k)) {
+    throw std::invalid_argument("k-means: " + std::to_string(share.rows) + " descriptors cannot make " +
                                 std::to_string(params.k) + " clusters; sample more descriptors or lower k");
   }
   if (x.cols() == 0) throw std::invalid_argument("k-means: descriptors have no dimensions");
+  return share;
 }
 
-/// Rows of x at sorted, distinct, seeded positions (all rows when m == rows).
-RowMatrix<float> sample_rows(ConstMatrixView<float> x, std::size_t m, random::Generator& generator) {
-  const std::size_t n = x.rows();
-  if (m >= n) return x;
-  const std::vector<int64_t> index = random::sample_sorted(n, m, generator);
-  RowMatrix<float> sample(m, x.cols());
-  for (std::size_t i = 0; i < m; ++i) sample.row(i) = x.row(index[i]);
-  return sample;
+/// The job's rows at sorted global positions, on every rank: each rank sends those it holds, so the rows
+/// arrive in rank order, which is row order.
+RowMatrix<float> gather_rows(const Collective& job, const RowShare& share, ConstMatrixView<float> x,
+                             const std::vector<int64_t>& index) {
+  const auto first = std::lower_bound(index.begin(), index.end(), int64_t(share.first_row));
+  const auto last = std::lower_bound(first, index.end(), int64_t(share.first_row + share.local_rows));
+  RowMatrix<float> mine(last - first, x.cols());
+  for (auto i = first; i != last; ++i) mine.row(i - first) = x.row(*i - share.first_row);
+  const std::vector<float> all = all_gather<float>(job, {mine.data(), std::size_t(mine.size())});
+  return Eigen::Map<const RowMatrix<float>>(all.data(), index.size(), x.cols());
+}
+
+/// The job's rows at sorted, distinct, seeded positions (all rows when m >= rows), on every rank.
+RowMatrix<float> sample_rows(const Collective& job, const RowShare& share, ConstMatrixView<float> x,
+                             std::size_t m, random::Generator& generator) {
+  if (m < share.rows) return gather_rows(job, share, x, random::sample_sorted(share.rows, m, generator));
+  std::vector<int64_t> every(share.rows);
+  std::iota(every.begin(), every.end(), int64_t{0});
+  return gather_rows(job, share, x, every);
 }
 
 /// Index of the row where the running sum of weights passes target (only rows of positive weight).
@@ -63,31 +70,55 @@ std::size_t pick_weighted(const std::vector<float>& weight, const std::vector<do
   return static_cast<std::size_t>(any - weight.begin());
 }
 
-/// Moves each empty cluster onto a row far from its centre, farthest first (ties: lowest row).
-int reseed_empty(ConstMatrixView<float> x, const std::vector<int64_t>& counts,
-                 const std::vector<float>& distance, RowMatrix<float>& centres) {
+/// Moves each empty cluster onto a row far from its centre, the job's farthest first (ties: lowest row):
+/// each rank sends its own farthest rows as (distance, row, values) records, and every rank picks the same.
+int reseed_empty(const Collective& job, const RowShare& share, ConstMatrixView<float> x,
+                 const std::vector<double>& counts, const std::vector<float>& distance,
+                 RowMatrix<float>& centres) {
   std::vector<int> empty;
   for (std::size_t j = 0; j < counts.size(); ++j)
     if (counts[j] == 0) empty.push_back(static_cast<int>(j));
   if (empty.empty()) return 0;
+  const std::size_t d = x.cols(), width = d + 2;
   std::vector<std::size_t> order(distance.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   const auto farther = [&](std::size_t a, std::size_t b) {
     return distance[a] != distance[b] ? distance[a] > distance[b] : a < b;
   };
-  std::partial_sort(order.begin(), order.begin() + empty.size(), order.end(), farther);
-  for (std::size_t e = 0; e < empty.size(); ++e) centres.row(empty[e]) = x.row(order[e]);
+  const std::size_t mine = std::min(empty.size(), order.size());
+  std::partial_sort(order.begin(), order.begin() + mine, order.end(), farther);
+  std::vector<double> records(mine * width);
+  for (std::size_t e = 0; e < mine; ++e) {
+    double* record = &records[e * width];
+    record[0] = distance[order[e]];
+    record[1] = double(share.first_row + order[e]);
+    Eigen::Map<Eigen::RowVectorXd>(record + 2, d) = x.row(order[e]).cast<double>();
+  }
+  // Every rank sends min(empty, its rows), so there are at least as many candidates as empty clusters.
+  const std::vector<double> all = all_gather<double>(job, records);
+  std::vector<std::size_t> candidates(all.size() / width);
+  std::iota(candidates.begin(), candidates.end(), std::size_t{0});
+  std::partial_sort(candidates.begin(), candidates.begin() + empty.size(), candidates.end(),
+                    [&](std::size_t a, std::size_t b) {
+                      const double* p = &all[a * width];
+                      const double* q = &all[b * width];
+                      return p[0] != q[0] ? p[0] > q[0] : p[1] < q[1];
+                    });
+  for (std::size_t e = 0; e < empty.size(); ++e) {
+    centres.row(empty[e]) =
+        Eigen::Map<const Eigen::RowVectorXd>(&all[candidates[e] * width + 2], d).cast<float>();
+  }
   return static_cast<int>(empty.size());
 }
 
 }  // namespace
 
 RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& params) {
-  check_input(x, params);
+  const RowShare share = checked_share(x, params);
   random::Generator generator(params.seed, random::Stream::kmeans_init);
   const std::size_t k = params.k;
   const std::size_t want = params.init_sample ? params.init_sample : 128 * k;
-  const RowMatrix<float> s = sample_rows(x, std::max(k, want), generator);
+  const RowMatrix<float> s = sample_rows(job_of(params), share, x, std::max(k, want), generator);
   const std::size_t m = s.rows(), d = s.cols();
 
   const std::size_t trials = params.seed_trials > 0 ? params.seed_trials : default_seed_trials(k);
@@ -155,68 +186,62 @@ RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& 
 }
 
 KMeansResult kmeans_lloyd(ConstMatrixView<float> x, RowMatrix<float> centres, const KMeansParams& params) {
-  check_input(x, params);
+  const RowShare share = checked_share(x, params);
   if (centres.rows() != params.k || centres.cols() != x.cols()) {
     throw std::invalid_argument("k-means: initial centres are " + std::to_string(centres.rows()) + " x " +
                                 std::to_string(centres.cols()) + ", expected " + std::to_string(params.k) +
                                 " x " + std::to_string(x.cols()));
   }
-  const std::size_t n = x.rows(), d = x.cols(), k = params.k, block = params.block_rows;
-  const int64_t blocks = block_count(n, block);
-  const int64_t wave = std::min(kWaveBlocks, blocks);
+  const Collective& job = job_of(params);
+  const std::size_t d = x.cols(), k = params.k;
+  // A block's record: its sums (k x d), counts (k) and energy. Counts are doubles, exact below 2^53.
+  const std::size_t width = k * d + k + 1;
+  BlockReduction reduction(job, share, width);
 
   KMeansResult result;
   result.centres = std::move(centres);
-  std::vector<float> distance(n);
-  std::vector<BlockStats> slots(wave);
-  for (BlockStats& slot : slots) {
-    slot.sums.resize(k * d);
-    slot.counts.resize(k);
-  }
+  std::vector<float> distance(x.rows());
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> sums(k, d);
-  std::vector<int64_t> counts(k);
+  std::vector<double> counts(k);
 
   for (int it = 0; it < params.max_iterations; ++it) {
     const PreparedCentres prepared(result.centres);
     sums.setZero();
-    std::fill(counts.begin(), counts.end(), 0);
+    std::fill(counts.begin(), counts.end(), 0.0);
     double energy = 0;
-    for (int64_t first = 0; first < blocks; first += wave) {
-      const int64_t count = std::min(wave, blocks - first);
-      for_each_block(count, [&](int64_t s) {
-        thread_local std::vector<float> scratch;
-        thread_local std::vector<int32_t> labels;
-        BlockStats& slot = slots[s];
-        const std::size_t begin = (first + s) * block, rows = std::min(block, n - begin);
-        scratch.resize(std::min<std::size_t>(rows, kNearestTileRows) * k);
-        labels.resize(rows);
-        nearest_in_block(x.middleRows(begin, rows), prepared, scratch.data(), labels.data(),
-                         &distance[begin]);
-        std::fill(slot.sums.begin(), slot.sums.end(), 0.0);
-        std::fill(slot.counts.begin(), slot.counts.end(), 0);
-        slot.energy = 0;
-        for (std::size_t i = 0; i < rows; ++i) {
-          double* sum = &slot.sums[labels[i] * d];
-          const float* row = x.row(begin + i).data();
+    reduction.run(
+        [&](int64_t b, double* record) {
+          thread_local std::vector<float> scratch;
+          thread_local std::vector<int32_t> labels;
+          const auto [begin, rows] = share.block(b);
+          scratch.resize(std::min<std::size_t>(rows, kNearestTileRows) * k);
+          labels.resize(rows);
+          nearest_in_block(x.middleRows(begin, rows), prepared, scratch.data(), labels.data(),
+                           &distance[begin]);
+          std::fill(record, record + width, 0.0);
+          double* block_counts = record + k * d;
+          double& block_energy = record[width - 1];
+          for (std::size_t i = 0; i < rows; ++i) {
+            double* sum = record + labels[i] * d;
+            const float* row = x.row(begin + i).data();
 #pragma omp simd
-          for (std::size_t j = 0; j < d; ++j) sum[j] += row[j];
-          ++slot.counts[labels[i]];
-          slot.energy += distance[begin + i];
-        }
-      });
-      for (int64_t s = 0; s < count; ++s) {
-        sums += Eigen::Map<const decltype(sums)>(slots[s].sums.data(), k, d);
-        for (std::size_t j = 0; j < k; ++j) counts[j] += slots[s].counts[j];
-        energy += slots[s].energy;
-      }
-    }
+            for (std::size_t j = 0; j < d; ++j) sum[j] += row[j];
+            block_counts[labels[i]] += 1;
+            block_energy += distance[begin + i];
+          }
+        },
+        [&](const double* record) {
+          sums += Eigen::Map<const decltype(sums)>(record, k, d);
+          for (std::size_t j = 0; j < k; ++j) counts[j] += record[k * d + j];
+          energy += record[width - 1];
+        });
     result.energy.push_back(energy);
     result.iterations = it + 1;
     if (params.on_iteration) params.on_iteration(it, energy);
     for (std::size_t j = 0; j < k; ++j) {
-      if (counts[j] > 0) result.centres.row(j) = (sums.row(j) / static_cast<double>(counts[j])).cast<float>();
+      if (counts[j] > 0) result.centres.row(j) = (sums.row(j) / counts[j]).cast<float>();
     }
-    const int reseeded = reseed_empty(x, counts, distance, result.centres);
+    const int reseeded = reseed_empty(job, share, x, counts, distance, result.centres);
     result.reseeded += reseeded;
     // A re-seeded centre has not been tried yet, so a flat energy does not mean convergence.
     if (it > 0 && reseeded == 0 && result.energy[it - 1] - energy <= params.tolerance * energy) break;

@@ -2,7 +2,8 @@
 // Gaussian mixture with diagonal covariances, fitted by EM and seeded by k-means: the generative vocabulary
 // that Fisher vectors are computed against (Perronnin, Sanchez & Mensink, "Improving the Fisher kernel for
 // large-scale image classification", ECCV 2010). Like k-means, an EM step is "per-block sums, then a
-// reduction in block order", and the per-block densities are matrix products.
+// reduction in block order" (core/block_reduction.h, also across ranks sharing the rows), and the per-block
+// densities are matrix products.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -31,6 +32,10 @@ struct GmmParams {
   std::size_t block_rows = 4096;  // rows per partial sum; fixes the reduction order
   uint64_t seed = 0;              // the k-means seeding
   std::function<void(int iteration, double log_likelihood)> on_iteration;  // progress: after each EM step
+  // The ranks sharing the rows (core/collective.h); nullptr: this process alone. As KMeansParams::job: x is
+  // this rank's rows, whole blocks in rank order, and every rank fits the same mixture, the bits of one
+  // process holding every row.
+  const Collective* job = nullptr;
 };
 
 /// k >= 1, max_iterations >= 1, tolerance >= 0, variance_floor > 0, init_iterations >= 1, block_rows >= 1.
@@ -44,8 +49,16 @@ struct GmmResult {
 
 /// k-means (k-means++ and init_iterations Lloyd steps), one M-step from the hard assignment, then EM.
 /// Ensures: log_likelihood is non-decreasing up to rounding. Throws std::invalid_argument with validate()'s
-/// message or when x has fewer rows than k.
+/// message or when x (all ranks' rows) has fewer rows than k. With a job, each EM step is one all_gather
+/// (gmm_iteration_bytes), after the k-means', two of d doubles per block (the variance floor) and one of
+/// 2 k d + k doubles per block (the M-step of the hard assignment).
 GmmResult fit_gmm(ConstMatrixView<float> x, const GmmParams& params);
+
+/// What one EM step moves when n rows of d dimensions are shared among `size` ranks as rank_rows() cuts
+/// them: `rank` sends a record of 2 k d + k + 1 doubles (moments, mass, log-likelihood) per block it holds,
+/// and every rank gathers the records of all blocks. Nothing for one process.
+ReductionBytes gmm_iteration_bytes(std::size_t n, std::size_t k, std::size_t d, std::size_t block_rows,
+                                   int rank, int size);
 
 /// Posterior probabilities of the components, prepared once per mixture for encoding many images.
 class GmmPosteriors {

@@ -1,13 +1,15 @@
 #pragma once
 // The vocab stage: a visual vocabulary learned from a descriptor store (or from descriptors in memory): the
 // whitening the descriptors need, then k-means (Lloyd or mini-batch) or a diagonal GMM, with the descriptor
-// spec recorded, so encoding can never use another descriptor.
+// spec recorded, so encoding can never use another descriptor. The ranks of a job (core/collective.h) can
+// share the work: each reads its blocks of the store's rows, and all learn the vocabulary one process would.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "featpipe/core/collective.h"
 #include "featpipe/core/matrix.h"
 #include "featpipe/core/stage_observer.h"
 #include "featpipe/vocab/vocabulary.h"
@@ -17,13 +19,22 @@ namespace featpipe::vocab {
 
 struct LearnOptions {
   VocabMethod method = VocabMethod::kmeans;
-  int k = 256;                // words (clusters / mixture components)
-  bool minibatch = false;     // mini-batch k-means reading batches from the store (k-means only)
-  int iterations = 0;         // Lloyd iterations / EM steps (0: 100) or mini-batch steps (0: 500)
-  double tolerance = -1;      // relative change that stops the iterations; < 0: the method's default
-  std::size_t batch = 8192;   // rows per mini-batch step
-  WhiteningParams whitening;  // learned from the descriptors and stored with the words
-  uint64_t seed = 0;          // seeding, samples and batches
+  int k = 256;                    // words (clusters / mixture components)
+  bool minibatch = false;         // mini-batch k-means reading batches from the store (k-means only)
+  int iterations = 0;             // Lloyd iterations / EM steps (0: 100) or mini-batch steps (0: 500)
+  double tolerance = -1;          // relative change that stops the iterations; < 0: the method's default
+  std::size_t batch = 8192;       // rows per mini-batch step
+  WhiteningParams whitening;      // learned from the descriptors and stored with the words
+  uint64_t seed = 0;              // seeding, samples and batches
+  std::size_t block_rows = 4096;  // rows per block of every sum over the descriptors (whitening, k-means,
+                                  // GMM, distortion): fixes the order of the additions, and so the bits;
+                                  // the ranks of a job read whole blocks
+  // The ranks sharing the work (core/collective.h); nullptr: this process alone. Each rank reads its
+  // rank_rows() of the store (core/block_reduction.h), and every rank returns the same vocabulary, the
+  // bits one process learns: seeded from the same global sample, every sum taken per block and then in
+  // block order. Mini-batch k-means is not shared: every rank runs it whole, reading the same batches.
+  // Every rank must call with the same options; only one of them should save the vocabulary.
+  const Collective* job = nullptr;
 };
 
 /// The first problem of the options as "--option: what is wrong" (the command's names), or nullopt.
@@ -43,8 +54,8 @@ struct LearnedVocabulary {
 LearnedVocabulary learn_vocabulary(const std::string& descriptors, const LearnOptions& options,
                                    StageObserver& observer);
 
-/// From descriptors in memory (x is whitened in place), learned from `descriptor` (a descriptor spec).
-/// options.minibatch is not allowed here.
+/// From descriptors in memory (x is whitened in place), learned from `descriptor` (a descriptor spec); with
+/// options.job, x holds this rank's rows as rank_rows() cuts them. options.minibatch is not allowed here.
 LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descriptor,
                                    const nlohmann::json& descriptor_provenance, const LearnOptions& options,
                                    StageObserver& observer);

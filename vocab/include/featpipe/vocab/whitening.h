@@ -3,9 +3,11 @@
 // networks in unsupervised feature learning", AISTATS 2011: each patch is normalised for brightness and
 // contrast, then ZCA decorrelates the dimensions. The transform is learned with the vocabulary and stored in
 // it, so encoding applies exactly the transform the centres were learned in.
+#include <cstddef>
 #include <optional>
 #include <string>
 
+#include "featpipe/core/collective.h"
 #include "featpipe/core/matrix.h"
 
 namespace featpipe::vocab {
@@ -26,9 +28,14 @@ class Whitening {
   Whitening() = default;  // the identity
   /// A stored transform: mean 1 x d and transform d x d, both empty unless params.zca.
   Whitening(WhiteningParams params, Eigen::RowVectorXf mean, RowMatrix<float> transform);
-  /// Learns the ZCA mean and transform from rows (after patch normalisation when that is on). Throws
-  /// std::invalid_argument with validate()'s message, or when ZCA is asked of fewer than 2 rows.
-  static Whitening learn(ConstMatrixView<float> rows, const WhiteningParams& params);
+  /// Learns the ZCA mean and transform from rows (after patch normalisation when that is on), the mean and
+  /// the covariance each summed per block of block_rows rows, then in block order (core/block_reduction.h).
+  /// With a job of several ranks, rows are this rank's, whole blocks following the previous rank's, and
+  /// every rank learns the same transform, the bits of one process holding every row (two all_gathers, of
+  /// d and d * d doubles per block). Throws std::invalid_argument with validate()'s message, or when ZCA is
+  /// asked of fewer than 2 rows.
+  static Whitening learn(ConstMatrixView<float> rows, const WhiteningParams& params,
+                         const Collective& job = single_process(), std::size_t block_rows = 4096);
 
   const WhiteningParams& params() const { return params_; }
   const Eigen::RowVectorXf& mean() const { return mean_; }
