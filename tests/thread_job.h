@@ -72,6 +72,17 @@ class ThreadJob {
     Rank(ThreadJob& job, int rank) : job_(job), rank_(rank) {}
     int rank() const override { return rank_; }
     int size() const override { return job_.size_; }
+    /// Counts what this rank sends to the others, then exchanges through all_gather (not counted).
+    std::vector<std::byte> all_to_all(const std::vector<std::vector<std::byte>>& to_each,
+                                      std::vector<std::size_t>* counts) const override {
+      std::size_t to_others = 0;
+      for (int r = 0; r < size(); ++r)
+        if (r != rank_) to_others += to_each.at(r).size();
+      const std::size_t before = sent;
+      std::vector<std::byte> received = Collective::all_to_all(to_each, counts);
+      sent = before + to_others;
+      return received;
+    }
     std::vector<std::byte> all_gather(std::span<const std::byte> mine,
                                       std::vector<std::size_t>* counts) const override {
       sent += mine.size();

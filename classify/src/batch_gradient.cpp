@@ -171,28 +171,55 @@ void BatchGradient::block_gradient(Block& blk, std::vector<const T*>& rows, int6
 }
 
 BatchGradient::BlockTotals BatchGradient::totals(int64_t k) const {
+  if (summed_) return all_totals_[static_cast<std::size_t>(k)];
   BlockTotals t{};
   std::memcpy(&t, record(k) + param_size(), sizeof t);
   return t;
 }
 
 void BatchGradient::exchange_records(int64_t blocks, int64_t first, int64_t last) {
-  // One process computed every record in place: the gather would only copy them (for many classes, a
-  // step's gradients are tens of megabytes).
+  summed_ = false;
+  // One process computed every record in place: nothing to exchange (for many classes, a step's gradients
+  // are tens of megabytes).
   if (job_->size() == 1) return;
-  const std::size_t record_bytes = static_cast<std::size_t>(record_floats_) * sizeof(float);
-  const std::span<const float> mine(record(first), static_cast<std::size_t>((last - first) * record_floats_));
-  const std::vector<std::byte> all = job_->all_gather(std::as_bytes(mine));
-  if (all.size() != static_cast<std::size_t>(blocks) * record_bytes) {
+  const int size = job_->size();
+  // Every block's totals (its loss and correct rows) on every rank.
+  std::vector<BlockTotals> mine_totals;
+  for (int64_t k = first; k < last; ++k) mine_totals.push_back(totals(k));
+  all_totals_ = all_gather<BlockTotals>(*job_, mine_totals);
+  if (static_cast<int64_t>(all_totals_.size()) != blocks) {
     throw RunError(
-        "training step: the ranks sent " + std::to_string(all.size()) + " bytes of block gradients where " +
-        std::to_string(blocks * record_bytes) +
+        "training step: the ranks sent " + std::to_string(all_totals_.size()) + " blocks where " +
+        std::to_string(blocks) +
         " were expected; every rank must train the same model at the same CPU level (FEATPIPE_CPU)");
   }
-  // the ranks' shares are contiguous and in rank order: the gathered records are in block order
-  std::memcpy(record(0), all.data(), static_cast<std::size_t>(first) * record_bytes);
-  std::memcpy(record(last), all.data() + last * record_bytes,
-              static_cast<std::size_t>(blocks - last) * record_bytes);
+  // The reduce-scatter: rank t receives slice t of the gradient of every block, in block order (the ranks'
+  // shares are contiguous and in rank order), and sums it in block order, each parameter as one process
+  // sums it (block_sum); the summed slices are then gathered on every rank. A rank so sends its blocks'
+  // gradients once and its summed slice once, whatever the number of ranks.
+  const auto params = static_cast<std::size_t>(param_size());
+  std::vector<std::vector<float>> to_each(static_cast<std::size_t>(size));
+  for (int t = 0; t < size; ++t) {
+    const auto [a, b] = rank_share(params, t, size);
+    for (int64_t k = first; k < last; ++k) to_each[t].insert(to_each[t].end(), record(k) + a, record(k) + b);
+  }
+  const std::vector<float> slices = all_to_all<float>(*job_, to_each);
+  const auto [a, b] = rank_share(params, job_->rank(), size);
+  const std::size_t length = b - a;
+  if (slices.size() != static_cast<std::size_t>(blocks) * length) {
+    throw RunError(
+        "training step: the ranks sent " + std::to_string(slices.size()) + " gradient values where " +
+        std::to_string(blocks * static_cast<int64_t>(length)) +
+        " were expected; every rank must train the same model at the same CPU level (FEATPIPE_CPU)");
+  }
+  std::vector<float> summed(slices.begin(), slices.begin() + static_cast<std::ptrdiff_t>(length));
+  for (int64_t k = 1; k < blocks; ++k) {
+    const float* block = slices.data() + k * static_cast<int64_t>(length);
+    for (std::size_t i = 0; i < length; ++i) summed[i] += block[i];
+  }
+  const std::vector<float> gradient = all_gather<float>(*job_, summed);
+  std::copy(gradient.begin(), gradient.end(), record(0));
+  summed_ = true;
 }
 
 float BatchGradient::block_sum(int64_t i, int64_t blocks) const {
@@ -208,7 +235,7 @@ std::pair<int64_t, int64_t> BatchGradient::group_rows(int64_t g) const {
 
 void BatchGradient::reduce_group(int64_t g) {
   const auto [first, last] = group_rows(g);
-  const int64_t blocks = (static_cast<int64_t>(batch_.size()) + kRowsPerBlock - 1) / kRowsPerBlock;
+  const int64_t blocks = records_to_sum_;
   float* grad = grad_out_->data();
   // grad = the blocks' gradients summed in block order, and for byte rows taken back to the weights the
   // model sees: dWt[c, d] = scale[d] (sum_r g[r, c] code[r, d]) + offset[d] db[c]. Without affine the
@@ -260,8 +287,10 @@ BatchGradient::Result BatchGradient::run_blocks(Labels labels, std::span<const i
     r.correct += t.correct;
   }
   grad.resize(param_size());
+  // After the ranks' exchange, record 0 holds the blocks' gradients already summed in block order.
+  records_to_sum_ = summed_ ? 1 : blocks;
   // the bias first: the byte rows' weights need it
-  for (int64_t i = dim_ * padded_; i < param_size(); ++i) grad[i] = block_sum(i, blocks);
+  for (int64_t i = dim_ * padded_; i < param_size(); ++i) grad[i] = block_sum(i, records_to_sum_);
   params_in_ = &params;
   grad_out_ = &grad;
   affine_ = affine;
@@ -345,8 +374,11 @@ uint64_t step_bytes_sent(int64_t dim, int classes, int64_t batch_rows, int rank,
   if (size <= 1) return 0;
   const int64_t blocks = (batch_rows + BatchGradient::kRowsPerBlock - 1) / BatchGradient::kRowsPerBlock;
   const auto [first, last] = rank_share(static_cast<std::size_t>(blocks), rank, size);
-  const int64_t params = (dim + 1) * BatchGradient::layout_classes(classes);
-  return (last - first) * static_cast<uint64_t>(BatchGradient::record_floats(params)) * sizeof(float);
+  const auto params = static_cast<std::size_t>((dim + 1) * BatchGradient::layout_classes(classes));
+  const auto [a, b] = rank_share(params, rank, size);
+  // its blocks' totals to the gather, their gradients but its own slice to the other ranks, its summed slice
+  const uint64_t own = static_cast<uint64_t>(last - first);
+  return own * 4 * sizeof(float) + own * (params - (b - a)) * sizeof(float) + (b - a) * sizeof(float);
 }
 
 }  // namespace featpipe::classify

@@ -18,11 +18,14 @@
 // summed over the groups in order, so that the result does not depend on which thread took which group.
 //
 // The ranks of a job (core/collective.h) share each minibatch's blocks: every rank draws the same
-// minibatches, computes the blocks of its rank_share of them into their records (gradient share, data loss,
-// correct rows) in the exchange buffer, and one all_gather per step brings every rank the others' records.
-// Every rank then sums all blocks in block order, adds the penalty once and takes the same optimiser step:
-// the parameters are the same bits on every rank, and the same as one process's, which computes every
-// block itself and so exchanges nothing. Dropout masks are keyed by the block, never by the rank.
+// minibatches and computes the blocks of its rank_share of them into their records (gradient share, data
+// loss, correct rows). A reduce-scatter then sums them: rank t receives slice t of every block's gradient
+// (all_to_all) and sums it in block order, each parameter as one process sums it; the summed slices and the
+// blocks' totals are gathered on every rank, which adds the penalty once and takes the same optimiser
+// step. The parameters are the same bits on every rank, and the same as one process's, which computes
+// every block itself and exchanges nothing; a rank sends its blocks' gradients once and its slice once per
+// step, whatever the number of ranks (step_bytes_sent). Dropout masks are keyed by the block, never by
+// the rank.
 //
 // Parameters live in the kernels' layout, then b: for up to kNarrowMaxClasses classes Wt [C, D] row-major
 // and b [C] (narrow_kernels.h), otherwise W [D, padded] row-major and b [padded] (row_kernels.h); pack()
@@ -142,8 +145,12 @@ class BatchGradient {
   std::vector<Block> blocks_;  // block k of the step in blocks_[k - first_block_]
   int64_t first_block_ = 0;
   int64_t record_floats_;
-  // every block's record, in block order: this rank's computed here, the others' gathered
+  // every block's record, in block order, as one process computes them; after the ranks' exchange
+  // (summed_), record 0's gradient is every block's summed and all_totals_ holds the blocks' totals
   std::vector<float, CacheLineAllocator<float>> records_;
+  bool summed_ = false;
+  std::vector<BlockTotals> all_totals_;
+  int64_t records_to_sum_ = 0;  // records reduce_group sums: the step's blocks, or 1 once summed
 
   // the step being computed, read by compute_block
   const float* rows_ = nullptr;

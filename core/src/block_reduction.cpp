@@ -33,9 +33,12 @@ ReductionBytes reduction_bytes(std::size_t n, std::size_t block_rows, std::size_
                                int size) {
   if (size <= 1) return {};
   const auto [begin, end] = rank_rows(n, block_rows, rank, size);
-  const std::size_t record = record_doubles * sizeof(double);
-  return {static_cast<std::size_t>(block_count(end - begin, block_rows)) * record,
-          static_cast<std::size_t>(block_count(n, block_rows)) * record};
+  const auto [first, last] = rank_share(record_doubles, rank, size);
+  const std::size_t own = static_cast<std::size_t>(block_count(end - begin, block_rows));
+  const std::size_t others = static_cast<std::size_t>(block_count(n, block_rows)) - own;
+  const std::size_t slice = last - first;
+  return {(own * (record_doubles - slice) + slice) * sizeof(double),
+          (others * slice + record_doubles - slice) * sizeof(double)};
 }
 
 }  // namespace featpipe

@@ -162,24 +162,28 @@ TEST(DistributedTraining, EachRankSendsItsBlocksGradientsOncePerStep) {
       });
       for (int r = 0; r < size; ++r) {
         const std::vector<std::size_t>& sent = gathered[r];
-        // one gather of the start's digest, then one per step: 512, 512 and 76 rows
-        ASSERT_EQ(sent.size(), 4u);
+        // one gather of the start's digest, then three calls per step (the blocks' totals, the slices of
+        // their gradients, the summed slice): 512, 512 and 76 rows
+        ASSERT_EQ(sent.size(), 10u);
         EXPECT_EQ(sent[0], sizeof(uint64_t));
         const int64_t steps[] = {512, 512, 76};
         for (int s = 0; s < 3; ++s) {
-          EXPECT_EQ(sent[s + 1], step_bytes_sent(20, classes, steps[s], r, size))
+          EXPECT_EQ(sent[1 + 3 * s] + sent[2 + 3 * s] + sent[3 + 3 * s],
+                    step_bytes_sent(20, classes, steps[s], r, size))
               << classes << " classes, rank " << r << " of " << size << ", step " << s;
         }
       }
     }
   }
-  // four blocks of 785 x 10 parameters, one on each of four ranks: 7850 floats and 16 bytes, rounded up to
-  // a multiple of 64 bytes
-  EXPECT_EQ(step_bytes_sent(784, 10, 512, 0, 4), 7856 * sizeof(float));
-  EXPECT_EQ(step_bytes_sent(784, 10, 512, 3, 4), step_bytes_sent(784, 10, 512, 0, 4));
-  EXPECT_EQ(step_bytes_sent(784, 10, 512, 0, 2), 2 * step_bytes_sent(784, 10, 512, 0, 4));
-  EXPECT_EQ(step_bytes_sent(784, 10, 512, 4, 5), 0u);  // more ranks than blocks
-  EXPECT_EQ(step_bytes_sent(784, 10, 512, 0, 1), 0u);  // one process exchanges nothing
+  // four blocks of 785 x 10 parameters, one on each of four ranks: the block's totals (16 bytes), its
+  // gradient but the rank's slice of 7850 / 4 parameters (5887 or 5888 floats) to the others, the summed
+  // slice (1963 or 1962 floats) to the gather
+  EXPECT_EQ(step_bytes_sent(784, 10, 512, 0, 4), 16 + (7850 - 1963) * 4 + 1963 * 4);
+  EXPECT_EQ(step_bytes_sent(784, 10, 512, 3, 4), 16 + (7850 - 1962) * 4 + 1962 * 4);
+  // two blocks on each of two ranks: twice the totals and twice the gradient but the slice, and the slice
+  EXPECT_EQ(step_bytes_sent(784, 10, 512, 0, 2), 2 * 16 + 2 * 3925 * 4 + 3925 * 4);
+  EXPECT_EQ(step_bytes_sent(784, 10, 512, 4, 5), 1570u * 4);  // no block: only its summed slice
+  EXPECT_EQ(step_bytes_sent(784, 10, 512, 0, 1), 0u);         // one process exchanges nothing
 }
 
 }  // namespace

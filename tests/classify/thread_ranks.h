@@ -1,7 +1,7 @@
 #pragma once
 // The ranks of a job as threads of the test's process: a Collective whose all_gather and broadcast go
 // through shared memory, each call a meeting of every rank. on_ranks(N, fn) runs fn on N such ranks at once,
-// as mpiexec -n N would run N processes, and counts the bytes each rank gives to its gathers.
+// as mpiexec -n N would run N processes, and counts the bytes each rank gives to its gathers and exchanges.
 #include <barrier>
 #include <cstddef>
 #include <exception>
@@ -42,6 +42,19 @@ class ThreadRank final : public Collective {
     return all;
   }
 
+  /// Counts the bytes this rank sends to the others (its own piece stays), then goes through all_gather.
+  std::vector<std::byte> all_to_all(const std::vector<std::vector<std::byte>>& to_each,
+                                    std::vector<std::size_t>* counts) const override {
+    std::size_t to_others = 0;
+    for (int r = 0; r < size(); ++r)
+      if (r != rank_) to_others += to_each.at(r).size();
+    const std::size_t calls = gathered.size();
+    std::vector<std::byte> received = Collective::all_to_all(to_each, counts);
+    gathered.resize(calls);  // the gather it went through is not what this rank sends
+    gathered.push_back(to_others);
+    return received;
+  }
+
   void broadcast(std::vector<std::byte>& bytes, int root) const override {
     if (rank_ == root) meeting_->slots[root] = bytes;
     meeting_->barrier.arrive_and_wait();
@@ -53,7 +66,8 @@ class ThreadRank final : public Collective {
 
   [[noreturn]] void abort(int) const override { throw std::logic_error("a rank aborted the job"); }
 
-  /// The bytes this rank gave to each of its all_gather calls, in order.
+  /// The bytes this rank gave to each of its all_gather calls, and sent to the others in each all_to_all,
+  /// in order.
   mutable std::vector<std::size_t> gathered;
 
  private:

@@ -110,7 +110,7 @@ TEST(BlockReduction, RanksAddTheBlocksInOneProcesssOrder) {
   }
 }
 
-TEST(BlockReduction, BytesSentAreTheRecordsOfTheBlocksARankHolds) {
+TEST(BlockReduction, BytesSentAreTheRecordsOfTheBlocksARankHoldsButItsSliceAndItsSummedSlice) {
   const std::size_t n = 50, block = 8, width = 3;  // 7 blocks
   for (int size = 2; size <= 4; ++size) {
     const std::vector<std::size_t> sent = ThreadJob::run(size, [&](const Collective& job) {
@@ -123,7 +123,11 @@ TEST(BlockReduction, BytesSentAreTheRecordsOfTheBlocksARankHolds) {
     for (int r = 0; r < size; ++r) {
       const ReductionBytes bytes = reduction_bytes(n, block, width, r, size);
       EXPECT_EQ(sent[r], sizeof(uint64_t) + bytes.sent) << "rank " << r << " of " << size;  // + share_rows
-      EXPECT_EQ(bytes.gathered, 7 * width * sizeof(double));
+      // its slice of the other ranks' blocks' records, and the other slices of the total
+      const auto [first, last] = featpipe::rank_share(width, r, size);
+      const std::size_t own =
+          featpipe::rank_share(7, r, size).second - featpipe::rank_share(7, r, size).first;
+      EXPECT_EQ(bytes.received, ((7 - own) * (last - first) + width - (last - first)) * sizeof(double));
     }
   }
   EXPECT_EQ(reduction_bytes(n, block, width, 0, 1).sent, 0u);  // one process gathers nothing

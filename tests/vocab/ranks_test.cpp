@@ -120,9 +120,14 @@ TEST(KMeansOnRanks, EachRankSendsTheRecordsOfItsBlocks) {
     });
     for (int r = 0; r < size; ++r) {
       const ReductionBytes bytes = kmeans_iteration_bytes(200, 4, 6, 16, r, size);
-      // (k d + k + 1) doubles per block held, after the row counts of share_rows
-      EXPECT_EQ(bytes.sent, std::size_t(rank_share(13, r, size).second - rank_share(13, r, size).first) *
-                                (4 * 6 + 4 + 1) * sizeof(double));
+      // (k d + k + 1) doubles per block held but its own slice of them, and its summed slice, after the
+      // row counts of share_rows
+      const std::size_t width = 4 * 6 + 4 + 1;
+      const std::size_t slice = rank_share(width, r, size).second - rank_share(width, r, size).first;
+      EXPECT_EQ(bytes.sent, (std::size_t(rank_share(13, r, size).second - rank_share(13, r, size).first) *
+                                 (width - slice) +
+                             slice) *
+                                sizeof(double));
       EXPECT_EQ(sent[r], sizeof(uint64_t) + bytes.sent) << "rank " << r << " of " << size;
     }
   }

@@ -127,11 +127,11 @@ TrainResult train(const TrainParams& p, const LabelledRows& train, const Labelle
                   const TrainObserver& observer = {}, const TrainState* resume = nullptr,
                   const Collective& job = single_process());
 
-/// The bytes a rank of a job of `size` ranks sends in each training step of batch_rows rows (its share of
-/// the step's one all_gather): for each block of 128 rows it computes (rank_share of ceil(batch_rows / 128)
-/// blocks), the block's gradient of every parameter, (dim + 1) x padded classes floats (padded to whole SIMD
-/// vectors above 12 classes), and its loss and count (16 bytes), rounded up to a multiple of 64 bytes.
-/// Every rank receives the sum over the ranks. 0 for one process, which exchanges nothing.
+/// The bytes a rank of a job of `size` ranks sends in each training step of batch_rows rows: for each block
+/// of 128 rows it computes (rank_share of ceil(batch_rows / 128) blocks), its loss and count (16 bytes) and
+/// its gradient of every parameter, (dim + 1) x padded classes floats (padded to whole SIMD vectors above
+/// 12 classes), but the rank's own slice (rank_share of the parameters); then its summed slice. 0 for one
+/// process, which exchanges nothing.
 uint64_t step_bytes_sent(int64_t dim, int classes, int64_t batch_rows, int rank, int size);
 
 /// A warning when the initial loss is more than 10% away from the expected one (weights not small,

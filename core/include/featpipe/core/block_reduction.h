@@ -50,12 +50,11 @@ struct RowShare {
 /// block_rows is 0 or a rank's rows do not begin on a block boundary.
 RowShare share_rows(const Collective& job, std::size_t local_rows, std::size_t block_rows);
 
-/// What one BlockReduction::run moves: the bytes `rank` sends and the bytes every rank gathers (every
-/// block's record), for n rows shared as rank_rows() cuts them and records of record_doubles doubles.
-/// Both are 0 for one process, which gathers nothing.
+/// What one BlockReduction::run moves: the bytes `rank` sends and receives, for n rows shared as
+/// rank_rows() cuts them and records of record_doubles doubles. Both are 0 for one process.
 struct ReductionBytes {
-  std::size_t sent = 0;
-  std::size_t gathered = 0;
+  std::size_t sent = 0;      // its blocks' records but its own slice, then its summed slice
+  std::size_t received = 0;  // its slice of every other rank's blocks' records, then the other slices
 };
 ReductionBytes reduction_bytes(std::size_t n, std::size_t block_rows, std::size_t record_doubles, int rank,
                                int size);
@@ -77,9 +76,11 @@ class BlockReduction {
   /// compute(b, record) fills the record (width doubles, not cleared) of this rank's block b, a local
   /// index; it runs on the OpenMP team (core/parallel_blocks.h) and must not throw. The record lies on a
   /// 64-byte boundary whichever slot holds it, so that vectorised code writing it rounds alike in every
-  /// run. Then add(record) is called on the calling thread once per block of the job, in global block
-  /// order. Several ranks: one all_gather, in which this rank sends local_blocks() * width doubles and
-  /// receives every block's.
+  /// run. add(record) must add the record, value by value, into totals that were zero before run: one
+  /// process calls it on the calling thread once per block, in block order; several ranks call it once,
+  /// with every block's records already summed in block order from zero (the same bits) by a
+  /// reduce-scatter: this rank sends its blocks' records but its own slice of width / size values, and
+  /// its summed slice (reduction_bytes).
   template <typename Compute, typename Add>
   void run(Compute&& compute, Add&& add) {
     const int64_t local = share_.local_blocks();
@@ -95,16 +96,27 @@ class BlockReduction {
     }
     slots_.resize(static_cast<Eigen::Index>(local * stride_));
     for_each_block(local, [&](int64_t b) { compute(b, slot(b)); });
-    // The records, packed without their padding (each moves down, never over one not yet moved).
-    if (stride_ != width_)
-      for (int64_t b = 1; b < local; ++b) std::copy_n(slot(b), width_, slots_.data() + b * width_);
-    const std::vector<double> all =
-        all_gather<double>(job_, {slots_.data(), static_cast<std::size_t>(local) * width_});
-    if (all.size() != static_cast<std::size_t>(share_.blocks()) * width_) {
-      throw std::logic_error("BlockReduction: the ranks gathered " + std::to_string(all.size()) +
-                             " doubles, not one record per block");
+    // A reduce-scatter: rank t receives slice t of every block's record (in block order, as the ranks'
+    // runs of blocks follow each other in rank order) and sums it from zero in block order, each value as
+    // one process's adds sum it; the summed slices are then gathered on every rank.
+    const int size = job_.size();
+    std::vector<std::vector<double>> to_each(static_cast<std::size_t>(size));
+    for (int t = 0; t < size; ++t) {
+      const auto [begin, end] = rank_share(width_, t, size);
+      for (int64_t b = 0; b < local; ++b) to_each[t].insert(to_each[t].end(), slot(b) + begin, slot(b) + end);
     }
-    for (std::size_t at = 0; at < all.size(); at += width_) add(all.data() + at);
+    const std::vector<double> slices = all_to_all<double>(job_, to_each);
+    const auto [begin, end] = rank_share(width_, job_.rank(), size);
+    const std::size_t length = end - begin, blocks = static_cast<std::size_t>(share_.blocks());
+    if (slices.size() != blocks * length) {
+      throw std::logic_error("BlockReduction: the ranks sent " + std::to_string(slices.size()) +
+                             " doubles, not one record slice per block");
+    }
+    std::vector<double> summed(length, 0.0);
+    for (std::size_t b = 0; b < blocks; ++b)
+      for (std::size_t i = 0; i < length; ++i) summed[i] += slices[b * length + i];
+    const std::vector<double> total = all_gather<double>(job_, summed);
+    add(total.data());
   }
 
  private:

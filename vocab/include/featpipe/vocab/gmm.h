@@ -49,14 +49,14 @@ struct GmmResult {
 
 /// k-means (k-means++ and init_iterations Lloyd steps), one M-step from the hard assignment, then EM.
 /// Ensures: log_likelihood is non-decreasing up to rounding. Throws std::invalid_argument with validate()'s
-/// message or when x (all ranks' rows) has fewer rows than k. With a job, each EM step is one all_gather
-/// (gmm_iteration_bytes), after the k-means', two of d doubles per block (the variance floor) and one of
-/// 2 k d + k doubles per block (the M-step of the hard assignment).
+/// message or when x (all ranks' rows) has fewer rows than k. With a job, each EM step is one block
+/// reduction (core/block_reduction.h; gmm_iteration_bytes), after the k-means', two of d doubles per block
+/// (the variance floor) and one of 2 k d + k doubles per block (the M-step of the hard assignment).
 GmmResult fit_gmm(ConstMatrixView<float> x, const GmmParams& params);
 
 /// What one EM step moves when n rows of d dimensions are shared among `size` ranks as rank_rows() cuts
-/// them: `rank` sends a record of 2 k d + k + 1 doubles (moments, mass, log-likelihood) per block it holds,
-/// and every rank gathers the records of all blocks. Nothing for one process.
+/// them, records of 2 k d + k + 1 doubles (moments, mass, log-likelihood) per block reduced by
+/// reduction_bytes' reduce-scatter. Nothing for one process.
 ReductionBytes gmm_iteration_bytes(std::size_t n, std::size_t k, std::size_t d, std::size_t block_rows,
                                    int rank, int size);
 

@@ -59,13 +59,15 @@ RowMatrix<float> kmeans_plus_plus(ConstMatrixView<float> x, const KMeansParams& 
 /// Lloyd iterations from the given centres (k x d, the same on every rank). A cluster left empty is moved
 /// onto the row farthest from its centre (then the next farthest, one row per empty cluster, among all
 /// ranks' rows), so no centre is ever NaN. Ensures: energy is non-increasing up to float rounding of the
-/// assignment. With a job, each iteration is one all_gather of every block's record (kmeans_iteration_bytes),
-/// and one more of at most (d + 2) doubles per empty cluster from each rank when clusters are empty.
+/// assignment. With a job, each iteration is one block reduction of every block's record
+/// (core/block_reduction.h; kmeans_iteration_bytes), and one all_gather more of at most (d + 2) doubles per
+/// empty cluster from each rank when clusters are empty.
 KMeansResult kmeans_lloyd(ConstMatrixView<float> x, RowMatrix<float> centres, const KMeansParams& params);
 
 /// What one Lloyd iteration moves when n rows of d dimensions are shared among `size` ranks as rank_rows()
-/// cuts them: `rank` sends a record of k * d + k + 1 doubles (sums, counts, energy) per block it holds, and
-/// every rank gathers the records of all block_count(n, block_rows) blocks. Nothing for one process.
+/// cuts them, records of k * d + k + 1 doubles (sums, counts, energy) per block reduced by reduction_bytes'
+/// reduce-scatter: a rank sends about its blocks' records and receives about one record per block divided
+/// by the rank count. Nothing for one process.
 ReductionBytes kmeans_iteration_bytes(std::size_t n, std::size_t k, std::size_t d, std::size_t block_rows,
                                       int rank, int size);
 
