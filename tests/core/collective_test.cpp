@@ -4,73 +4,17 @@
 
 #include <gtest/gtest.h>
 
-#include <barrier>
 #include <functional>
-#include <mutex>
-#include <thread>
+
+#include "thread_job.h"
 
 namespace {
 
 using featpipe::Collective;
 
-/// The ranks of a job as threads: all_gather through a shared board and two barriers.
-class Board {
- public:
-  explicit Board(int size) : size_(size), pieces_(size), sync_(size) {}
-  std::vector<std::byte> gather(int rank, std::span<const std::byte> mine, std::vector<std::size_t>* counts) {
-    pieces_[rank].assign(mine.begin(), mine.end());
-    sync_.arrive_and_wait();
-    std::vector<std::byte> all;
-    if (counts) counts->clear();
-    for (const auto& piece : pieces_) {
-      all.insert(all.end(), piece.begin(), piece.end());
-      if (counts) counts->push_back(piece.size());
-    }
-    sync_.arrive_and_wait();
-    return all;
-  }
-  int size() const { return size_; }
-
- private:
-  int size_;
-  std::vector<std::vector<std::byte>> pieces_;
-  std::barrier<> sync_;
-};
-
-class ThreadRank final : public Collective {
- public:
-  ThreadRank(Board& board, int rank) : board_(board), rank_(rank) {}
-  int rank() const override { return rank_; }
-  int size() const override { return board_.size(); }
-  std::vector<std::byte> all_gather(std::span<const std::byte> mine,
-                                    std::vector<std::size_t>* counts) const override {
-    return board_.gather(rank_, mine, counts);
-  }
-  void broadcast(std::vector<std::byte>& bytes, int root) const override {
-    std::vector<std::size_t> counts;
-    const std::vector<std::byte> all =
-        board_.gather(rank_, rank_ == root ? bytes : std::vector<std::byte>{}, &counts);
-    bytes = all;
-  }
-  void barrier() const override { board_.gather(rank_, {}, nullptr); }
-  [[noreturn]] void abort(int) const override { std::abort(); }
-
- private:
-  Board& board_;
-  int rank_;
-};
-
-/// fn(rank's Collective) on `size` threads at once.
+/// fn(rank's Collective) on `size` ranks, each a thread of this process (tests/thread_job.h).
 void run_ranks(int size, const std::function<void(const Collective&)>& fn) {
-  Board board(size);
-  std::vector<std::thread> threads;
-  for (int r = 0; r < size; ++r) {
-    threads.emplace_back([&, r] {
-      const ThreadRank job(board, r);
-      fn(job);
-    });
-  }
-  for (std::thread& t : threads) t.join();
+  featpipe::testing::ThreadJob::run(size, fn);
 }
 
 TEST(RankShare, CoversTheItemsInOrderWithSharesDifferingByAtMostOne) {
