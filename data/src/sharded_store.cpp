@@ -110,7 +110,7 @@ std::string prepare_output(const Collective& job, const std::string& out) {
     std::error_code ec;
     fs::remove(out, ec);
     const fs::path folder = out + ".shards";
-    fs::create_directories(folder, ec);
+    fs::create_directory(folder, ec);  // beside the store, whose folder must exist
     if (!fs::is_directory(folder, ec)) {
       throw InputError(out, "cannot create the folder of its shards, " + folder.string() +
                                 (ec ? " (" + ec.message() + ")" : ""));

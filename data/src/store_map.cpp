@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <utility>
 
 #include "featpipe/data/store.h"
@@ -65,7 +66,8 @@ MappedRows::MappedRows(MappedRows&& other) noexcept
     : base_(std::exchange(other.base_, nullptr)),
       length_(std::exchange(other.length_, 0)),
       row_bytes_(other.row_bytes_),
-      spans_(std::move(other.spans_)) {}
+      spans_(std::move(other.spans_)),
+      parts_(std::move(other.parts_)) {}
 
 MappedRows& MappedRows::operator=(MappedRows&& other) noexcept {
   if (this != &other) {
@@ -74,6 +76,7 @@ MappedRows& MappedRows::operator=(MappedRows&& other) noexcept {
     length_ = std::exchange(other.length_, 0);
     row_bytes_ = other.row_bytes_;
     spans_ = std::move(other.spans_);
+    parts_ = std::move(other.parts_);
   }
   return *this;
 }
@@ -100,6 +103,28 @@ void MappedRows::release(uint64_t first, uint64_t count) const {
   }
 }
 
+std::optional<MappedRows> StoreReader::map_virtual(const DatasetInfo& info, uint64_t row_bytes) const {
+  // Each source mapped in its own file (checked when info was described), its spans moved to the rows it
+  // holds in this dataset.
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::path(h5::on_this_thread(impl_).path).parent_path();
+  MappedRows mapped;
+  mapped.row_bytes_ = row_bytes;
+  for (const VirtualSource& source : info.sources) {
+    const fs::path file = fs::path(source.file).is_relative() ? folder / source.file : fs::path(source.file);
+    std::optional<MappedRows> part = StoreReader(file.string()).map_rows(source.dataset);
+    if (!part || part->row_bytes_ != row_bytes) return std::nullopt;
+    for (RowSpan span : part->spans_) {
+      if (span.first >= source.rows) break;
+      span.count = std::min(span.count, source.rows - span.first);
+      span.first += source.first;
+      mapped.spans_.push_back(span);
+    }
+    mapped.parts_.push_back(std::move(*part));
+  }
+  return mapped;
+}
+
 std::optional<MappedRows> StoreReader::map_rows(const std::string& name) const {
   const std::string full = h5::absolute_name(name);
   const DatasetInfo& info = h5::on_this_thread(impl_).info(full);
@@ -117,6 +142,7 @@ std::optional<MappedRows> StoreReader::map_rows(const std::string& name) const {
 
   std::vector<StoredRows> stored;
   const H5D_layout_t layout = H5Pget_layout(dcpl.get());
+  if (layout == H5D_VIRTUAL) return map_virtual(info, row_bytes);
   if (layout == H5D_CONTIGUOUS) {
     const haddr_t address = H5Dget_offset(dataset);
     if (address == HADDR_UNDEF) return std::nullopt;

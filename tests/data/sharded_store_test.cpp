@@ -125,6 +125,17 @@ TEST_F(ShardedStoreTest, ReadsAsOneStoreWithTheShardsRowsInRankOrder) {
   EXPECT_EQ(sources[1].file, "f.h5.shards/rank-1.h5");
   EXPECT_EQ(sources[1].first, 5u);
   EXPECT_EQ(sources[1].rows, 4u);
+  // Mapped in place, shard by shard: the same rows, in spans that cover them in order.
+  const std::optional<featpipe::data::MappedRows> mapped = store.map_features();
+  ASSERT_TRUE(mapped.has_value());
+  uint64_t next = 0;
+  for (const featpipe::data::RowSpan& span : mapped->spans()) {
+    ASSERT_EQ(span.first, next);
+    for (uint64_t i = 0; i < span.count * 3; ++i) EXPECT_EQ(span.rows[i], rows[span.first * 3 + i]);
+    next += span.count;
+  }
+  EXPECT_EQ(next, 9u);
+  EXPECT_EQ(featpipe::data::span_of(mapped->spans(), 6)->first, 5u);  // rank 1's rows begin at row 5
   // Rows across the shards' boundary, as a block read does.
   std::vector<float> block(4 * 3);
   store.read_rows(3, 4, block.data());

@@ -78,6 +78,7 @@ class MappedRows {
   size_t length_ = 0;
   uint64_t row_bytes_ = 0;
   std::vector<RowSpan> spans_;
+  std::vector<MappedRows> parts_;  // a virtual dataset's: its sources' maps, which spans_ point into
 };
 
 /// A store opened for writing. All methods throw InputError (path + problem) on failure.
@@ -157,11 +158,13 @@ class StoreReader {
   void read_rows(const std::string& name, uint64_t begin, uint64_t count, float* out) const;
   /// The rows of a 2-D dataset in place (MappedRows), when they lie in the file as native float32 rows:
   /// uncompressed and unfiltered, contiguous or chunked by whole rows with every chunk written, 4-byte
-  /// aligned, in a file of the default (sec2) driver without a user block. Nullopt otherwise, or when
-  /// the map fails; read_rows reads every dataset.
+  /// aligned, in a file of the default (sec2) driver without a user block; a virtual dataset (a sharded
+  /// store) when each of its sources maps so. Nullopt otherwise, or when the map fails; read_rows reads
+  /// every dataset.
   std::optional<MappedRows> map_rows(const std::string& name) const;
 
  private:
+  std::optional<MappedRows> map_virtual(const DatasetInfo& info, uint64_t row_bytes) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
