@@ -21,7 +21,8 @@ using testing::ThreadRank;
 
 template <typename T>
 bool same_bits(const T& a, const T& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(*a.data())) == 0;
+  return a.size() == b.size() &&
+         (a.size() == 0 || std::memcmp(a.data(), b.data(), a.size() * sizeof(*a.data())) == 0);
 }
 
 void expect_same_run(const TrainResult& a, const TrainResult& b, const std::string& what) {
