@@ -3,7 +3,7 @@
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
 # One thread per rank: 4 ranks on 2 cores stay responsive.
 export OMP_NUM_THREADS=1
-same_arrays="/usr/bin/python3 $(dirname "${BASH_SOURCE[0]}")/same_arrays.py"
+same_arrays="/usr/bin/python3 $(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/same_arrays.py"
 
 fail() {
   echo "FAIL: $*"
