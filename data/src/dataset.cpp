@@ -9,6 +9,11 @@
 #include "readers.h"
 
 namespace featpipe::data {
+
+std::string Dataset::image_name(Source s, std::size_t i) const {
+  return spec() + " image " + std::to_string(i) + " of " + (s == Source::train ? "train" : "test");
+}
+
 namespace {
 
 const char* const kKnownKinds =

@@ -119,8 +119,7 @@ std::vector<int64_t> stratified_holdout(const std::vector<int32_t>& labels, doub
 }
 
 std::string describe_image(const SplitView& view, std::size_t i) {
-  return view.dataset().spec() + " image " + std::to_string(view.source_index(i)) + " of " +
-         (view.source() == Source::train ? "train" : "test");
+  return view.dataset().image_name(view.source(), static_cast<std::size_t>(view.source_index(i)));
 }
 
 SplitView select_split(const Dataset& dataset, Split split, const SplitOptions& options) {

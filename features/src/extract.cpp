@@ -12,6 +12,43 @@
 
 namespace featpipe::features {
 
+void extract_block(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
+                   std::size_t begin, std::size_t count, float* rows, int32_t* labels, int64_t* index,
+                   StageObserver& observer) {
+  FirstError error(observer);
+  // Chunks of a few dozen images: dynamic enough to balance costly extractors (SIFT), coarse enough that
+  // scheduling does not dominate cheap ones (raw pixels).
+  const std::size_t chunk = std::max<std::size_t>(1, count / (8 * std::size_t(omp_get_max_threads())));
+#pragma omp parallel for schedule(dynamic, chunk)
+  for (std::size_t k = 0; k < count; ++k) {
+    if (error.failed()) continue;
+    const std::size_t i = begin + k;
+    try {
+      const cv::Mat image = view.image(i);
+      const std::size_t d = extractor.dim(image.size(), image.channels());
+      if (d != dim) {
+        throw InputError(data::describe_image(view, i),
+                         "is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+                             " and gives " + std::to_string(d) + " features where the first image gave " +
+                             std::to_string(dim) + "; use --resize WxH to make images uniform");
+      }
+      extractor.extract(image, rows + k * dim);
+      if (labels) labels[k] = view.label(i);
+      if (index) index[k] = view.source_index(i);
+    } catch (const std::invalid_argument& e) {
+      try {
+        throw InputError(data::describe_image(view, i), e.what());
+      } catch (...) {
+        error.capture();
+      }
+    } catch (...) {
+      error.capture();
+    }
+    observer.advance();
+  }
+  error.rethrow();
+}
+
 void extract_rows(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
                   const ExtractRange& range, data::FeatureStoreWriter& writer, StageObserver& observer) {
   // Sized by the rows there are, not by the option alone (--block 1000000000 on 200 images).
@@ -20,57 +57,42 @@ void extract_rows(const data::SplitView& view, const FeatureExtractor& extractor
   std::vector<float> rows(block_rows * dim);
   std::vector<int32_t> labels(block_rows);
   std::vector<int64_t> index(block_rows);
-  FirstError error(observer);
-
   for (std::size_t begin = range.begin; begin < range.end; begin += block_rows) {
     const std::size_t count = std::min(block_rows, range.end - begin);
-    // Chunks of a few dozen images: dynamic enough to balance costly extractors (SIFT), coarse enough
-    // that scheduling does not dominate cheap ones (raw pixels).
-    const std::size_t chunk = std::max<std::size_t>(1, count / (8 * std::size_t(omp_get_max_threads())));
-#pragma omp parallel for schedule(dynamic, chunk)
-    for (std::size_t k = 0; k < count; ++k) {
-      if (error.failed()) continue;
-      const std::size_t i = begin + k;
-      try {
-        const cv::Mat image = view.image(i);
-        const std::size_t d = extractor.dim(image.size(), image.channels());
-        if (d != dim) {
-          throw InputError(data::describe_image(view, i),
-                           "is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) +
-                               " and gives " + std::to_string(d) + " features where the first image gave " +
-                               std::to_string(dim) + "; use --resize WxH to make images uniform");
-        }
-        extractor.extract(image, rows.data() + k * dim);
-        labels[k] = view.label(i);
-        index[k] = view.source_index(i);
-      } catch (const std::invalid_argument& e) {
-        try {
-          throw InputError(data::describe_image(view, i), e.what());
-        } catch (...) {
-          error.capture();
-        }
-      } catch (...) {
-        error.capture();
-      }
-      observer.advance();
-    }
-    error.rethrow();
+    extract_block(view, extractor, dim, begin, count, rows.data(), labels.data(), index.data(), observer);
     writer.append(rows.data(), labels.data(), index.data(), count);
   }
+}
+
+std::size_t split_dim(const data::SplitView& view, const FeatureExtractor& extractor,
+                      const std::string& subject) {
+  if (view.size() == 0) throw InputError("--split", "the split of " + view.dataset().spec() + " is empty");
+  const cv::Mat first = view.image(0);
+  try {
+    return extractor.dim(first.size(), first.channels());
+  } catch (const std::invalid_argument& e) {
+    throw InputError(subject, e.what());
+  }
+}
+
+void extract_to_memory(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
+                       float* out, StageObserver& observer, std::size_t block_rows) {
+  block_rows = std::max<std::size_t>(1, block_rows);
+  observer.begin("extract " + extractor.spec(), view.size(), "img");
+  for (std::size_t begin = 0; begin < view.size(); begin += block_rows) {
+    const std::size_t count = std::min(block_rows, view.size() - begin);
+    extract_block(view, extractor, dim, begin, count, out + begin * dim, nullptr, nullptr, observer);
+  }
+  observer.end();
 }
 
 ExtractSummary extract_split(const data::SplitView& view, const FeatureExtractor& extractor,
                              nlohmann::json provenance, const std::string& out, const ExtractOptions& options,
                              StageObserver& observer) {
-  if (view.size() == 0) throw InputError("--split", "the split of " + view.dataset().spec() + " is empty");
   const auto start = std::chrono::steady_clock::now();
-  const cv::Mat first = view.image(0);
   ExtractSummary summary;
-  try {
-    summary.dim = extractor.dim(first.size(), first.channels());
-  } catch (const std::invalid_argument& e) {
-    throw InputError(options.subject, e.what());
-  }
+  summary.dim = split_dim(view, extractor, options.subject);
+  const cv::Mat first = view.image(0);
   provenance["command"] = options.command;
   provenance["features"] = extractor.spec();
   provenance["dim"] = summary.dim;

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <numeric>
+#include <optional>
+#include <stdexcept>
 
 #include "featpipe/core/errors.h"
 #include "featpipe/core/parallel_blocks.h"
@@ -93,9 +96,29 @@ std::vector<std::size_t> water_fill(const std::vector<std::size_t>& counts, std:
   return quota;
 }
 
-DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const DescriptorExtractor& descriptor,
-                                           nlohmann::json provenance, const std::string& out,
-                                           const DescriptorSampleOptions& options, StageObserver& observer) {
+namespace {
+
+/// Where the sampled rows go: a store (the descriptors stage) or arrays (Python).
+struct SampleRows {
+  float* rows;
+  float* frames;
+  int32_t* labels;
+  int64_t* index;
+};
+
+struct SampleSink {
+  /// The quotas are known: the job's summary, and where this rank's rows begin and how many it has.
+  std::function<void(const DescriptorSampleSummary&, std::size_t first_row, std::size_t rows)> start;
+  /// Where the `count` rows of the next block go (this rank's rows from `row` on).
+  std::function<SampleRows(std::size_t row, std::size_t count)> block;
+  /// The block's rows are in place.
+  std::function<void(std::size_t count)> filled;
+};
+
+/// Both passes of the sample over this rank's blocks (options.job), the rows handed to the sink.
+DescriptorSampleSummary sample_into(const data::SplitView& view, const DescriptorExtractor& descriptor,
+                                    const DescriptorSampleOptions& options, StageObserver& observer,
+                                    const SampleSink& sink) {
   if (auto error = validate(options)) throw_option_error(*error);
   if (view.size() == 0) throw InputError("--split", "the split of " + view.dataset().spec() + " is empty");
   const cv::Mat first = view.image(0);
@@ -141,35 +164,18 @@ DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const De
     throw InputError("--descriptor", descriptor.spec() + " finds no frames in " + view.dataset().spec() +
                                          "; try a denser descriptor such as dsift");
   }
-
-  provenance["command"] = "descriptors";
-  provenance["descriptor"] = descriptor.spec();
-  provenance["dim"] = dim;
-  provenance["sample"] = options.sample;
-  provenance["rows"] = summary.rows;
-  provenance["frames_available"] = summary.frames_available;
-  provenance["image_size"] = {first.cols, first.rows, first.channels()};
-  std::size_t first_row = 0;
+  std::size_t first_row = 0, my_rows = 0;
   for (std::size_t i = 0; i < first_image; ++i) first_row += quota[i];
-  const std::string path = data::prepare_output(job, out);
-  data::FeatureStoreWriter writer(
-      path, dim, view.dataset().class_names(),
-      job.size() > 1 ? data::shard_provenance(provenance, job, first_row) : provenance, "descriptors");
-  writer.store().create_rows("/frames", 4);
+  for (std::size_t i = first_image; i < end_image; ++i) my_rows += quota[i];
+  sink.start(summary, first_row, my_rows);
 
-  std::vector<float> rows, frames;
-  std::vector<int32_t> labels;
-  std::vector<int64_t> index;
   std::vector<std::size_t> offset;
-  for (std::size_t begin = first_image; begin < end_image; begin += options.block_images) {
+  for (std::size_t begin = first_image, row = 0; begin < end_image; begin += options.block_images) {
     const std::size_t end = std::min(end_image, begin + options.block_images);
     offset.assign(1, 0);
     for (std::size_t i = begin; i < end; ++i) offset.push_back(offset.back() + quota[i]);
     const std::size_t count = offset.back();
-    rows.resize(count * dim);
-    frames.resize(count * 4);
-    labels.resize(count);
-    index.resize(count);
+    const SampleRows out = sink.block(row, count);
     for_each_image(view, descriptor, begin, end, observer, [&](std::size_t i, const LocalFeatures& f) {
       if (f.size() != counts[i]) {
         throw RunError(data::describe_image(view, i) + " gave " + std::to_string(counts[i]) +
@@ -177,25 +183,91 @@ DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const De
       }
       thread_local std::vector<std::size_t> chosen;
       choose(f.size(), quota[i], options.seed, view.source_index(i), chosen);
-      std::size_t row = offset[i - begin];
+      std::size_t r = offset[i - begin];
       for (std::size_t k : chosen) {
-        std::copy_n(f.descriptor(k, dim), dim, rows.begin() + row * dim);
+        std::copy_n(f.descriptor(k, dim), dim, out.rows + r * dim);
         const Frame& fr = f.frames[k];
-        std::copy_n(std::array<float, 4>{fr.x, fr.y, fr.scale, fr.angle}.begin(), 4,
-                    frames.begin() + row * 4);
-        labels[row] = view.label(i);
-        index[row] = view.source_index(i);
-        ++row;
+        std::copy_n(std::array<float, 4>{fr.x, fr.y, fr.scale, fr.angle}.begin(), 4, out.frames + r * 4);
+        out.labels[r] = view.label(i);
+        out.index[r] = view.source_index(i);
+        ++r;
       }
     });
-    writer.append(rows.data(), labels.data(), index.data(), count);
-    writer.store().append_rows("/frames", frames.data(), count);
+    sink.filled(count);
+    row += count;
   }
-  const uint64_t written = writer.rows_written();
-  writer.commit();
-  data::join_shards(job, out, written, provenance);
   observer.end();
   return summary;
+}
+
+}  // namespace
+
+DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const DescriptorExtractor& descriptor,
+                                           nlohmann::json provenance, const std::string& out,
+                                           const DescriptorSampleOptions& options, StageObserver& observer) {
+  const Collective& job = options.job ? *options.job : single_process();
+  std::optional<data::FeatureStoreWriter> writer;
+  std::vector<float> rows, frames;
+  std::vector<int32_t> labels;
+  std::vector<int64_t> index;
+  std::size_t dim = 0;
+  SampleSink sink;
+  sink.start = [&](const DescriptorSampleSummary& summary, std::size_t first_row, std::size_t) {
+    dim = summary.dim;
+    const cv::Mat first = view.image(0);
+    provenance["command"] = "descriptors";
+    provenance["descriptor"] = descriptor.spec();
+    provenance["dim"] = summary.dim;
+    provenance["sample"] = options.sample;
+    provenance["rows"] = summary.rows;
+    provenance["frames_available"] = summary.frames_available;
+    provenance["image_size"] = {first.cols, first.rows, first.channels()};
+    const std::string path = data::prepare_output(job, out);
+    writer.emplace(path, summary.dim, view.dataset().class_names(),
+                   job.size() > 1 ? data::shard_provenance(provenance, job, first_row) : provenance,
+                   "descriptors");
+    writer->store().create_rows("/frames", 4);
+  };
+  sink.block = [&](std::size_t, std::size_t count) {
+    rows.resize(count * dim);
+    frames.resize(count * 4);
+    labels.resize(count);
+    index.resize(count);
+    return SampleRows{rows.data(), frames.data(), labels.data(), index.data()};
+  };
+  sink.filled = [&](std::size_t count) {
+    writer->append(rows.data(), labels.data(), index.data(), count);
+    writer->store().append_rows("/frames", frames.data(), count);
+  };
+  const DescriptorSampleSummary summary = sample_into(view, descriptor, options, observer, sink);
+  const uint64_t written = writer->rows_written();
+  writer->commit();
+  data::join_shards(job, out, written, provenance);
+  return summary;
+}
+
+DescriptorSample sample_descriptors_to_memory(const data::SplitView& view,
+                                              const DescriptorExtractor& descriptor,
+                                              const DescriptorSampleOptions& options,
+                                              StageObserver& observer) {
+  if (options.job && options.job->size() > 1) {
+    throw std::logic_error("sample_descriptors_to_memory: one process only");
+  }
+  DescriptorSample sample;
+  SampleSink sink;
+  sink.start = [&](const DescriptorSampleSummary& summary, std::size_t, std::size_t rows) {
+    sample.descriptors.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(summary.dim));
+    sample.frames.resize(static_cast<Eigen::Index>(rows), 4);
+    sample.labels.resize(rows);
+    sample.index.resize(rows);
+  };
+  sink.block = [&](std::size_t row, std::size_t) {
+    return SampleRows{sample.descriptors.data() + row * sample.descriptors.cols(),
+                      sample.frames.data() + row * 4, sample.labels.data() + row, sample.index.data() + row};
+  };
+  sink.filled = [](std::size_t) {};
+  sample.summary = sample_into(view, descriptor, options, observer, sink);
+  return sample;
 }
 
 }  // namespace featpipe::features

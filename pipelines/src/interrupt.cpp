@@ -9,11 +9,14 @@ namespace featpipe::pipelines {
 namespace {
 
 std::atomic<int> received{0};
+std::atomic<bool> second_ends_process{true};
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
 
 void on_signal(int signal) {
   int none = 0;
   if (!received.compare_exchange_strong(none, signal)) {
+    if (!second_ends_process.load()) return;
     // the second signal: stop now, as the default action would
     std::signal(signal, SIG_DFL);
     std::raise(signal);
@@ -44,12 +47,18 @@ Interrupted::Interrupted(int signal, const std::string& advice)
                          (advice.empty() ? "nothing was written; run the same command again" : advice)),
       signal_(signal) {}
 
-InterruptGuard::InterruptGuard() {
+InterruptGuard::InterruptGuard(Scope scope) {
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
+  second_ends_process.store(scope == Scope::process);
   sigaction(SIGINT, &action, &old_int_);
+  if (scope == Scope::call) {  // the other signals keep the interpreter's handling
+    sigaction(SIGTERM, nullptr, &old_term_);
+    sigaction(SIGHUP, nullptr, &old_hup_);
+    return;
+  }
   sigaction(SIGTERM, &action, &old_term_);
   // under nohup SIGHUP is ignored, and stays so: the user asked for the run to outlive the terminal
   sigaction(SIGHUP, nullptr, &old_hup_);

@@ -38,6 +38,8 @@ class Dataset {
   /// The image size when every image has the same size (after --resize), otherwise empty.
   virtual std::optional<cv::Size> uniform_size() const = 0;
   virtual int channels() const = 0;
+  /// How an error names image i of a source set: "<spec> image <i> of train|test".
+  virtual std::string image_name(Source s, std::size_t i) const;
 };
 
 /// Opens a dataset from its spec. Throws InputError ("<path>: <problem>") on a missing path, a wrong

@@ -25,6 +25,25 @@ struct ExtractRange {
 void extract_rows(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
                   const ExtractRange& range, data::FeatureStoreWriter& writer, StageObserver& observer);
 
+/// The features of images [begin, begin + count) of view into rows (count x dim floats) and, unless null,
+/// their labels and source rows, with OpenMP across the images. The one computation behind every front
+/// end's extraction: a row depends only on its image, never on the block it is computed in. Throws
+/// InputError naming the image as extract_rows does; observer.advance() per image, observer.checkpoint()
+/// after the block.
+void extract_block(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
+                   std::size_t begin, std::size_t count, float* rows, int32_t* labels, int64_t* index,
+                   StageObserver& observer);
+
+/// The width of the split's rows, from its first image. InputError("--split") when the split is empty,
+/// InputError(subject) when the extractor cannot take the images.
+std::size_t split_dim(const data::SplitView& view, const FeatureExtractor& extractor,
+                      const std::string& subject);
+
+/// Every image of the split into out (view.size() x dim floats, row-major), in blocks of block_rows images
+/// between which the observer may stop the work: the rows extract_split writes to a store, bit for bit.
+void extract_to_memory(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
+                       float* out, StageObserver& observer, std::size_t block_rows = 1024);
+
 struct ExtractOptions {
   std::size_t block_rows = 1024;    // images per written block, fewer when a block would pass kMaxBlockBytes
   std::string command = "extract";  // recorded in the provenance, and the progress label's first word

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "featpipe/core/collective.h"
+#include "featpipe/core/matrix.h"
 #include "featpipe/core/stage_observer.h"
 #include "featpipe/data/split.h"
 #include "featpipe/features/descriptor.h"
@@ -50,5 +51,20 @@ struct DescriptorSampleSummary {
 DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const DescriptorExtractor& descriptor,
                                            nlohmann::json provenance, const std::string& out,
                                            const DescriptorSampleOptions& options, StageObserver& observer);
+
+/// The same sample in memory, as a front end without a store needs it (Python): the rows the store would
+/// hold, bit for bit. One process (options.job of one rank or null).
+struct DescriptorSample {
+  RowMatrix<float> descriptors;  // [rows, dim]
+  RowMatrix<float> frames;       // [rows, 4]: x, y, scale, angle
+  std::vector<int32_t> labels;   // the owning image's label
+  std::vector<int64_t> index;    // the owning image's row in the view's source set
+  DescriptorSampleSummary summary;
+};
+
+DescriptorSample sample_descriptors_to_memory(const data::SplitView& view,
+                                              const DescriptorExtractor& descriptor,
+                                              const DescriptorSampleOptions& options,
+                                              StageObserver& observer);
 
 }  // namespace featpipe::features

@@ -21,10 +21,13 @@ class Interrupted : public std::runtime_error {
 };
 
 /// Catches SIGINT, SIGTERM and SIGHUP while alive (one at a time; SIGHUP not when it is ignored, as under
-/// nohup); the previous handlers come back afterwards.
+/// nohup); the previous handlers come back afterwards. Scope::call, for a call from an interpreter that
+/// lives on (Python): SIGINT alone, and a second one is recorded like the first instead of ending the
+/// process.
 class InterruptGuard {
  public:
-  InterruptGuard();
+  enum class Scope { process, call };
+  explicit InterruptGuard(Scope scope = Scope::process);
   ~InterruptGuard();
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;

@@ -1,0 +1,7 @@
+#include "bindings.h"
+
+namespace featpipe::python {
+
+void bind_stores(pybind11::module_&) {}
+
+}  // namespace featpipe::python

@@ -1,0 +1,7 @@
+#include "bindings.h"
+
+namespace featpipe::python {
+
+void bind_vocab(pybind11::module_&) {}
+
+}  // namespace featpipe::python
