@@ -19,6 +19,8 @@ packages=(
   dataset-fashion-mnist
   # anchors and plots (Debian's interpreter: /usr/bin/python3)
   python3 python3-numpy python3-h5py python3-sklearn python3-skimage python3-opencv python3-matplotlib
+  # the Python module (pybind11 for Debian's /usr/bin/python3) and its tests
+  python3-dev pybind11-dev python3-pybind11 python3-pytest
   # report rendering test (headless)
   chromium
 )
