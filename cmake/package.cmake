@@ -99,7 +99,9 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS ${featpipe_deb_imgcodecs})
 # Recommends, not Depends: only `featpipe compare` runs the report script (/usr/bin/python3 with h5py and
 # matplotlib; `--no-plots` does without), and the recipes end with it. apt installs recommended packages by
 # default, so a plain `apt-get install` gives a working report.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3, python3-numpy, python3-h5py, python3-matplotlib")
+# The Python package (`import featpipe`, cmake/python.cmake) needs the same python3 and numpy, and
+# scikit-learn for its estimators (featpipe.LinearClassifier, featpipe.sklearn).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3, python3-numpy, python3-h5py, python3-matplotlib, python3-sklearn")
 # Suggests: what a C++ program built on the installed CMake package or featpipe.pc needs (the libraries are
 # static, so their dependencies' headers and link libraries), and Debian's copy of the default data set
 # (`--data fashion-mnist`, the Fashion-MNIST recipe). Most users run the command; as Recommends, the -dev
@@ -107,6 +109,19 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3, python3-numpy, python3-h5py, pytho
 # proper the library half would be a separate libfeatpipe-dev package that Depends on them.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libopencv-dev, libeigen3-dev, libhdf5-dev, libboost-program-options-dev, \
 libvlfeat-dev, nlohmann-json3-dev, dataset-fashion-mnist")
+
+# Python writes byte-code caches beside the package's modules when root imports them; they are no file of the
+# package, so its removal would leave them (and so the folder) behind: prerm removes them first, as Debian's
+# py3clean does for Python packages.
+if(featpipe_with_python)
+  file(CONFIGURE OUTPUT ${featpipe_deb_dir}/prerm CONTENT [[#!/bin/sh
+set -e
+rm -rf /usr/@FEATPIPE_PYTHON_INSTALL_DIR@/featpipe/__pycache__
+]] @ONLY)
+  file(CHMOD ${featpipe_deb_dir}/prerm PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
+    GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${featpipe_deb_dir}/prerm)
+endif()
 
 # What Debian's tools expect of a package's files: a binary without its symbol table (the release build has no
 # debug information to keep), directories 0755 whatever the umask, control files with their policy modes.

@@ -10,6 +10,7 @@
 #include "featpipe/features/extract.h"
 #include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/dataset_options.h"
+#include "featpipe/pipelines/encoding_options.h"
 #include "featpipe/pipelines/ranks.h"
 #include "featpipe/vocab/image_encoder.h"
 
@@ -17,20 +18,11 @@ namespace featpipe::pipelines {
 namespace {
 
 struct EncodeArgs {
-  std::string vocab, out, encoding = "bow", pyramid = "1", pool = "sum", norm, kernel_map;
-  int kernel_order = 1, soft_neighbours = 5;
-  double soft_beta = 0;
+  std::string vocab, out;
+  EncodingChoice choice;
+  std::string norm, kernel_map;
   std::size_t block = 1024;
 };
-
-template <typename T, typename Fn>
-T parse_option(const std::string& option, Fn&& parse) {
-  try {
-    return parse();
-  } catch (const std::invalid_argument& e) {
-    throw InputError(option, e.what());
-  }
-}
 
 }  // namespace
 
@@ -41,11 +33,12 @@ int run_encode(const std::vector<std::string>& args) {
   add_dataset_options(options, dataset_args);
   options.add_options()                                                                                 //
       ("vocab", po::value(&a.vocab), "vocabulary from `featpipe vocab` (.h5); its descriptor is used")  //
-      ("encoding", po::value(&a.encoding)->default_value(a.encoding),
+      ("encoding", po::value(&a.choice.encoding)->default_value(a.choice.encoding),
        vocab::encoding_registry().joined_names(" | ").c_str())  //
-      ("pyramid", po::value(&a.pyramid)->default_value(a.pyramid),
-       "grid sides of the spatial pyramid, e.g. 1:2:4")                                            //
-      ("pool", po::value(&a.pool)->default_value(a.pool), "sum | max (max: bow, soft, triangle)")  //
+      ("pyramid", po::value(&a.choice.pyramid)->default_value(a.choice.pyramid),
+       "grid sides of the spatial pyramid, e.g. 1:2:4")  //
+      ("pool", po::value(&a.choice.pool)->default_value(a.choice.pool),
+       "sum | max (max: bow, soft, triangle)")  //
       ("norm", po::value(&a.norm),
        ("per-cell normalisation: " + vocab::norm_registry().joined_names(", ") +
         " (power(alpha=A)), joined by '+', or none (default: l1 for bow / soft, power+l2 for vlad / fisher, "
@@ -53,11 +46,11 @@ int run_encode(const std::vector<std::string>& args) {
            .c_str())  //
       ("kernel-map", po::value(&a.kernel_map),
        (vocab::kernel_registry().joined_names(" | ") + ": homogeneous kernel map after the norm").c_str())  //
-      ("kernel-order", po::value(&a.kernel_order)->default_value(a.kernel_order),
+      ("kernel-order", po::value(&a.choice.kernel_order)->default_value(a.choice.kernel_order),
        "kernel map order n: 2n + 1 values per value")  //
-      ("soft-neighbours", po::value(&a.soft_neighbours)->default_value(a.soft_neighbours),
+      ("soft-neighbours", po::value(&a.choice.soft_neighbours)->default_value(a.choice.soft_neighbours),
        "soft: words sharing each descriptor")  //
-      ("soft-beta", po::value(&a.soft_beta)->default_value(a.soft_beta),
+      ("soft-beta", po::value(&a.choice.soft_beta)->default_value(a.choice.soft_beta),
        "soft: weight exp(-beta d^2); 0: 1 / the vocabulary's mean squared distance")  //
       ("out", po::value(&a.out), "output feature store (.h5)")                        //
       ("block", po::value(&a.block)->default_value(a.block), "images per written block (at most)");
@@ -72,45 +65,12 @@ int run_encode(const std::vector<std::string>& args) {
   require(*vm, "out");
   check_output_path(a.out, "--out", {{"--vocab", a.vocab}});
 
-  vocab::EncodingParams p;
-  p.encoder.encoding =
-      parse_option<vocab::EncodingKind>("--encoding", [&] { return vocab::parse_encoding(a.encoding); });
-  p.encoder.pooling = parse_option<vocab::Pooling>("--pool", [&] { return vocab::parse_pooling(a.pool); });
-  p.encoder.pyramid =
-      parse_option<std::vector<int>>("--pyramid", [&] { return features::parse_pyramid_levels(a.pyramid); });
-  p.encoder.soft_neighbours = a.soft_neighbours;
-  p.encoder.soft_beta = a.soft_beta;
-  if (auto error = vocab::validate(p.encoder)) {
-    const bool pooling = error->find("pool") != std::string::npos;
-    const bool pyramid = error->find("pyramid") != std::string::npos;
-    const bool beta = error->find("beta") != std::string::npos;
-    throw InputError(pooling   ? "--pool"
-                     : pyramid ? "--pyramid"
-                     : beta    ? "--soft-beta"
-                               : "--soft-neighbours",
-                     *error);
-  }
-  p.norm = vm->count("norm") ? parse_option<std::vector<vocab::NormStep>>(
-                                   "--norm", [&] { return vocab::parse_norm(a.norm); })
-                             : vocab::default_norm(p.encoder.encoding);
-  if (vm->count("kernel-map")) {
-    vocab::KernelMapParams km;
-    km.kernel = parse_option<vocab::AdditiveKernel>(
-        "--kernel-map", [&] { return vocab::parse_additive_kernel(a.kernel_map); });
-    km.order = a.kernel_order;
-    if (auto error = vocab::validate(km)) throw InputError("--kernel-order", *error);
-    p.kernel_map = km;
-  }
-
+  if (vm->count("norm")) a.choice.norm = a.norm;
+  if (vm->count("kernel-map")) a.choice.kernel_map = a.kernel_map;
+  const vocab::EncodingParams p = encoding_params(a.choice, OptionStyle::command_line);
   const vocab::Vocabulary v = vocab::load_vocabulary(a.vocab);
-  std::unique_ptr<vocab::ImageEncoder> encoder;
-  try {
-    encoder = std::make_unique<vocab::ImageEncoder>(v, p);
-  } catch (const std::invalid_argument& e) {
-    // Soft assignment without a beta needs the vocabulary's distortion: the remedy is --soft-beta.
-    const bool beta = std::string(e.what()).find("give a beta") != std::string::npos;
-    throw InputError(beta ? "--soft-beta" : "--vocab", e.what());
-  }
+  const std::unique_ptr<vocab::ImageEncoder> encoder =
+      make_image_encoder(v, p, "--vocab", OptionStyle::command_line);
   OpenedSplit opened = open_split(dataset_args, common.seed);
   nlohmann::json provenance = opened.provenance;
   provenance["descriptor"] = encoder->descriptor_spec();

@@ -5,6 +5,30 @@ the same bits as the command's stores. Colour images are RGB (numpy's order). fe
 are ValueError, a failed run (training diverged) RuntimeError, and Ctrl-C stops a long call with
 KeyboardInterrupt.
 """
-from ._featpipe import __version__, descriptors, extract
+from collections import namedtuple
 
-__all__ = ["__version__", "extract", "descriptors"]
+from . import _featpipe, datasets
+from ._featpipe import Vocabulary, __version__, extract
+from .store import Store, open_store
+
+
+class Descriptors(namedtuple("Descriptors", ["descriptors", "frames", "image"])):
+    """What featpipe.descriptors returns: descriptors float32 (M, D), frames float32 (M, 4) as x, y, scale,
+    angle, and image int64 (M,), the row of the images each came from; ``spec`` is the descriptor spec,
+    which Vocabulary.fit records."""
+
+    @property
+    def spec(self):
+        return self._spec
+
+
+def descriptors(images, spec, *, sample=None, seed=0, threads=None, rgb=True):
+    rows, frames, image = _featpipe.descriptors(images, spec, sample=sample, seed=seed, threads=threads, rgb=rgb)
+    result = Descriptors(rows, frames, image)
+    result._spec = _featpipe._canonical_descriptor(spec)
+    return result
+
+
+descriptors.__doc__ = _featpipe.descriptors.__doc__
+
+__all__ = ["__version__", "extract", "descriptors", "Descriptors", "Vocabulary", "open_store", "Store", "datasets"]

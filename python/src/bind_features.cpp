@@ -13,29 +13,10 @@
 namespace featpipe::python {
 namespace {
 
-template <typename Fn>
-auto parse_spec(const std::string& option, Fn&& make) {
-  try {
-    return make();
-  } catch (const std::invalid_argument& e) {
-    throw InputError(option, e.what());
-  }
-}
-
 py::array_t<float> extract(const py::handle& images, const std::string& spec, const py::object& threads,
                            bool rgb) {
-  const auto extractor = parse_spec("spec", [&] { return features::make_extractor(spec); });
-  const ImageBatch batch(images, "images", rgb);
-  const ThreadCount thread_count(threads);
-  const std::size_t dim = features::split_dim(batch.view(), *extractor, "spec");
-  py::array_t<float> out = batch.single() ? new_floats({py::ssize_t(dim)})
-                                          : new_floats({py::ssize_t(batch.count()), py::ssize_t(dim)});
-  float* rows = out.mutable_data();
-  run_stage([&](StageObserver& observer) {
-    features::extract_to_memory(batch.view(), *extractor, dim, rows, observer);
-    return 0;
-  });
-  return out;
+  const auto extractor = blame("spec", [&] { return features::make_extractor(spec); });
+  return extract_images(*extractor, images, threads, rgb, "spec");
 }
 
 template <typename T>
@@ -53,7 +34,7 @@ py::array_t<float> to_array(RowMatrix<float>&& values) {
 
 py::tuple descriptors(const py::handle& images, const std::string& spec, const py::object& sample,
                       uint64_t seed, const py::object& threads, bool rgb) {
-  const auto descriptor = parse_spec("spec", [&] { return features::make_descriptor(spec); });
+  const auto descriptor = blame("spec", [&] { return features::make_descriptor(spec); });
   const ImageBatch batch(images, "images", rgb);
   const ThreadCount thread_count(threads);
   features::DescriptorSampleOptions options;
@@ -74,7 +55,25 @@ py::tuple descriptors(const py::handle& images, const std::string& spec, const p
 
 }  // namespace
 
+py::array_t<float> extract_images(const features::FeatureExtractor& extractor, const py::handle& images,
+                                  const py::object& threads, bool rgb, const std::string& subject) {
+  const ImageBatch batch(images, "images", rgb);
+  const ThreadCount thread_count(threads);
+  const std::size_t dim = features::split_dim(batch.view(), extractor, subject);
+  py::array_t<float> out = batch.single() ? new_floats({py::ssize_t(dim)})
+                                          : new_floats({py::ssize_t(batch.count()), py::ssize_t(dim)});
+  float* rows = out.mutable_data();
+  run_stage([&](StageObserver& observer) {
+    features::extract_to_memory(batch.view(), extractor, dim, rows, observer);
+    return 0;
+  });
+  return out;
+}
+
 void bind_features(py::module_& m) {
+  m.def("_canonical_descriptor", [](const std::string& spec) {
+    return blame("spec", [&] { return features::make_descriptor(spec); })->spec();
+  });
   m.def("extract", &extract, py::arg("images"), py::arg("spec"), py::kw_only(),
         py::arg("threads") = py::none(), py::arg("rgb") = true,
         R"doc(Global features of images, as `featpipe extract --features SPEC` computes them.

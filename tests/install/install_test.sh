@@ -19,6 +19,7 @@ quietly cmake --install "$build" --prefix "$prefix"
 check_installed_files "$prefix" "$libdir" "$src"
 
 check_example "$prefix" "$libdir" "$src"
+check_python "$prefix" "$build"
 
 step "featpipe and the example built with find_package start without OpenCV's image codecs"
 # They load them the first time an image file is read (data/image_file.h): the example read PNGs above.

@@ -135,3 +135,30 @@ run_fast_recipe() {
   tail -n 8 "$tmp/recipe.log"
   echo "recipe --fast: $((SECONDS - start)) s"
 }
+
+# check_python PREFIX BUILD: Debian's /usr/bin/python3 imports the installed featpipe package from another
+# folder (on its own sys.path for /usr, through PYTHONPATH for another prefix), and its features equal the
+# installed command's. Skipped when BUILD did not build the module (FEATPIPE_PYTHON).
+check_python() {
+  local prefix=$1 build=$2 pydir
+  pydir=$(sed -n 's/^FEATPIPE_PYTHON_INSTALL_DIR:STRING=//p' "$build/CMakeCache.txt")
+  if [[ -z $pydir || ! -f $build/python/featpipe/__init__.py ]]; then
+    step "no Python module in $build (FEATPIPE_PYTHON): not checked"
+    return
+  fi
+  [[ -f $prefix/$pydir/featpipe/__init__.py ]] || fail "the Python package is not installed in $prefix/$pydir"
+  step "import featpipe with /usr/bin/python3 from another folder"
+  local data="synthetic:shapes(classes=3,size=16,train=20,test=5)" pythonpath=""
+  [[ $prefix == /usr ]] || pythonpath=$prefix/$pydir
+  quietly "$prefix/bin/featpipe" extract --quiet --data "$data" --split train --features hog --out "$tmp/py.h5"
+  (cd "$tmp" && env -u PYTHONPATH ${pythonpath:+PYTHONPATH=$pythonpath} /usr/bin/python3 -c '
+import os, sys
+import numpy as np
+import featpipe
+where = os.path.realpath(featpipe.__file__)
+assert where.startswith(os.path.realpath(sys.argv[1])), "imported " + where
+X = featpipe.datasets.load(sys.argv[2])[0]
+assert np.array_equal(featpipe.extract(X, "hog"), featpipe.open_store("py.h5").features)
+print("featpipe", featpipe.__version__, "from", where)' "$prefix/$pydir" "$data") ||
+    fail "the installed Python package does not import or does not match the installed featpipe"
+}

@@ -119,7 +119,8 @@ remove_package() {
   apt_get purge -y -qq featpipe > /dev/null
   local path
   for path in /usr/bin/featpipe /usr/share/featpipe /usr/include/featpipe "/usr/$libdir/cmake/featpipe" \
-    "/usr/$libdir/pkgconfig/featpipe.pc" /usr/share/man/man1/featpipe.1.gz /usr/share/doc/featpipe; do
+    "/usr/$libdir/pkgconfig/featpipe.pc" /usr/share/man/man1/featpipe.1.gz /usr/share/doc/featpipe \
+    /usr/lib/python3*/dist-packages/featpipe; do
     [[ ! -e $path ]] || fail "$path is left after apt-get purge featpipe"
   done
 }
@@ -131,5 +132,6 @@ timed "featpipe --version, datasets, files, man" run_installed
 timed "/usr/share/.../fashion-mnist/run.sh --fast" run_fast_recipe "$tmp/exp" \
   env EXP="$tmp/exp" PATH=/usr/bin:/bin /usr/share/featpipe/pipelines/fashion-mnist/run.sh --fast
 timed "examples/cpp against the installed package" check_example /usr "$libdir" "$src"
+timed "import featpipe in /usr/bin/python3" check_python /usr "$build"
 timed "apt-get purge featpipe" remove_package
 step "done"

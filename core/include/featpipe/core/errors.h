@@ -20,6 +20,17 @@ class InputError : public std::runtime_error {
   throw InputError(message.substr(0, colon), message.substr(colon + 2));
 }
 
+/// fn(), with a std::invalid_argument it throws (a library's complaint about a value) turned into an
+/// InputError naming `subject`, the option or file the value came from.
+template <typename Fn>
+auto blame(const std::string& subject, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::invalid_argument& e) {
+    throw InputError(subject, e.what());
+  }
+}
+
 /// A run that started on good input and failed (e.g. training diverged). The command exits 3.
 class RunError : public std::runtime_error {
  public:

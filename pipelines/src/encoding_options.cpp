@@ -1,0 +1,59 @@
+#include "featpipe/pipelines/encoding_options.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "featpipe/core/errors.h"
+#include "featpipe/features/spatial_pyramid.h"
+
+namespace featpipe::pipelines {
+std::string option_name(const std::string& name, OptionStyle style) {
+  if (style == OptionStyle::python) return name;
+  std::string flag = "--" + name;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+vocab::EncodingParams encoding_params(const EncodingChoice& choice, OptionStyle style) {
+  const auto name = [style](const char* option) { return option_name(option, style); };
+  vocab::EncodingParams p;
+  p.encoder.encoding = blame(name("encoding"), [&] { return vocab::parse_encoding(choice.encoding); });
+  p.encoder.pooling = blame(name("pool"), [&] { return vocab::parse_pooling(choice.pool); });
+  p.encoder.pyramid = blame(name("pyramid"), [&] { return features::parse_pyramid_levels(choice.pyramid); });
+  p.encoder.soft_neighbours = choice.soft_neighbours;
+  p.encoder.soft_beta = choice.soft_beta;
+  if (auto error = vocab::validate(p.encoder)) {
+    const bool pooling = error->find("pool") != std::string::npos;
+    const bool pyramid = error->find("pyramid") != std::string::npos;
+    const bool beta = error->find("beta") != std::string::npos;
+    throw InputError(name(pooling   ? "pool"
+                          : pyramid ? "pyramid"
+                          : beta    ? "soft_beta"
+                                    : "soft_neighbours"),
+                     *error);
+  }
+  p.norm = choice.norm ? blame(name("norm"), [&] { return vocab::parse_norm(*choice.norm); })
+                       : vocab::default_norm(p.encoder.encoding);
+  if (choice.kernel_map) {
+    vocab::KernelMapParams km;
+    km.kernel = blame(name("kernel_map"), [&] { return vocab::parse_additive_kernel(*choice.kernel_map); });
+    km.order = choice.kernel_order;
+    if (auto error = vocab::validate(km)) throw InputError(name("kernel_order"), *error);
+    p.kernel_map = km;
+  }
+  return p;
+}
+
+std::unique_ptr<vocab::ImageEncoder> make_image_encoder(const vocab::Vocabulary& vocabulary,
+                                                        const vocab::EncodingParams& params,
+                                                        const std::string& vocab_subject, OptionStyle style) {
+  try {
+    return std::make_unique<vocab::ImageEncoder>(vocabulary, params);
+  } catch (const std::invalid_argument& e) {
+    // Soft assignment without a beta needs the vocabulary's distortion: the remedy is the soft beta.
+    const bool beta = std::string(e.what()).find("give a beta") != std::string::npos;
+    throw InputError(beta ? option_name("soft_beta", style) : vocab_subject, e.what());
+  }
+}
+
+}  // namespace featpipe::pipelines
