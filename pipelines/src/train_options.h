@@ -61,11 +61,7 @@ void check_same_features(const FeatureSignature& reference, const FeatureSignatu
 /// InputError naming the file at path.
 template <typename Fn>
 auto as_input_error(const std::string& path, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::invalid_argument& e) {
-    throw InputError(path, e.what());
-  }
+  return blame(path, std::forward<Fn>(fn));
 }
 
 /// The model's class for every row of the store at path; InputError naming the file on NaN or infinite

@@ -53,7 +53,7 @@ py::object mapped_matrix(const data::StoreReader& reader, const data::DatasetInf
   py::capsule owner(held, [](void* p) { delete static_cast<data::MappedRows*>(p); });
   py::array_t<float> view({py::ssize_t(info.shape[0]), py::ssize_t(cols)}, rows, owner);
   py::detail::array_proxy(view.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-  return std::move(view);
+  return view;
 }
 
 template <typename T>
@@ -112,7 +112,7 @@ py::tuple view_arrays(const data::SplitView& view) {
   std::vector<py::ssize_t> shape = {py::ssize_t(n), size.height, size.width};
   if (channels == 3) shape.push_back(3);
   py::array_t<uint8_t> images(shape);
-  py::array_t<int32_t> labels(py::ssize_t(n));
+  py::array_t<int32_t> labels{py::ssize_t(n)};
   py::array_t<int64_t> rows(py::ssize_t(n), view.rows().data());
   uint8_t* pixels = images.mutable_data();
   int32_t* label = labels.mutable_data();

@@ -93,13 +93,13 @@ std::shared_ptr<PyVocabulary> fit(const py::handle& descriptors, int k,
 }
 
 py::array_t<float> encode(const PyVocabulary& v, const py::handle& images, const std::string& encoding,
-                          const std::string& pyramid, const std::string& pool,
+                          const py::object& pyramid, const std::string& pool,
                           const std::optional<std::string>& norm,
                           const std::optional<std::string>& kernel_map, int kernel_order, int soft_neighbours,
                           double soft_beta, const py::object& threads, bool rgb) {
   pipelines::EncodingChoice choice;
   choice.encoding = encoding;
-  choice.pyramid = pyramid;
+  choice.pyramid = py::str(pyramid).cast<std::string>();  // "1:2:4", or 2 for one level
   choice.pool = pool;
   choice.norm = norm;
   choice.kernel_map = kernel_map;
