@@ -6,5 +6,7 @@ are ValueError, a failed run (training diverged) RuntimeError, and Ctrl-C stops 
 KeyboardInterrupt.
 """
 from ._featpipe import __version__, descriptors, extract
+from .classifier import LinearClassifier
+from . import sklearn
 
-__all__ = ["__version__", "extract", "descriptors"]
+__all__ = ["__version__", "extract", "descriptors", "LinearClassifier"]
