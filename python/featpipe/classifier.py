@@ -349,7 +349,8 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         if store is not None:
             store = os.fspath(store)
-            if not np.array_equal(self.classes_, np.arange(len(self.classes_))):
+            indices = np.arange(len(self.classes_))
+            if self.classes_.dtype.kind not in "iu" or not np.array_equal(self.classes_, indices):
                 raise ValueError(
                     f"store: the model's classes_ {self.classes_[:5]!r}... are not the store's labels "
                     f"0..{len(self.classes_) - 1}; fit on the store's /labels to save with it"
@@ -395,7 +396,8 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         estimator = cls(**params, threads=threads)
         classes = provenance.get("python", {}).get("classes")
         n_classes = model["W"].shape[1]
-        estimator.classes_ = np.asarray(classes) if classes and len(classes) == n_classes else np.arange(n_classes)
+        recorded = classes is not None and len(classes) == n_classes
+        estimator.classes_ = np.asarray(classes) if recorded else np.arange(n_classes)
         estimator._set_model(model, model["class_names"])
         return estimator
 
