@@ -154,7 +154,7 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
     >>> import numpy as np, featpipe
     >>> X = np.random.default_rng(0).normal(size=(200, 5)).astype(np.float32)
     >>> y = (X[:, 0] > 0).astype(int)
-    >>> clf = featpipe.LinearClassifier(loss="svm", lr=0.01, epochs=20).fit(X, y)
+    >>> clf = featpipe.LinearClassifier(loss="svm", lr=0.01, batch=20).fit(X, y)
     >>> clf.score(X, y) > 0.9
     True
     """

@@ -90,7 +90,9 @@ void assign(const char* keyword, const py::handle& value, double& field) {
 template <std::integral Int>
 void assign(const char* keyword, const py::handle& value, Int& field) {
   if (!PyIndex_Check(value.ptr()) || PyBool_Check(value.ptr())) wrong_type(keyword, value, "an integer");
-  const auto number = py::reinterpret_steal<py::int_>(PyNumber_Index(value.ptr()));
+  PyObject* index = PyNumber_Index(value.ptr());
+  if (index == nullptr) throw py::error_already_set();
+  const auto number = py::reinterpret_steal<py::int_>(index);
   try {
     field = number.cast<Int>();
   } catch (const py::cast_error&) {

@@ -286,6 +286,22 @@ def test_float64_rows_are_converted_to_the_float32_rows_of_the_command(stores):
     assert same_bits(as_float32.decision_function(fortran), as_float32.decision_function(X))
 
 
+def test_float32_rows_are_handed_to_featpipe_in_place(stores, monkeypatch):
+    X, y, _ = read_store(stores["raw", "train"])
+    handed = []
+
+    def spy(name):
+        real = getattr(_featpipe, name)
+        monkeypatch.setattr(_featpipe, name, lambda rows, *args: handed.append(rows) or real(rows, *args))
+
+    for name in ("train_classifier", "classifier_scores", "classifier_predict"):
+        spy(name)
+    clf = LinearClassifier(epochs=1).fit(X, y)
+    clf.decision_function(X)
+    clf.predict(X)
+    assert len(handed) == 3 and all(rows is X for rows in handed)
+
+
 def test_divergence_raises_runtime_error_with_the_commands_message(stores, tmp_path):
     binary = os.environ.get("FEATPIPE_BINARY", "featpipe")
     options = ["--optimizer", "sgd", "--lr", "1e6", "--schedule", "constant"]

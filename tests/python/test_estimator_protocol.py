@@ -2,6 +2,7 @@
 checks (every one of check_estimator's, one test each), clones and tunes in Pipeline and GridSearchCV, and
 FeatureTransformer turns uint8 images into featpipe.extract's features inside a pipeline that GridSearchCV
 tunes end to end."""
+import doctest
 import pickle
 
 import numpy as np
@@ -15,6 +16,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import featpipe
+import featpipe.classifier
+import featpipe.sklearn
 from featpipe import LinearClassifier
 from featpipe.sklearn import FeatureTransformer
 
@@ -134,3 +137,9 @@ def test_images_to_classes_in_a_pipeline_tuned_by_grid_search():
     # weights stay near their random start
     assert search.best_params_ == {"featuretransformer__spec": "hog(cell=4)", "linearclassifier__lr": 1e-2}
     assert search.score(test_images, test_y) > 0.95
+
+
+@pytest.mark.parametrize("module", [featpipe.classifier, featpipe.sklearn], ids=lambda m: m.__name__)
+def test_docstring_examples_run(module):
+    results = doctest.testmod(module)
+    assert results.attempted > 0 and results.failed == 0
