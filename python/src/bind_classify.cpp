@@ -59,6 +59,8 @@ struct LabelledArrays {
         labels(class_indices(y, y_name, features.shape(0))),
         source(features.data(), features.shape(0), features.shape(1)),
         rows{&source, {labels.data(), static_cast<std::size_t>(labels.shape(0))}, x_name} {}
+  LabelledArrays(const LabelledArrays&) = delete;  // rows points into source
+  LabelledArrays& operator=(const LabelledArrays&) = delete;
 };
 
 py::dict train(const py::handle& X, const py::handle& y, int classes, const py::object& X_val,

@@ -60,13 +60,15 @@ def eval_accuracy(featpipe_cli, model, data):
     return next(line.split()[1] for line in out.splitlines() if line.startswith("accuracy "))
 
 
-# (feature store, options of featpipe train, the same as keywords, with a validation store)
+# (feature store, options of featpipe train, the same as keywords, with a validation store, whether the
+# training holds the rows as bytes: raw pixels without dropout, when their bytes fit the memory)
 CASES = {
     "svm-momentum-raw-val": (
         "raw",
         ["--loss", "svm", "--optimizer", "momentum", "--lr", "0.01", "--epochs", "3", "--batch", "32",
          "--seed", "7", "--lambda", "0.001"],
         dict(loss="svm", optimizer="momentum", lr=0.01, epochs=3, batch=32, seed=7, lam=0.001),
+        True,
         True,
     ),
     "softmax-rmsprop-hog-dropout": (
@@ -77,6 +79,7 @@ CASES = {
         dict(optimizer="rmsprop", lr=0.003, schedule="step", step_epochs=1, epochs=4, batch=50, seed=3,
              reg="elastic", lam=0.001, dropout=0.1),
         False,
+        False,
     ),
     "squared-hinge-asgd-raw-replacement-early-stop": (
         "raw",
@@ -86,19 +89,27 @@ CASES = {
         dict(loss="squared-hinge", delta=2.0, optimizer="asgd", lr=0.002, iterations=17, batch=40,
              with_replacement=True, init_scale=0.01, early_stop=1, seed=11),
         True,
+        True,
+    ),
+    # 100 KiB hold 16 rows of 768 floats at a time: the rows are visited in chunks
+    "softmax-adam-raw-chunks": (
+        "raw",
+        ["--max-memory", "100K", "--batch", "16", "--epochs", "2", "--lr", "0.01"],
+        dict(max_memory=100 * 1024, batch=16, epochs=2, lr=0.01),
+        False,
+        False,
     ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_fit_gives_the_bits_of_featpipe_train(stores, featpipe_cli, tmp_path, case):
-    tag, options, keywords, with_val = CASES[case]
+    tag, options, keywords, with_val, as_bytes = CASES[case]
     train, test = stores[tag, "train"], stores[tag, "test"]
     cli_model = tmp_path / "cli.h5"
     val_options = ["--val", test] if with_val else []
     out = featpipe_cli("train", "--train", train, *val_options, "--out", cli_model, *options, "--quiet")
-    # both of the trainer's paths are covered: raw pixels are held as bytes, HOG's floats are not
-    assert ("training rows held as bytes" in out) == (tag == "raw" and "dropout" not in keywords)
+    assert ("training rows held as bytes" in out) == as_bytes  # each of the trainer's paths is covered
 
     X, y, _ = read_store(train)
     X_val, y_val, _ = read_store(test)
