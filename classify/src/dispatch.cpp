@@ -42,6 +42,10 @@ FEATPIPE_DISPATCHED(void, rows_backward,
                      float scale, float* dW, float* db),
                     (rows, n, dim, dscores, padded, scale, dW, db))
 
+FEATPIPE_DISPATCHED(void, score_rows,
+                    (ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRowVectorView<float> b,
+                     MatrixView<float> scores),
+                    (rows, W, b, scores))
 FEATPIPE_DISPATCHED(void, predict_rows,
                     (ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRowVectorView<float> b,
                      int32_t* out),

@@ -19,24 +19,15 @@ void check_dim(const LinearModel& model, uint64_t dim) {
 
 }  // namespace
 
-namespace {
-
-/// predict_scores of rows that are rows [first_row, ...) of their source, for the messages.
-RowMatrix<float> scores_of(const LinearModel& model, ConstMatrixView<float> rows, uint64_t first_row) {
+RowMatrix<float> predict_scores(const LinearModel& model, ConstMatrixView<float> rows, uint64_t first_row) {
   check_dim(model, rows.cols());
   check_finite(rows, first_row);
   RowMatrix<float> standardised = rows;
   model.preprocess.apply(standardised);
   RowMatrix<float> scores(rows.rows(), model.W.cols());
-  forward_scores<float>(standardised, model.W, model.b, scores);
+  score_rows(standardised, model.W, model.b, scores);
   check_finite_scores(scores, first_row);
   return scores;
-}
-
-}  // namespace
-
-RowMatrix<float> predict_scores(const LinearModel& model, ConstMatrixView<float> rows) {
-  return scores_of(model, rows, 0);
 }
 
 std::vector<int32_t> predict(const LinearModel& model, const RowSource& source, uint64_t block_rows) {
@@ -71,7 +62,7 @@ std::vector<int32_t> predict_top(const LinearModel& model, const RowSource& sour
   for (uint64_t begin = 0; begin < n; begin += block_rows) {
     const uint64_t count = std::min(block_rows, n - begin);
     source.read_rows(begin, count, block.data());
-    const RowMatrix<float> scores = scores_of(model, block.topRows(count), begin);
+    const RowMatrix<float> scores = predict_scores(model, block.topRows(count), begin);
 #pragma omp parallel for schedule(static)
     for (int64_t r = 0; r < int64_t(count); ++r) {
       std::vector<int32_t> order(static_cast<std::size_t>(model.classes()));

@@ -38,6 +38,11 @@ int32_t argmax(const Eigen::Ref<const RowVector<T>>& scores) {
 /// What predict_rows answers for a row whose scores are not all finite.
 inline constexpr int32_t kNonFiniteScores = -1;
 
+/// Scores [n, C] of standardised rows, parallel over fixed blocks of rows: the blocks of predict_rows, in the
+/// same variant, so that the argmax of a row's scores is the class predict_rows gives it, to the bit.
+void score_rows(ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRowVectorView<float> b,
+                MatrixView<float> scores);
+
 /// Predicted classes of standardised rows into out, parallel over fixed blocks of rows; kNonFiniteScores
 /// for a row whose scores overflowed.
 void predict_rows(ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRowVectorView<float> b,

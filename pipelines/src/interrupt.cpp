@@ -22,8 +22,11 @@ void on_signal(int signal) {
     std::raise(signal);
     return;
   }
-  const char message[] = "\nfeatpipe: interrupted; stopping at the next safe point (again to stop at once)\n";
-  ssize_t ignored = write(STDERR_FILENO, message, sizeof message - 1);
+  // A call from an interpreter records a second signal like the first: it says nothing of stopping at once.
+  const char command[] = "\nfeatpipe: interrupted; stopping at the next safe point (again to stop at once)\n";
+  const char call[] = "\nfeatpipe: interrupted; stopping at the next safe point\n";
+  const bool process = second_ends_process.load();
+  ssize_t ignored = write(STDERR_FILENO, process ? command : call, (process ? sizeof command : sizeof call) - 1);
   (void)ignored;
 }
 

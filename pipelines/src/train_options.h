@@ -1,6 +1,7 @@
 #pragma once
 // Private: the training options shared by `train` and `sweep` (model, objective, optimiser, schedule,
-// loop), their translation into classify::TrainParams, and the provenance a model records.
+// loop), their translation into classify::TrainParams, and the checks of the stores they train on (the
+// provenance a model records: featpipe/pipelines/model_provenance.h).
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -9,6 +10,7 @@
 #include "featpipe/classify/trainer.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli.h"
+#include "featpipe/pipelines/model_provenance.h"
 
 namespace featpipe::pipelines {
 
@@ -30,16 +32,6 @@ classify::TrainParams train_params(const TrainArgs& args, uint64_t seed);
 
 /// "1073741824", "512M", "2G" (powers of 1024); InputError naming option otherwise.
 uint64_t parse_bytes(const std::string& text, const std::string& option);
-
-/// Every hyperparameter, for provenance.
-nlohmann::json params_json(const classify::TrainParams& p);
-
-/// A model's provenance: the training store's dataset, feature spec and dim at the top (what eval and
-/// predict check), the full provenance of the training and validation stores, and the parameters.
-nlohmann::json model_provenance(const std::string& command, const std::string& train_path,
-                                const nlohmann::json& train_provenance, const std::string& val_path,
-                                const nlohmann::json& val_provenance, const classify::TrainParams& p,
-                                const classify::TrainHistory& history);
 
 /// What a feature matrix is, for refusing to mix stores: feature spec (from provenance, empty when not
 /// recorded), dimension and class names.

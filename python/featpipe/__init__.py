@@ -31,4 +31,20 @@ def descriptors(images, spec, *, sample=None, seed=0, threads=None, rgb=True):
 
 descriptors.__doc__ = _featpipe.descriptors.__doc__
 
-__all__ = ["__version__", "extract", "descriptors", "Descriptors", "Vocabulary", "open_store", "Store", "datasets"]
+
+def __getattr__(name):
+    """LinearClassifier and featpipe.sklearn are scikit-learn estimators: scikit-learn is imported when they
+    are first used, so that the rest of featpipe works without it."""
+    if name == "LinearClassifier":
+        from .classifier import LinearClassifier
+
+        return LinearClassifier
+    if name == "sklearn":
+        import importlib
+
+        return importlib.import_module(".sklearn", __name__)
+    raise AttributeError(f"module 'featpipe' has no attribute {name!r}")
+
+
+__all__ = ["__version__", "extract", "descriptors", "Descriptors", "Vocabulary", "LinearClassifier", "open_store",
+           "Store", "datasets", "sklearn"]

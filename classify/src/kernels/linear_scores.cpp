@@ -7,12 +7,31 @@
 
 namespace featpipe::classify::FEATPIPE_ISA {
 
+namespace {
+
+/// fn(begin, count) for every block of rows of n, in parallel. The blocks start at row 0 whatever n is, so
+/// a row block of a caller that reads its rows by multiples of kRowsPerTask meets the same blocks.
+template <typename Fn>
+void for_each_row_task(int64_t n, Fn&& fn) {
+  constexpr int64_t kRowsPerTask = 256;
+  for_each_block((n + kRowsPerTask - 1) / kRowsPerTask, [&](int64_t t) {
+    const int64_t begin = t * kRowsPerTask;
+    fn(begin, std::min(kRowsPerTask, n - begin));
+  });
+}
+
+}  // namespace
+
+void score_rows(ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRowVectorView<float> b,
+                MatrixView<float> scores) {
+  for_each_row_task(rows.rows(), [&](int64_t begin, int64_t count) {
+    forward_scores<float>(rows.middleRows(begin, count), W, b, scores.middleRows(begin, count));
+  });
+}
+
 void predict_rows(ConstMatrixView<float> rows, ConstMatrixView<float> W, ConstRowVectorView<float> b,
                   int32_t* out) {
-  constexpr int64_t kRowsPerTask = 256;
-  const int64_t n = rows.rows(), tasks = (n + kRowsPerTask - 1) / kRowsPerTask;
-  for_each_block(tasks, [&](int64_t t) {
-    const int64_t begin = t * kRowsPerTask, count = std::min(kRowsPerTask, n - begin);
+  for_each_row_task(rows.rows(), [&](int64_t begin, int64_t count) {
     RowMatrix<float> scores(count, W.cols());
     forward_scores<float>(rows.middleRows(begin, count), W, b, scores);
     for (int64_t i = 0; i < count; ++i) {

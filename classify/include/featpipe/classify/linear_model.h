@@ -20,8 +20,11 @@ struct LinearModel {
   int classes() const { return static_cast<int>(W.cols()); }
 };
 
-/// Scores [n, C] of raw feature rows [n, D] (standardised inside). Parallel over fixed row blocks.
-RowMatrix<float> predict_scores(const LinearModel& model, ConstMatrixView<float> rows);
+/// Scores [n, C] of raw feature rows [n, D] (standardised inside). Parallel over fixed row blocks, those of
+/// predict: the argmax of a row's scores is its predicted class. std::invalid_argument naming the row, as
+/// row first_row + r of its source, that holds a NaN or infinity or whose scores overflow.
+RowMatrix<float> predict_scores(const LinearModel& model, ConstMatrixView<float> rows,
+                                uint64_t first_row = 0);
 
 /// argmax of the scores of every row of source (ties: the lower class), read block_rows at a time.
 std::vector<int32_t> predict(const LinearModel& model, const RowSource& source, uint64_t block_rows = 8192);
