@@ -123,5 +123,50 @@ TEST(DescriptorStage, SamplesTheAskedNumberWithFramesAndOwners) {
                InputError);
 }
 
+TEST(ExtractStage, InMemoryRowsAreTheStoresBitForBitAndAStopEndsThem) {
+  testing::TempDir dir;
+  const auto dataset = data::open_dataset(kShapes);
+  const data::SplitView view = train_split(*dataset);
+  const auto extractor = make_extractor("hog(cell=4)+lbp");
+  const std::string out = (dir / "f.h5").string();
+  const ExtractSummary done = extract_split(view, *extractor, {}, out, {7}, silent_observer());
+  EXPECT_EQ(split_dim(view, *extractor, "--features"), done.dim);
+  std::vector<float> rows(view.size() * done.dim), stored(rows.size());
+  CountingObserver observer;
+  extract_to_memory(view, *extractor, done.dim, rows.data(), observer, 4);  // other blocks than the store's
+  EXPECT_EQ(observer.steps, view.size());
+  data::StoreReader(out).read_rows("/features", 0, view.size(), stored.data());
+  EXPECT_EQ(rows, stored);
+
+  CountingObserver stopper(6);
+  EXPECT_THROW(extract_to_memory(view, *extractor, done.dim, rows.data(), stopper, 4), std::runtime_error);
+  EXPECT_LT(stopper.steps, view.size());
+  EXPECT_THROW(split_dim(view, *make_extractor("hog(cell=64)"), "--features"), InputError);
+}
+
+TEST(DescriptorStage, InMemorySampleIsTheStoresBitForBit) {
+  testing::TempDir dir;
+  const auto dataset = data::open_dataset(kShapes);
+  const data::SplitView view = train_split(*dataset);
+  const auto descriptor = make_descriptor("dsift(step=2,size=2)");
+  const std::string out = (dir / "d.h5").string();
+  const DescriptorSampleOptions options{150, 8, 5};
+  sample_descriptors(view, *descriptor, {}, out, options, silent_observer());
+  const DescriptorSample sample = sample_descriptors_to_memory(view, *descriptor, options, silent_observer());
+  const data::StoreReader r(out);
+  ASSERT_EQ(sample.descriptors.rows(), 150);
+  EXPECT_EQ(sample.summary.rows, 150u);
+  const std::vector<float> rows = r.read_floats("/features"), frames = r.read_floats("/frames");
+  EXPECT_TRUE(std::equal(rows.begin(), rows.end(), sample.descriptors.data()));
+  EXPECT_TRUE(std::equal(frames.begin(), frames.end(), sample.frames.data()));
+  EXPECT_EQ(sample.labels, r.read_int32("/labels"));
+  EXPECT_EQ(sample.index, r.read_int64("/index"));
+  // without a cap: every frame of every image
+  DescriptorSampleOptions all = options;
+  all.sample = SIZE_MAX;
+  const DescriptorSample every = sample_descriptors_to_memory(view, *descriptor, all, silent_observer());
+  EXPECT_EQ(every.summary.rows, every.summary.frames_available);
+}
+
 }  // namespace
 }  // namespace featpipe::features
