@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "featpipe/core/collective.h"
@@ -17,34 +19,62 @@ namespace featpipe::testing {
 
 class ThreadJob {
  public:
+  class Rank;
+
   /// Runs fn(job) for every rank of a job of `ranks` ranks, each on its own thread, job being that rank's
   /// Collective; rethrows the exception of the lowest rank that threw. Returns the bytes each rank sent
-  /// through all_gather and broadcast.
+  /// through all_gather, all_to_all and broadcast.
   template <typename Fn>
   static std::vector<std::size_t> run(int ranks, Fn&& fn) {
+    std::vector<std::size_t> sent(ranks, 0);
+    start(ranks, [&](const Rank& job) {
+      try {
+        fn(static_cast<const Collective&>(job));
+      } catch (...) {
+        sent[job.rank()] = job.sent;
+        throw;
+      }
+      sent[job.rank()] = job.sent;
+    });
+    return sent;
+  }
+
+  /// What fn(rank) returned on each rank of a job of `ranks` ranks, in rank order; rethrows as run does.
+  /// fn sees the rank itself, whose `calls` lists the bytes of each of its calls.
+  template <typename Fn>
+  static auto on_ranks(int ranks, Fn fn) {
+    using Result = decltype(fn(std::declval<const Rank&>()));
+    std::vector<std::optional<Result>> results(ranks);
+    start(ranks, [&](const Rank& job) { results[job.rank()].emplace(fn(job)); });
+    std::vector<Result> out;
+    for (std::optional<Result>& r : results) out.push_back(std::move(*r));
+    return out;
+  }
+
+ private:
+  /// Runs body(rank) on a thread per rank; a rank that throws fails the job's waits, and the lowest rank's
+  /// exception is rethrown once every thread has ended.
+  template <typename Body>
+  static void start(int ranks, Body&& body) {
     ThreadJob shared(ranks);
     std::vector<std::exception_ptr> errors(ranks);
-    std::vector<std::size_t> sent(ranks, 0);
     std::vector<std::thread> threads;
     for (int r = 0; r < ranks; ++r) {
       threads.emplace_back([&, r] {
-        Rank job(shared, r);
+        const Rank job(shared, r);
         try {
-          fn(static_cast<const Collective&>(job));
+          body(job);
         } catch (...) {
           errors[r] = std::current_exception();
           shared.fail();
         }
-        sent[r] = job.sent;
       });
     }
     for (std::thread& t : threads) t.join();
     for (const std::exception_ptr& e : errors)
       if (e) std::rethrow_exception(e);
-    return sent;
   }
 
- private:
   explicit ThreadJob(int size) : size_(size), slots_(size) {}
 
   /// Returns once every rank has called it (or throws once a rank has failed).
@@ -67,6 +97,10 @@ class ThreadJob {
     met_.notify_all();
   }
 
+ public:
+  /// One rank's Collective. `sent` is the total of `calls`: the bytes of each all_gather (this rank's
+  /// piece), all_to_all (its pieces for the other ranks) and broadcast (the root's bytes, 0 elsewhere), in
+  /// call order.
   class Rank final : public Collective {
    public:
     Rank(ThreadJob& job, int rank) : job_(job), rank_(rank) {}
@@ -78,14 +112,17 @@ class ThreadJob {
       std::size_t to_others = 0;
       for (int r = 0; r < size(); ++r)
         if (r != rank_) to_others += to_each.at(r).size();
-      const std::size_t before = sent;
+      const std::size_t before = sent, logged = calls.size();
       std::vector<std::byte> received = Collective::all_to_all(to_each, counts);
-      sent = before + to_others;
+      sent = before + to_others;  // the gather it went through is not what this rank sends
+      calls.resize(logged);
+      calls.push_back(to_others);
       return received;
     }
     std::vector<std::byte> all_gather(std::span<const std::byte> mine,
                                       std::vector<std::size_t>* counts) const override {
       sent += mine.size();
+      calls.push_back(mine.size());
       job_.slots_[rank_].assign(mine.begin(), mine.end());
       job_.meet();
       std::vector<std::byte> all;
@@ -98,6 +135,7 @@ class ThreadJob {
       return all;
     }
     void broadcast(std::vector<std::byte>& bytes, int root) const override {
+      calls.push_back(rank_ == root ? bytes.size() : 0);
       if (rank_ == root) {
         sent += bytes.size();
         job_.slots_[root] = bytes;
@@ -113,12 +151,14 @@ class ThreadJob {
     }
 
     mutable std::size_t sent = 0;
+    mutable std::vector<std::size_t> calls;
 
    private:
     ThreadJob& job_;
     int rank_;
   };
 
+ private:
   int size_;
   std::vector<std::vector<std::byte>> slots_;
   std::mutex mutex_;

@@ -20,10 +20,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string unknown_name_message(const std::string& kind, const std::string& name,
-                                 const std::vector<std::string>& known) {
-  std::string message = "unknown " + kind + " '" + name + "'; known: ";
-  for (std::size_t i = 0; i < known.size(); ++i) message += (i ? ", " : "") + known[i];
+std::optional<std::string> closest_name(const std::string& name, const std::vector<std::string>& known) {
   const std::string* closest = nullptr;
   std::size_t best = 3;
   for (const std::string& k : known) {
@@ -33,7 +30,15 @@ std::string unknown_name_message(const std::string& kind, const std::string& nam
       closest = &k;
     }
   }
-  if (closest) message += "; did you mean '" + *closest + "'?";
+  if (!closest) return std::nullopt;
+  return *closest;
+}
+
+std::string unknown_name_message(const std::string& kind, const std::string& name,
+                                 const std::vector<std::string>& known) {
+  std::string message = "unknown " + kind + " '" + name + "'; known: ";
+  for (std::size_t i = 0; i < known.size(); ++i) message += (i ? ", " : "") + known[i];
+  if (auto closest = closest_name(name, known)) message += "; did you mean '" + *closest + "'?";
   return message;
 }
 

@@ -10,6 +10,8 @@
 
 namespace featpipe::data {
 
+std::optional<cv::Size> Dataset::image_size(Source, std::size_t) const { return uniform_size(); }
+
 std::string Dataset::image_name(Source s, std::size_t i) const {
   return spec() + " image " + std::to_string(i) + " of " + (s == Source::train ? "train" : "test");
 }

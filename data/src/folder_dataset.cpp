@@ -1,6 +1,7 @@
 // Image folders: DIR/train/<class>/* and DIR/test/<class>/*. The file list is built (and each file's
 // format checked from its header) at open; pixels are decoded on demand, so any size of folder opens fast.
 #include <algorithm>
+#include <climits>
 #include <filesystem>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
@@ -125,6 +126,13 @@ class FolderDataset final : public Dataset {
 
   std::vector<int32_t> labels(Source s) const override { return set(s).labels; }
   std::optional<cv::Size> uniform_size() const override { return resize_; }
+  std::optional<cv::Size> image_size(Source s, std::size_t i) const override {
+    if (resize_) return resize_;
+    check_image_index(spec_, s, i, size(s));
+    const std::optional<ImageDims> dims = image_header_dims(set(s).paths[i]);
+    if (!dims || dims->width > INT_MAX || dims->height > INT_MAX) return std::nullopt;
+    return cv::Size(static_cast<int>(dims->width), static_cast<int>(dims->height));
+  }
   int channels() const override { return channels_; }
 
  private:

@@ -8,10 +8,27 @@
 #include <opencv2/core.hpp>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/registry.h"
 #include "featpipe/pipelines/ranks.h"
 #include "option_schema.h"
 
 namespace featpipe::pipelines {
+
+namespace {
+
+/// "unrecognised option; did you mean '--lr'? (see featpipe train --help)".
+std::string unknown_option_message(const std::string& typed, const po::options_description& options,
+                                   const std::string& command) {
+  std::vector<std::string> names;
+  for (const auto& option : options.options()) {
+    if (!option->long_name().empty()) names.push_back("--" + option->long_name());
+  }
+  const std::optional<std::string> closest = closest_name(typed, names);
+  return "unrecognised option" + (closest ? "; did you mean '" + *closest + "'?" : std::string()) +
+         " (see featpipe " + command + " --help)";
+}
+
+}  // namespace
 
 std::optional<po::variables_map> parse_command_line(const std::string& command, const std::string& usage,
                                                     const std::vector<std::string>& args,
@@ -26,8 +43,13 @@ std::optional<po::variables_map> parse_command_line(const std::string& command, 
   options.add(general);
 
   po::variables_map vm;
-  const po::parsed_options parsed =
-      po::command_line_parser(args).options(options).positional(positional).run();
+  const po::parsed_options parsed = [&] {
+    try {
+      return po::command_line_parser(args).options(options).positional(positional).run();
+    } catch (const po::unknown_option& e) {
+      throw InputError(e.get_option_name(), unknown_option_message(e.get_option_name(), options, command));
+    }
+  }();
   check_option_ranges(parsed, options);
   po::store(parsed, vm);
   if (vm.count("help")) {

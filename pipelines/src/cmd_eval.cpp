@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli.h"
 #include "featpipe/pipelines/evaluation.h"
 
@@ -11,18 +12,26 @@ namespace featpipe::pipelines {
 
 int run_eval(const std::vector<std::string>& args) {
   po::options_description options("eval options");
-  std::string model_path, data_path;
+  std::string model_path, data_path, old_data_path;
   int top = 1;
-  options.add_options()                                                      //
-      ("model", po::value(&model_path), "model store (.h5) from train")      //
-      ("data", po::value(&data_path), "feature store (.h5) to evaluate on")  //
+  options.add_options()                                                        //
+      ("model", po::value(&model_path), "model store (.h5) from train")        //
+      ("store", po::value(&data_path), "feature store (.h5) to evaluate on")   //
+      ("data", po::value(&old_data_path), "the same as --store (deprecated)")  //
       ("top", po::value(&top)->default_value(top),
        "also the top-K accuracy: the label among the K best classes");
   CommonOptions common;
-  auto vm = parse_command_line("eval", "--model M.h5 --data F.h5", args, options, {}, common);
+  auto vm = parse_command_line("eval", "--model M.h5 --store F.h5", args, options, {}, common);
   if (!vm) return 0;
   require(*vm, "model");
-  require(*vm, "data");
+  // --data names a dataset spec everywhere else; here it was the store, and still is for old scripts.
+  if (vm->count("data")) {
+    if (vm->count("store")) throw InputError("--data", "give the store once, as --store");
+    std::fprintf(stderr, "featpipe: note: eval --data is deprecated; name the store with --store\n");
+    data_path = old_data_path;
+  } else {
+    require(*vm, "store");
+  }
 
   const Evaluation e = evaluate_store(model_path, data_path, top);
   const classify::ClassificationReport& r = e.report;

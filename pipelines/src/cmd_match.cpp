@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
 #include "featpipe/data/image_file.h"
 #include "featpipe/features/descriptor.h"
 #include "featpipe/features/match.h"
@@ -53,10 +54,12 @@ int run_match(const std::vector<std::string>& args) {
   options.add_options()                                                                                    //
       ("image", po::value<std::vector<std::string>>(&images), "one image (repeats) or two (matches)")      //
       ("descriptor", po::value<std::string>(&descriptor_spec)->default_value("sift"), "local descriptor")  //
-      ("ratio", po::value<double>(&match_params.ratio)->default_value(match_params.ratio),                 //
-       "two images: keep a match when its distance < ratio x the second best")                             //
-      ("min-similarity", po::value<double>(),                                                              //
-       "cosine similarity a match needs (default 0 for two images, 0.9 for repeats)")                      //
+      ("ratio",
+       po::value<double>(&match_params.ratio)
+           ->default_value(match_params.ratio, format_number(match_params.ratio)),     //
+       "two images: keep a match when its distance < ratio x the second best")         //
+      ("min-similarity", po::value<double>(),                                          //
+       "cosine similarity a match needs (default 0 for two images, 0.9 for repeats)")  //
       ("separation",
        po::value<double>(&repeat_params.min_separation)->default_value(repeat_params.min_separation),
        "one image: minimum distance of a repeat, in descriptor widths")  //

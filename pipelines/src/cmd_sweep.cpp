@@ -46,11 +46,14 @@ constexpr int kMaxSweepRuns = 10000;
 int run_sweep(const std::vector<std::string>& args) {
   po::options_description options("sweep options");
   std::string train_path, val_path, out, lr_range = "1e-4:1e-1", lambda_range = "1e-6:1e-2";
+  bool allow_overlap = false;
   int steps = 4, lr_steps = 0, lambda_steps = 0;
   TrainArgs train_args;
-  options.add_options()                                                                                   //
-      ("train", po::value(&train_path), "training feature store (.h5)")                                   //
-      ("val", po::value(&val_path), "validation feature store (.h5): runs are ranked by its accuracy")    //
+  options.add_options()                                                                                 //
+      ("train", po::value(&train_path), "training feature store (.h5)")                                 //
+      ("val", po::value(&val_path), "validation feature store (.h5): runs are ranked by its accuracy")  //
+      ("allow-overlap", po::bool_switch(&allow_overlap),
+       "accept a validation store that shows images of the training store")                               //
       ("out", po::value(&out), "the best run's model (.h5)")                                              //
       ("lr-range", po::value(&lr_range)->default_value(lr_range), "learning rates LOW:HIGH, log-spaced")  //
       ("lambda-range", po::value(&lambda_range)->default_value(lambda_range),
@@ -85,8 +88,8 @@ int run_sweep(const std::vector<std::string>& args) {
     throw InputError("--max-memory", "is not supported by sweep, which holds both stores in memory once");
   }
   CliObserver observer(common.quiet);
-  const SweepResult sweep =
-      sweep_stores(train_path, val_path, lrs, lambdas, base, out, observer, *ranks().collective);
+  const SweepResult sweep = sweep_stores(train_path, val_path, lrs, lambdas, base, out, observer,
+                                         *ranks().collective, allow_overlap);
 
   std::printf("%-4s %10s %10s %8s %9s %9s %8s\n", "rank", "lr", "lambda", "val acc", "train acc", "loss",
               "seconds");

@@ -31,13 +31,16 @@ std::string expected_loss_text(const classify::LossParams& loss, int classes, do
 int run_train(const std::vector<std::string>& args) {
   po::options_description options("train options");
   std::string train_path, val_path, out;
+  bool allow_overlap = false;
   int checkpoint_every = 0;
   bool resume = false;
   TrainArgs train_args;
   options.add_options()                                                                              //
       ("train", po::value(&train_path), "training feature store (.h5)")                              //
       ("val", po::value(&val_path), "validation feature store: accuracy per epoch, early stopping")  //
-      ("out", po::value(&out), "output model (.h5)")                                                 //
+      ("allow-overlap", po::bool_switch(&allow_overlap),
+       "accept a validation store that shows images of the training store")  //
+      ("out", po::value(&out), "output model (.h5)")                         //
       ("checkpoint-every", po::value(&checkpoint_every),
        "write a checkpoint (OUT.checkpoint) after every N epochs; removed once the model is written")  //
       ("resume", po::bool_switch(&resume),
@@ -81,6 +84,7 @@ int run_train(const std::vector<std::string>& args) {
     std::fflush(stdout);
   };
   TrainStageOptions stage{val_path, checkpoint_every, resume, nullptr};
+  stage.allow_overlap = allow_overlap;
   stage.on_start = [&](const TrainStart& s) {
     classes = s.classes;
     if (resume && !s.resumed && ranks().rank == 0) {

@@ -9,9 +9,12 @@
 #include <map>
 #include <new>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "featpipe/core/cpu_level.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/core/registry.h"
 #include "featpipe/pipelines/interrupt.h"
 #include "featpipe/pipelines/ranks.h"
 #include "version.h"
@@ -21,6 +24,7 @@ namespace {
 
 void print_usage(std::ostream& out) {
   out << "usage: featpipe <command> [options]   (featpipe <command> --help for its options)\n"
+         "       featpipe help <command>        (the same)\n"
          "       featpipe --version             (version, CPU level, libraries)\n\n"
          "The classic image-classification pipeline: features, vocabularies, encodings and linear\n"
          "classifiers, every stage stored in HDF5.\n\ncommands:\n";
@@ -84,6 +88,15 @@ int run_reporting_errors(const std::string& name, const std::string& out_of_memo
   }
 }
 
+/// "<name>: unknown command; did you mean `train`? ..." (the suggestion when one is close).
+std::string unknown_command(const std::string& name) {
+  std::vector<std::string> names;
+  for (const Command& c : commands()) names.push_back(c.name);
+  const std::optional<std::string> closest = closest_name(name, names);
+  return name + ": unknown command; " + (closest ? "did you mean `" + *closest + "`? " : "") +
+         "`featpipe --help` lists the commands";
+}
+
 }  // namespace
 
 int run_command(int argc, char** argv) {
@@ -92,6 +105,16 @@ int run_command(int argc, char** argv) {
     return kExitBadInput;
   }
   const std::string name = argv[1];
+  if (name == "help" && argc >= 3) {  // `featpipe help train` is `featpipe train --help`
+    const std::string command = argv[2];
+    const auto known = [&](const Command& c) { return command == c.name; };
+    if (std::none_of(commands().begin(), commands().end(), known)) {
+      return error(unknown_command(command), kExitBadInput);
+    }
+    char help[] = "--help";
+    std::vector<char*> args = {argv[0], argv[2], help};
+    return run_command(static_cast<int>(args.size()), args.data());
+  }
   if (name == "--help" || name == "-h" || name == "help") {
     print_usage(std::cout);
     return kExitOk;
@@ -134,7 +157,7 @@ int run_command(int argc, char** argv) {
     }
     return code;
   }
-  return error(name + ": unknown command; `featpipe --help` lists the commands", kExitBadInput);
+  return error(unknown_command(name), kExitBadInput);
 }
 
 }  // namespace featpipe::pipelines

@@ -26,7 +26,8 @@ void on_signal(int signal) {
   const char command[] = "\nfeatpipe: interrupted; stopping at the next safe point (again to stop at once)\n";
   const char call[] = "\nfeatpipe: interrupted; stopping at the next safe point\n";
   const bool process = second_ends_process.load();
-  ssize_t ignored = write(STDERR_FILENO, process ? command : call, (process ? sizeof command : sizeof call) - 1);
+  ssize_t ignored =
+      write(STDERR_FILENO, process ? command : call, (process ? sizeof command : sizeof call) - 1);
   (void)ignored;
 }
 

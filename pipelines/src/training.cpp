@@ -16,6 +16,7 @@
 #include "featpipe/core/errors.h"
 #include "featpipe/core/format.h"
 #include "featpipe/core/memory.h"
+#include "featpipe/pipelines/store_overlap.h"
 #include "sweep_exchange.h"
 #include "train_options.h"
 
@@ -71,6 +72,8 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
     require_rows(*val, options.val);
     check_same_features(train_sig, signature(options.val, val->reader().provenance(), val->dim(),
                                              val->reader().class_names()));
+    if (!options.allow_overlap)
+      refuse_shared_images(train_path, train.reader(), options.val, val->reader(), "--val");
     val_rows = classify::LabelledRows{&*val, val->labels(), options.val};
   }
   TrainStageResult done;
@@ -148,7 +151,7 @@ std::vector<double> log_grid(double low, double high, int steps) {
 SweepResult sweep_stores(const std::string& train_path, const std::string& val_path,
                          const std::vector<double>& lrs, const std::vector<double>& lambdas,
                          const classify::TrainParams& base_params, const std::string& out,
-                         StageObserver& observer, const Collective& job) {
+                         StageObserver& observer, const Collective& job, bool allow_overlap) {
   const classify::StoreRowSource train_store(train_path), val_store(val_path);
   require_rows(train_store, train_path);
   require_rows(val_store, val_path);
@@ -156,6 +159,8 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
                                                train_store.dim(), train_store.reader().class_names());
   check_same_features(train_sig, signature(val_path, val_store.reader().provenance(), val_store.dim(),
                                            val_store.reader().class_names()));
+  if (!allow_overlap)
+    refuse_shared_images(train_path, train_store.reader(), val_path, val_store.reader(), "--val");
   // this rank's runs, in grid order: lr major, lambda minor
   const std::size_t grid = lrs.size() * lambdas.size();
   const auto [first_run, end_run] = rank_share(grid, job.rank(), job.size());

@@ -1,4 +1,4 @@
-// The data-parallel SGD: ranks sharing each minibatch's blocks (thread_ranks.h, N ranks as N threads) end
+// The data-parallel SGD: ranks sharing each minibatch's blocks (tests/thread_job.h, N ranks as N threads) end
 // with the same bits as one process, on every rank, for any rank count: both kernel layouts, float and byte
 // rows, dropout, streamed chunks, partial minibatches of fewer blocks than ranks, and a checkpoint of one
 // job resumed by a job of another size. The bytes a rank sends per step are the ones step_bytes_sent says.
@@ -11,13 +11,13 @@
 #include "blobs.h"
 #include "featpipe/classify/trainer.h"
 #include "featpipe/core/errors.h"
-#include "thread_ranks.h"
+#include "thread_job.h"
 
 namespace featpipe::classify {
 namespace {
 
-using testing::on_ranks;
-using testing::ThreadRank;
+using ThreadRank = testing::ThreadJob::Rank;
+constexpr auto on_ranks = [](int size, auto fn) { return testing::ThreadJob::on_ranks(size, fn); };
 
 template <typename T>
 bool same_bits(const T& a, const T& b) {
@@ -159,7 +159,7 @@ TEST(DistributedTraining, EachRankSendsItsBlocksGradientsOncePerStep) {
     for (int size : {2, 3, 4, 5}) {
       const std::vector<std::vector<std::size_t>> gathered = on_ranks(size, [&](const ThreadRank& job) {
         train(p, d.train_rows(), nullptr, classes, {}, nullptr, job);
-        return job.gathered;
+        return job.calls;
       });
       for (int r = 0; r < size; ++r) {
         const std::vector<std::size_t>& sent = gathered[r];

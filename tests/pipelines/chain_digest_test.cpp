@@ -65,7 +65,7 @@ TEST_F(ChainDigestCli, ReplacedVocabularyIsRefusedByPredictEvalAndVerify) {
 
   make_vocabulary("vocab.h5", "7");
   for (const auto& r :
-       {predict("model.h5"), run({"eval", "--model", path("model.h5"), "--data", path("test.h5")}),
+       {predict("model.h5"), run({"eval", "--model", path("model.h5"), "--store", path("test.h5")}),
         run({"verify", path("model.h5")})}) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find(path("vocab.h5") + ": has changed since the model"), std::string::npos) << r.err;
@@ -82,11 +82,11 @@ TEST_F(ChainDigestCli, ReplacedVocabularyIsRefusedByPredictEvalAndVerify) {
 TEST_F(ChainDigestCli, EvalRefusesAStoreEncodedWithAnotherVocabulary) {
   make_vocabulary("other.h5", "7");
   encode("test", "other.h5", "other_test.h5");
-  const auto r = run({"eval", "--model", path("model.h5"), "--data", path("other_test.h5")});
+  const auto r = run({"eval", "--model", path("model.h5"), "--store", path("other_test.h5")});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find(path("other_test.h5") + ": was encoded with another vocabulary"), std::string::npos)
       << r.err;
-  EXPECT_EQ(run({"eval", "--model", path("model.h5"), "--data", path("test.h5")}).exit_code, 0);
+  EXPECT_EQ(run({"eval", "--model", path("model.h5"), "--store", path("test.h5")}).exit_code, 0);
 }
 
 TEST_F(ChainDigestCli, ModelsWithoutDigestsKeepWorking) {

@@ -64,8 +64,8 @@ class CpuLevels : public ::testing::Test {
     return out;
   }
   double accuracy_at(Level level, const std::string& model, const std::string& data) {
-    const CliResult r =
-        run_featpipe({"eval", "--model", model, "--data", data}, dir_.path(), {"FEATPIPE_CPU=" + tag(level)});
+    const CliResult r = run_featpipe({"eval", "--model", model, "--store", data}, dir_.path(),
+                                     {"FEATPIPE_CPU=" + tag(level)});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const auto at = r.out.find("accuracy ");
     return at == std::string::npos ? -1 : std::stod(r.out.substr(at + 9));

@@ -30,7 +30,7 @@ TEST(InputGate, AFifoIsRefusedAsAStoreAndAsAnImage) {
                 .exit_code,
             0);
   for (const std::vector<std::string>& args : {std::vector<std::string>{"inspect", fifo},
-                                               {"eval", "--model", model, "--data", fifo},
+                                               {"eval", "--model", model, "--store", fifo},
                                                {"predict", "--model", model, fifo}}) {
     const CliResult r = run_featpipe(args, dir.path());
     EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
@@ -86,7 +86,7 @@ TEST(InputGate, EmptyStoresAreRefusedWhereRowsAreNeeded) {
                 .exit_code,
             0);
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"eval", "--model", model, "--data", empty},
+       {std::vector<std::string>{"eval", "--model", model, "--store", empty},
         {"train", "--train", train, "--val", empty, "--epochs", "1", "--out", (dir / "m2.h5").string()},
         {"sweep", "--train", train, "--val", empty, "--out", (dir / "s.h5").string()}}) {
     const CliResult r = run_featpipe(args, dir.path());
@@ -119,7 +119,7 @@ TEST(InputGate, ADescriptorStoreIsNotTrainingOrTestData) {
   ASSERT_EQ(run_featpipe({"train", "--train", features, "--out", model, "-q", "--epochs", "1"}, dir.path())
                 .exit_code,
             0);
-  const CliResult eval = run_featpipe({"eval", "--model", model, "--data", descriptors}, dir.path());
+  const CliResult eval = run_featpipe({"eval", "--model", model, "--store", descriptors}, dir.path());
   EXPECT_EQ(eval.exit_code, 2) << eval.err;
   EXPECT_TRUE(contains(eval.err, descriptors + ": is a store of kind 'descriptors'")) << eval.err;
   EXPECT_EQ(run_featpipe({"inspect", descriptors}, dir.path()).exit_code, 0);

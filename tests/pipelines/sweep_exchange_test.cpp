@@ -7,13 +7,13 @@
 
 #include <cstring>
 
-#include "../classify/thread_ranks.h"
+#include "thread_job.h"
 
 namespace featpipe::pipelines {
 namespace {
 
-using featpipe::testing::on_ranks;
-using featpipe::testing::ThreadRank;
+using ThreadRank = featpipe::testing::ThreadJob::Rank;
+constexpr auto on_ranks = [](int size, auto fn) { return featpipe::testing::ThreadJob::on_ranks(size, fn); };
 
 SweepRun run_of(int rank, int i) {
   SweepRun r;

@@ -60,7 +60,7 @@ TEST_F(TrainCli, TrainsPrintsEpochsAndWritesTheModel) {
   EXPECT_EQ(m.provenance["params"]["loss"], "svm");
   EXPECT_EQ(m.provenance["train"]["provenance"]["dataset"], "synthetic:blobs");
 
-  const CliResult e = run_featpipe({"eval", "--model", out("m.h5"), "--data", val_}, dir_.path());
+  const CliResult e = run_featpipe({"eval", "--model", out("m.h5"), "--store", val_}, dir_.path());
   ASSERT_EQ(e.exit_code, 0) << e.err;
   EXPECT_TRUE(contains(e.out, "accuracy 1.0000")) << e.out;
   EXPECT_TRUE(contains(e.out, "confusion matrix")) << e.out;
@@ -160,7 +160,7 @@ TEST_F(TrainCli, NonFiniteFeaturesAreRefusedNamingTheFileAndRow) {
   ASSERT_EQ(run_featpipe({"train", "--train", train_, "--out", out("m.h5"), "--epochs", "1"}, dir_.path())
                 .exit_code,
             0);
-  r = run_featpipe({"eval", "--model", out("m.h5"), "--data", bad_val}, dir_.path());
+  r = run_featpipe({"eval", "--model", out("m.h5"), "--store", bad_val}, dir_.path());
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_TRUE(contains(r.err, bad_val + ": row 89, feature 6 is infinite")) << r.err;
 }
@@ -171,14 +171,14 @@ TEST_F(TrainCli, EvalRefusesOtherFeaturesNamingBoth) {
                 .exit_code,
             0);
   const std::string hog = write_blobs(dir_, "hog.h5", 30, 12, "hog(cell=4)", 3);
-  CliResult r = run_featpipe({"eval", "--model", out("m.h5"), "--data", hog}, dir_.path());
+  CliResult r = run_featpipe({"eval", "--model", out("m.h5"), "--store", hog}, dir_.path());
   expect_bad_input(r, hog);
   EXPECT_TRUE(contains(r.err, "'hog(cell=4)'") && contains(r.err, "'raw'")) << r.err;
   const std::string wide = write_blobs(dir_, "wide.h5", 30, 13, "raw", 4);
-  r = run_featpipe({"eval", "--model", out("m.h5"), "--data", wide}, dir_.path());
+  r = run_featpipe({"eval", "--model", out("m.h5"), "--store", wide}, dir_.path());
   expect_bad_input(r, wide);
   EXPECT_TRUE(contains(r.err, "13") && contains(r.err, "12")) << r.err;
-  r = run_featpipe({"eval", "--model", train_, "--data", val_}, dir_.path());
+  r = run_featpipe({"eval", "--model", train_, "--store", val_}, dir_.path());
   expect_bad_input(r, train_);
 }
 

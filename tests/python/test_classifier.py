@@ -56,7 +56,7 @@ def same_bits(a, b):
 
 
 def eval_accuracy(featpipe_cli, model, data):
-    out = featpipe_cli("eval", "--model", model, "--data", data)
+    out = featpipe_cli("eval", "--model", model, "--store", data)
     return next(line.split()[1] for line in out.splitlines() if line.startswith("accuracy "))
 
 

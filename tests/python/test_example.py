@@ -26,6 +26,6 @@ def test_compare_example_prints_the_recipe_s_figures(tmp_path, featpipe_cli):
     featpipe_cli("sweep", "--train", tmp_path / "raw_train.h5", "--val", tmp_path / "raw_val.h5", "--loss", "svm",
                  "--lr-range", "3e-4:3e-3", "--lambda-range", "1e-5:1e-3", "--steps", 3, "--epochs", 5, "--batch",
                  256, "--out", tmp_path / "raw_svm.h5", "-q")
-    report = featpipe_cli("eval", "--model", tmp_path / "raw_svm.h5", "--data", tmp_path / "raw_test.h5")
+    report = featpipe_cli("eval", "--model", tmp_path / "raw_svm.h5", "--store", tmp_path / "raw_test.h5")
     cli = float(re.search(r"accuracy\D*([0-9.]+)", report).group(1))
     assert f"{cli:.4f}" == f"{accuracy['raw_svm']:.4f}", (report, done.stdout)

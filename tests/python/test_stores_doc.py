@@ -14,7 +14,7 @@ def test_the_by_hand_recipe_matches_eval(tmp_path, featpipe_cli):
                      "--out", tmp_path / f"{split}.h5", "-q")
     featpipe_cli("train", "--train", tmp_path / "train.h5", "--loss", "svm", "--epochs", 3, "--out",
                  tmp_path / "model.h5", "-q")
-    report = featpipe_cli("eval", "--model", tmp_path / "model.h5", "--data", tmp_path / "test.h5")
+    report = featpipe_cli("eval", "--model", tmp_path / "model.h5", "--store", tmp_path / "test.h5")
     expected = re.search(r"^accuracy (\S+)", report, re.M).group(1)
 
     code = re.search(r"```python\n(.*?)```", DOC.read_text(), re.S).group(1)

@@ -5,6 +5,7 @@
 // a new entry is one line in one place.
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,6 +30,10 @@ struct RegistryEntry {
 
 /// Levenshtein distance (insertions, deletions and substitutions of single bytes).
 std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The known name closest to `name` within edit distance 2 and closer than the typed name's own length (so
+/// that "x" does not suggest "l1"); ties go to the first in `known`. Nullopt when none is that close.
+std::optional<std::string> closest_name(const std::string& name, const std::vector<std::string>& known);
 
 /// "unknown <kind> '<name>'; known: a, b, c", then "; did you mean 'x'?" naming the closest known name when
 /// it is within edit distance 2 (and closer than the typed name's own length, so that "x" does not suggest

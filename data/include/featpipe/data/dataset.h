@@ -38,6 +38,10 @@ class Dataset {
   /// The image size when every image has the same size (after --resize), otherwise empty.
   virtual std::optional<cv::Size> uniform_size() const = 0;
   virtual int channels() const = 0;
+  /// The size image(s, i) has, as cheaply as the kind can tell: a folder's from the file's header when its
+  /// format has one featpipe reads (PNG, JPEG, BMP, PNM), without decoding; nullopt when it cannot tell
+  /// without decoding. The default: uniform_size().
+  virtual std::optional<cv::Size> image_size(Source s, std::size_t i) const;
   /// How an error names image i of a source set: "<spec> image <i> of train|test".
   virtual std::string image_name(Source s, std::size_t i) const;
 };

@@ -26,6 +26,7 @@ struct TrainStageOptions {
   int checkpoint_every = 0;  // write out + ".checkpoint" after every N epochs (0: never)
   bool resume = false;       // continue from out + ".checkpoint" when it exists (same options and data)
   std::function<void(const TrainStart&)> on_start;  // called before the first update
+  bool allow_overlap = false;  // accept a val store showing images of the training store (store_overlap.h)
 };
 
 struct TrainStageResult {
@@ -65,7 +66,8 @@ struct SweepResult {
   classify::TrainResult best;  // the best run's (runs.front()) model, as written to out, and history
 };
 
-/// Every (lr, lambda) of the grid trained on train_path, ranked by accuracy on val_path; the stores are read
+/// Every (lr, lambda) of the grid trained on train_path, ranked by accuracy on val_path (which may show
+/// none of the training images unless allow_overlap: store_overlap.h); the stores are read
 /// and standardised once and shared by all runs, which are spread over the threads one thread each, so
 /// every run equals `train` with its values on one thread. Writes the best run's model to `out`. RunError
 /// when every run failed.
@@ -77,7 +79,7 @@ struct SweepResult {
 SweepResult sweep_stores(const std::string& train_path, const std::string& val_path,
                          const std::vector<double>& lrs, const std::vector<double>& lambdas,
                          const classify::TrainParams& base, const std::string& out, StageObserver& observer,
-                         const Collective& job = single_process());
+                         const Collective& job = single_process(), bool allow_overlap = false);
 
 /// steps values from low to high (0 < low <= high), evenly spaced in log.
 std::vector<double> log_grid(double low, double high, int steps);
