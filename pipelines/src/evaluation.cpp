@@ -26,7 +26,7 @@ Evaluation evaluate_store(const std::string& model_path, const std::string& data
   if (top > 1) {
     e.top = std::min(top, e.model.model.classes());
     const std::vector<int32_t> best =
-        as_input_error(data_path, [&] { return classify::predict_top(e.model.model, data, e.top); });
+        blame(data_path, [&] { return classify::predict_top(e.model.model, data, e.top); });
     e.top_accuracy = classify::top_k_accuracy(e.labels, best, e.top);
   }
   return e;

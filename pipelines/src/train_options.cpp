@@ -145,7 +145,7 @@ void check_same_features(const FeatureSignature& reference, const FeatureSignatu
 
 std::vector<int32_t> predict_store(const classify::LinearModel& model, const classify::RowSource& store,
                                    const std::string& path) {
-  return as_input_error(path, [&] { return classify::predict(model, store); });
+  return blame(path, [&] { return classify::predict(model, store); });
 }
 
 }  // namespace featpipe::pipelines

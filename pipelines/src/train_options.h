@@ -49,13 +49,6 @@ FeatureSignature signature(const std::string& path, const nlohmann::json& proven
 /// naming both values.
 void check_same_features(const FeatureSignature& reference, const FeatureSignature& other);
 
-/// fn(), with a std::invalid_argument it throws (classify/'s complaint about the rows) turned into an
-/// InputError naming the file at path.
-template <typename Fn>
-auto as_input_error(const std::string& path, Fn&& fn) -> decltype(fn()) {
-  return blame(path, std::forward<Fn>(fn));
-}
-
 /// The model's class for every row of the store at path; InputError naming the file on NaN or infinite
 /// features.
 std::vector<int32_t> predict_store(const classify::LinearModel& model, const classify::RowSource& store,

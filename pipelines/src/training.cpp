@@ -178,11 +178,11 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
                      " x " + std::to_string(train_store.dim()) + " rows");
   // standardised once with the training statistics; every run uses these rows in place
   RowMatrix<float> train_rows = read_all(train_store), val_rows = read_all(val_store);
-  const classify::Standardizer standardizer = as_input_error(train_path, [&] {
+  const classify::Standardizer standardizer = blame(train_path, [&] {
     return classify::fit_standardizer(
         classify::MatrixSource(train_rows.data(), train_rows.rows(), train_rows.cols()));
   });
-  as_input_error(val_path, [&] { classify::check_finite(val_rows); });
+  blame(val_path, [&] { classify::check_finite(val_rows); });
   standardizer.apply(train_rows);
   standardizer.apply(val_rows);
   const classify::MatrixSource train_source(train_rows.data(), train_rows.rows(), train_rows.cols());

@@ -23,9 +23,10 @@ class Descriptors(namedtuple("Descriptors", ["descriptors", "frames", "image"]))
 
 
 def descriptors(images, spec, *, sample=None, seed=0, threads=None, rgb=True):
-    rows, frames, image = _featpipe.descriptors(images, spec, sample=sample, seed=seed, threads=threads, rgb=rgb)
+    rows, frames, image, canonical = _featpipe.descriptors(images, spec, sample=sample, seed=seed, threads=threads,
+                                                           rgb=rgb)
     result = Descriptors(rows, frames, image)
-    result._spec = _featpipe._canonical_descriptor(spec)
+    result._spec = canonical
     return result
 
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "featpipe/classify/finite_check.h"
 #include "featpipe/core/errors.h"
 
 namespace featpipe::python {
@@ -85,15 +86,12 @@ py::array_t<float> float_matrix(const py::handle& object, const std::string& nam
   require_contiguous(a, name);
   const auto m = py::reinterpret_borrow<py::array_t<float>>(a);
   if (finite) {
-    const float* x = m.data();
-    const std::size_t size = static_cast<std::size_t>(m.size());
-    for (std::size_t i = 0; i < size; ++i) {
-      if (!std::isfinite(x[i])) {
-        const std::size_t cols = static_cast<std::size_t>(m.shape(1));
-        throw InputError(
-            name, std::string("row ") + std::to_string(i / cols) + " column " + std::to_string(i % cols) +
-                      " is " + (std::isnan(x[i]) ? "NaN" : "infinite") + "; featpipe needs finite values");
-      }
+    const auto cell = classify::first_non_finite(
+        ConstMatrixView<float>(Eigen::Map<const RowMatrix<float>>(m.data(), m.shape(0), m.shape(1))));
+    if (cell) {
+      throw InputError(name, "row " + std::to_string(cell->row) + " column " + std::to_string(cell->feature) +
+                                 " is " + (std::isnan(cell->value) ? "NaN" : "infinite") +
+                                 "; featpipe needs finite values");
     }
   }
   return m;

@@ -50,7 +50,7 @@ py::tuple descriptors(const py::handle& images, const std::string& spec, const p
   });
   // The rows are moved into the arrays, never copied.
   return py::make_tuple(to_array(std::move(result.descriptors)), to_array(std::move(result.frames)),
-                        to_array(std::move(result.index)));
+                        to_array(std::move(result.index)), descriptor->spec());
 }
 
 }  // namespace
@@ -71,9 +71,6 @@ py::array_t<float> extract_images(const features::FeatureExtractor& extractor, c
 }
 
 void bind_features(py::module_& m) {
-  m.def("_canonical_descriptor", [](const std::string& spec) {
-    return blame("spec", [&] { return features::make_descriptor(spec); })->spec();
-  });
   m.def("extract", &extract, py::arg("images"), py::arg("spec"), py::kw_only(),
         py::arg("threads") = py::none(), py::arg("rgb") = true,
         R"doc(Global features of images, as `featpipe extract --features SPEC` computes them.
@@ -90,7 +87,8 @@ the same for any count.)doc");
 
 spec: e.g. "dsift(step=2,size=4)", "sift", "patch(size=6,stride=1)". sample: how many to keep, shared
 equally over the images with the seed's choice (None: all). Returns (descriptors float32 (M, D),
-frames float32 (M, 4): x, y, scale, angle, image int64 (M,): the row of images each came from).)doc");
+frames float32 (M, 4): x, y, scale, angle, image int64 (M,): the row of images each came from, and the
+canonical descriptor spec).)doc");
 }
 
 }  // namespace featpipe::python
