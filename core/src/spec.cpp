@@ -1,8 +1,11 @@
 #include "featpipe/core/spec.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
+
+#include "featpipe/core/registry.h"
 
 namespace featpipe {
 namespace {
@@ -124,17 +127,26 @@ bool SpecTerm::get_bool(const std::string& key, bool fallback) const {
 }
 
 void SpecTerm::check_keys(const std::vector<std::string>& allowed) const {
-  std::string unknown;
+  std::vector<std::string> unknown;
   for (const auto& [k, v] : params) {
-    bool ok = false;
-    for (const std::string& a : allowed) ok = ok || a == k;
-    if (!ok) unknown += (unknown.empty() ? "" : ", ") + k;
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) unknown.push_back(k);
   }
   if (unknown.empty()) return;
-  std::string known;
-  for (const std::string& a : allowed) known += (known.empty() ? "" : ", ") + a;
-  throw std::invalid_argument(name + ": unknown parameter " + unknown +
-                              "; allowed: " + (known.empty() ? "none" : known));
+  std::string message = name + ": unknown parameter ";
+  for (std::size_t i = 0; i < unknown.size(); ++i) message += (i ? ", " : "") + unknown[i];
+  message += "; allowed: ";
+  for (std::size_t i = 0; i < allowed.size(); ++i) message += (i ? ", " : "") + allowed[i];
+  if (allowed.empty()) message += "none";
+  // One suggestion per mistyped key that is close to an allowed one; "for" says which when several are.
+  std::string suggestions;
+  for (const std::string& k : unknown) {
+    if (auto closest = closest_name(k, allowed)) {
+      suggestions += (suggestions.empty() ? "" : ", ") + ("'" + *closest + "'") +
+                     (unknown.size() > 1 ? " for '" + k + "'" : "");
+    }
+  }
+  if (!suggestions.empty()) message += "; did you mean " + suggestions + "?";
+  throw std::invalid_argument(message);
 }
 
 }  // namespace featpipe

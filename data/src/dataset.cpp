@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/registry.h"
 #include "image_header.h"
 #include "readers.h"
 
@@ -60,9 +61,11 @@ KindAndRest split_spec(const std::string& spec) {
     }
     return parts;
   }
-  throw InputError(spec.empty() ? "--data" : spec, (spec.empty() ? std::string("empty dataset spec")
-                                                                 : "unknown dataset kind '" + kind + "'") +
-                                                       "; known: " + kKnownKinds);
+  if (spec.empty()) throw InputError("--data", std::string("empty dataset spec; known: ") + kKnownKinds);
+  const std::optional<std::string> closest =
+      closest_name(kind, {"fashion-mnist", "mnist", "idx", "cifar10", "folder", "synthetic"});
+  throw InputError(spec, "unknown dataset kind '" + kind + "'; known: " + kKnownKinds +
+                             (closest ? "; did you mean '" + *closest + "'?" : ""));
 }
 
 }  // namespace

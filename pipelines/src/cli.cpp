@@ -8,7 +8,9 @@
 #include <opencv2/core.hpp>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
 #include "featpipe/core/registry.h"
+#include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/ranks.h"
 #include "option_schema.h"
 
@@ -28,7 +30,32 @@ std::string unknown_option_message(const std::string& typed, const po::options_d
          " (see featpipe " + command + " --help)";
 }
 
+/// Boost prints a floating-point default with 17 digits (0.10000000000000001): each such option gets the
+/// shortest text that reads back as its default, here, once for every command.
+template <typename T>
+void shorten_default(const po::option_description& option) {
+  const auto* typed = dynamic_cast<const po::typed_value<T>*>(option.semantic().get());
+  boost::any value;
+  if (typed == nullptr || !typed->apply_default(value)) return;
+  const T number = boost::any_cast<T>(value);
+  // The semantic was made by po::value(), not const: only its printed text changes.
+  const_cast<po::typed_value<T>*>(typed)->default_value(number, format_number(static_cast<double>(number)));
+}
+
+/// Where parse_command_line records a command's option names instead of parsing (OptionNamesProbe).
+std::vector<std::string>* option_names_probe = nullptr;
+
 }  // namespace
+
+std::vector<std::string> command_option_names(int (*run)(const std::vector<std::string>& args)) {
+  std::vector<std::string> names;
+  struct Probe {
+    explicit Probe(std::vector<std::string>* names) { option_names_probe = names; }
+    ~Probe() { option_names_probe = nullptr; }
+  } probe(&names);
+  run({"--help"});
+  return names;
+}
 
 std::optional<po::variables_map> parse_command_line(const std::string& command, const std::string& usage,
                                                     const std::vector<std::string>& args,
@@ -37,10 +64,16 @@ std::optional<po::variables_map> parse_command_line(const std::string& command, 
                                                     CommonOptions& common) {
   po::options_description general("common options");
   general.add_options()("help,h", "print this help and exit")                                   //
-      ("quiet,q", po::bool_switch(&common.quiet), "no progress output")                         //
+      ("quiet,q", po::bool_switch(&common.quiet), "print nothing but errors")                   //
       ("threads", po::value<int>(&common.threads)->default_value(0), "threads (0: all cores)")  //
       ("seed", po::value<uint64_t>(&common.seed)->default_value(0), "random seed");
   options.add(general);
+  if (option_names_probe != nullptr) {
+    for (const auto& option : options.options()) {
+      if (!option->long_name().empty()) option_names_probe->push_back("--" + option->long_name());
+    }
+    return std::nullopt;
+  }
 
   po::variables_map vm;
   const po::parsed_options parsed = [&] {
@@ -54,11 +87,16 @@ std::optional<po::variables_map> parse_command_line(const std::string& command, 
   po::store(parsed, vm);
   if (vm.count("help")) {
     if (ranks().rank != 0) return std::nullopt;  // printed once per job
+    for (const auto& option : options.options()) {
+      shorten_default<double>(*option);
+      shorten_default<float>(*option);
+    }
     std::cout << "usage: featpipe " << command << " " << usage << "\n\n" << options << "\n";
     return std::nullopt;
   }
   po::notify(vm);
   if (ranks().rank != 0) common.quiet = true;  // rank 0 reports for the job
+  set_quiet(common.quiet);
   const int most = kMaxThreadsPerCore * std::max(1, omp_get_num_procs());
   if (common.threads > most) {
     throw InputError("--threads", std::to_string(common.threads) + " is more than " +
@@ -95,10 +133,6 @@ void check_output_path(const std::string& path, const std::string& option,
     throw InputError(path, "directory " + dir.string() + " does not exist; create it first");
   }
   if (fs::is_directory(path, ec)) throw InputError(path, "is a directory; give a file name");
-}
-
-void log_line(const CommonOptions& common, const std::string& line) {
-  if (!common.quiet) std::cerr << line << "\n";
 }
 
 }  // namespace featpipe::pipelines

@@ -5,6 +5,7 @@
 #include "featpipe/features/descriptor.h"
 #include "featpipe/features/sample_descriptors.h"
 #include "featpipe/pipelines/cli_observer.h"
+#include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/pipelines/ranks.h"
 
@@ -44,11 +45,11 @@ int run_descriptors(const std::vector<std::string>& args) {
   const features::DescriptorSampleSummary done =
       features::sample_descriptors(*opened.view, *descriptor, opened.provenance, out,
                                    {sample, block_images, common.seed, ranks().collective}, observer);
-  log_line(common,
-           "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
-               " descriptors of " + std::to_string(done.images) + " images" +
-               (done.rows < sample ? " (all there were; fewer than --sample " + std::to_string(sample) + ")"
-                                   : ""));
+  notify(Notice::info,
+         "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
+             " descriptors of " + std::to_string(done.images) + " images" +
+             (done.rows < sample ? " (all there were; fewer than --sample " + std::to_string(sample) + ")"
+                                 : ""));
   return 0;
 }
 

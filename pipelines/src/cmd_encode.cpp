@@ -9,6 +9,7 @@
 #include "featpipe/data/store_digest.h"
 #include "featpipe/features/extract.h"
 #include "featpipe/pipelines/cli_observer.h"
+#include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/pipelines/encoding_options.h"
 #include "featpipe/pipelines/ranks.h"
@@ -84,8 +85,9 @@ int run_encode(const std::vector<std::string>& args) {
   const features::ExtractSummary done =
       features::extract_split(*opened.view, *encoder, provenance, a.out,
                               {a.block, "encode", "--vocab", ranks().collective}, observer);
-  log_line(common, "wrote " + a.out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
-                       " float32 (" + encoder->spec() + " over " + encoder->descriptor_spec() + ")");
+  notify(Notice::info, "wrote " + a.out + ": " + std::to_string(done.rows) + " x " +
+                           std::to_string(done.dim) + " float32 (" + encoder->spec() + " over " +
+                           encoder->descriptor_spec() + ")");
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli.h"
+#include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/evaluation.h"
 
 namespace featpipe::pipelines {
@@ -27,7 +28,7 @@ int run_eval(const std::vector<std::string>& args) {
   // --data names a dataset spec everywhere else; here it was the store, and still is for old scripts.
   if (vm->count("data")) {
     if (vm->count("store")) throw InputError("--data", "give the store once, as --store");
-    std::fprintf(stderr, "featpipe: note: eval --data is deprecated; name the store with --store\n");
+    notify(Notice::note, "eval --data is deprecated; name the store with --store");
     data_path = old_data_path;
   } else {
     require(*vm, "store");

@@ -6,6 +6,7 @@
 #include "featpipe/features/extract.h"
 #include "featpipe/features/extractor.h"
 #include "featpipe/pipelines/cli_observer.h"
+#include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/pipelines/ranks.h"
 
@@ -42,9 +43,9 @@ int run_extract(const std::vector<std::string>& args) {
   const features::ExtractSummary done =
       features::extract_split(*opened.view, *extractor, opened.provenance, out,
                               {block_rows, "extract", "--features", ranks().collective}, observer);
-  log_line(common, "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
-                       " float32, " + std::to_string(opened.view->dataset().class_names().size()) +
-                       " classes");
+  notify(Notice::info, "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
+                           " float32, " + std::to_string(opened.view->dataset().class_names().size()) +
+                           " classes");
   return 0;
 }
 

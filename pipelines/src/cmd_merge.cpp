@@ -5,6 +5,7 @@
 #include "featpipe/core/errors.h"
 #include "featpipe/data/sharded_store.h"
 #include "featpipe/pipelines/cli.h"
+#include "featpipe/pipelines/console.h"
 
 namespace featpipe::pipelines {
 
@@ -23,7 +24,7 @@ int run_merge(const std::vector<std::string>& args) {
   require(*vm, "out");
   check_output_path(out, "--out", {{"the store", in}});
   const uint64_t rows = data::merge_store(in, out);
-  log_line(common, "wrote " + out + ": " + std::to_string(rows) + " rows of " + in + " in one file");
+  notify(Notice::info, "wrote " + out + ": " + std::to_string(rows) + " rows of " + in + " in one file");
   return 0;
 }
 

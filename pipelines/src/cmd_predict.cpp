@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli.h"
+#include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/evaluation.h"
 
 namespace featpipe::pipelines {
@@ -31,7 +32,7 @@ int run_predict(const std::vector<std::string>& args) {
 
   const ImageClassifier classifier(model_path);
   const classify::LinearModel& model = classifier.model();
-  log_line(common, "model " + model_path + ": " + classifier.describe());
+  notify(Notice::info, "model " + model_path + ": " + classifier.describe());
   const RowMatrix<float> scores = classifier.scores(images);
 
   const int classes = model.classes();

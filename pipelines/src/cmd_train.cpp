@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "featpipe/pipelines/cli_observer.h"
+#include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/ranks.h"
 #include "featpipe/pipelines/training.h"
 #include "train_options.h"
@@ -70,9 +71,7 @@ int run_train(const std::vector<std::string>& args) {
   events.initial_loss = [&](double loss, double expected) {
     std::printf("initial loss %.4f (expected %s)\n", loss,
                 expected_loss_text(p.loss, classes, expected).c_str());
-    if (auto warning = classify::initial_loss_warning(loss, expected); warning && ranks().rank == 0) {
-      std::fprintf(stderr, "featpipe: warning: %s\n", warning->c_str());
-    }
+    if (auto warning = classify::initial_loss_warning(loss, expected)) notify(Notice::warning, *warning);
     std::fflush(stdout);
   };
   events.checkpoint = [&](const classify::TrainState& state) { checkpoint_epoch = state.epochs_done; };
@@ -87,10 +86,8 @@ int run_train(const std::vector<std::string>& args) {
   stage.allow_overlap = allow_overlap;
   stage.on_start = [&](const TrainStart& s) {
     classes = s.classes;
-    if (resume && !s.resumed && ranks().rank == 0) {
-      std::fprintf(stderr, "featpipe: note: no checkpoint %s; training from the start\n",
-                   checkpoint_path.c_str());
-    }
+    if (resume && !s.resumed)
+      notify(Notice::note, "no checkpoint " + checkpoint_path + "; training from the start");
     if (s.resumed) {
       checkpoint_epoch = s.resumed->epochs_done;
       std::printf("resuming from %s after epoch %d (iteration %lld)\n", checkpoint_path.c_str(),

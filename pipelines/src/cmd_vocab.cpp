@@ -6,6 +6,7 @@
 #include "featpipe/core/format.h"
 #include "featpipe/pipelines/cli.h"
 #include "featpipe/pipelines/cli_observer.h"
+#include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/ranks.h"
 #include "featpipe/vocab/learn.h"
 
@@ -84,13 +85,14 @@ int run_vocab(const std::vector<std::string>& args) {
   if (ranks().rank != 0) return 0;  // every rank holds the same vocabulary; rank 0 writes it
   vocab::save_vocabulary(a.out, v, learned.provenance);
   const std::string what = v.method == vocab::VocabMethod::gmm ? "log-likelihood " : "energy ";
-  log_line(common, a.method + (a.minibatch ? " (mini-batch)" : "") + " k=" + std::to_string(a.k) + ": " +
-                       std::to_string(learned.iterations) + " iterations, " + what +
-                       format_significant(v.history.front(), 6) + " -> " +
-                       format_significant(v.history.back(), 6) +
-                       ", mean squared distance to the nearest word " + format_significant(v.distortion, 6));
-  log_line(common, "wrote " + a.out + ": " + std::to_string(v.k()) + " words of " + std::to_string(v.dim()) +
-                       "-d " + v.descriptor + (o.whitening.zca ? " (ZCA-whitened)" : ""));
+  notify(Notice::info,
+         a.method + (a.minibatch ? " (mini-batch)" : "") + " k=" + std::to_string(a.k) + ": " +
+             std::to_string(learned.iterations) + " iterations, " + what +
+             format_significant(v.history.front(), 6) + " -> " + format_significant(v.history.back(), 6) +
+             ", mean squared distance to the nearest word " + format_significant(v.distortion, 6));
+  notify(Notice::info, "wrote " + a.out + ": " + std::to_string(v.k()) + " words of " +
+                           std::to_string(v.dim()) + "-d " + v.descriptor +
+                           (o.whitening.zca ? " (ZCA-whitened)" : ""));
   return 0;
 }
 

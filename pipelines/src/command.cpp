@@ -12,11 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "completion.h"
 #include "featpipe/core/cpu_level.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/core/registry.h"
 #include "featpipe/pipelines/interrupt.h"
 #include "featpipe/pipelines/ranks.h"
+#include "spec_options.h"
 #include "version.h"
 
 namespace featpipe::pipelines {
@@ -25,7 +27,11 @@ namespace {
 void print_usage(std::ostream& out) {
   out << "usage: featpipe <command> [options]   (featpipe <command> --help for its options)\n"
          "       featpipe help <command>        (the same)\n"
-         "       featpipe --version             (version, CPU level, libraries)\n\n"
+         "       featpipe help features         (every extractor, descriptor, encoding, ... and its "
+         "parameters)\n"
+         "       featpipe completion bash       (the bash completion script)\n"
+         "       featpipe --version             (version, CPU level, libraries)\n"
+         "       featpipe <command> -q ...      (--quiet: print nothing but errors)\n\n"
          "The classic image-classification pipeline: features, vocabularies, encodings and linear\n"
          "classifiers, every stage stored in HDF5.\n\ncommands:\n";
   for (const Command& c : commands()) {
@@ -105,6 +111,19 @@ int run_command(int argc, char** argv) {
     return kExitBadInput;
   }
   const std::string name = argv[1];
+  if (name == "help" && argc >= 3 && std::strcmp(argv[2], "features") == 0) {
+    std::cout << spec_options_help();
+    return kExitOk;
+  }
+  if (name == "completion") {
+    if (argc != 3 || std::strcmp(argv[2], "bash") != 0) {
+      return error(std::string(argc < 3 ? "completion" : argv[2]) +
+                       ": featpipe completion takes the shell, and knows bash: featpipe completion bash",
+                   kExitBadInput);
+    }
+    std::cout << bash_completion_script();
+    return kExitOk;
+  }
   if (name == "help" && argc >= 3) {  // `featpipe help train` is `featpipe train --help`
     const std::string command = argv[2];
     const auto known = [&](const Command& c) { return command == c.name; };

@@ -3,17 +3,11 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "featpipe/core/format.h"
 #include "featpipe/core/spec.h"
 
 namespace featpipe::vocab {
 namespace {
-
-std::string format_alpha(float alpha) {
-  std::string s = std::to_string(alpha);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (s.back() == '.') s.pop_back();
-  return s;
-}
 
 void scale_by_inverse(float* v, std::size_t width, double norm) {
   if (!(norm > 0)) return;
@@ -43,7 +37,7 @@ const Registry<NormKind>& norm_registry() {
                 NormKind::hellinger},
                {"power",
                 "sign(v) |v|^alpha (before l2: the improved Fisher vector)",
-                {{"alpha", format_alpha(NormStep{}.alpha), "exponent in (0, 1]"}},
+                {{"alpha", format_float(NormStep{}.alpha), "exponent in (0, 1]"}},
                 NormKind::power}});
   return registry;
 }
@@ -79,7 +73,7 @@ std::string format_norm(const std::vector<NormStep>& steps) {
   for (const NormStep& step : steps) {
     if (!s.empty()) s += "+";
     s += norm_registry().entry_of(step.kind).name;
-    if (step.kind == NormKind::power) s += "(alpha=" + format_alpha(step.alpha) + ")";
+    if (step.kind == NormKind::power) s += "(alpha=" + format_float(step.alpha) + ")";
   }
   return s;
 }

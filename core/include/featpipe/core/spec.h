@@ -21,7 +21,8 @@ struct SpecTerm {
   double get_double(const std::string& key, double fallback) const;
   std::string get_string(const std::string& key, const std::string& fallback) const;
   bool get_bool(const std::string& key, bool fallback) const;
-  /// Throws std::invalid_argument listing the unknown keys and the allowed ones.
+  /// Throws std::invalid_argument listing the unknown keys and the allowed ones, and naming the allowed key
+  /// closest to each unknown one (closest_name) when there is one: "did you mean 'cell'?".
   void check_keys(const std::vector<std::string>& allowed) const;
 };
 

@@ -13,12 +13,12 @@ namespace po = boost::program_options;
 struct CommonOptions {
   int threads = 0;     // 0: all cores
   uint64_t seed = 0;   // same seed + inputs -> same outputs
-  bool quiet = false;  // no progress output
+  bool quiet = false;  // nothing printed but errors (console.h)
 };
 
 /// Parses args against `options` (plus the common ones) and positional names. Returns std::nullopt after
 /// printing help for --help (exit 0). Throws InputError naming the option on unknown or malformed options.
-/// Applies --threads to OpenMP and OpenCV.
+/// Applies --threads to OpenMP and OpenCV, and --quiet to the console (console.h).
 std::optional<po::variables_map> parse_command_line(const std::string& command, const std::string& usage,
                                                     const std::vector<std::string>& args,
                                                     po::options_description options,
@@ -38,7 +38,8 @@ void require(const po::variables_map& vm, const std::string& name);
 void check_output_path(const std::string& path, const std::string& option,
                        const std::vector<std::pair<std::string, std::string>>& inputs = {});
 
-/// Prints a line to stderr unless quiet.
-void log_line(const CommonOptions& common, const std::string& line);
+/// The long option names ("--epochs") of a command, common options included, taken from the description it
+/// parses with: `run` is called as for --help, but parse_command_line records the names instead of printing.
+std::vector<std::string> command_option_names(int (*run)(const std::vector<std::string>& args));
 
 }  // namespace featpipe::pipelines
