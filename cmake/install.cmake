@@ -7,6 +7,7 @@
 #                                             same relative layout
 #   lib/cmake/featpipe/                       the package: find_package(featpipe CONFIG) gives featpipe::<stage>
 #   lib/pkgconfig/featpipe.pc
+#   share/bash-completion/completions/featpipe  the bash completion, printed by the featpipe just built
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -34,6 +35,19 @@ if(FEATPIPE_NATIVE)
 endif()
 
 install(TARGETS featpipe RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# `featpipe completion bash` prints the script from the command's own tables, so it is made by the binary it
+# completes; bash-completion loads it from this folder when `featpipe` is first completed.
+set(featpipe_completion ${CMAKE_CURRENT_BINARY_DIR}/completion/featpipe)
+add_custom_command(OUTPUT ${featpipe_completion}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/completion
+  COMMAND sh -c "\"$1\" completion bash > \"$2\"" sh $<TARGET_FILE:featpipe> ${featpipe_completion}
+  DEPENDS featpipe
+  COMMENT "Writing the bash completion of featpipe"
+  VERBATIM)
+add_custom_target(featpipe_completion ALL DEPENDS ${featpipe_completion})
+install(FILES ${featpipe_completion} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+
 foreach(stage ${FEATPIPE_STAGES})
   install(TARGETS featpipe_${stage} EXPORT featpipeTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

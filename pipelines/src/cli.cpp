@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <opencv2/core.hpp>
+#include <type_traits>
 
 #include "featpipe/core/errors.h"
 #include "featpipe/core/format.h"
@@ -39,7 +40,8 @@ void shorten_default(const po::option_description& option) {
   if (typed == nullptr || !typed->apply_default(value)) return;
   const T number = boost::any_cast<T>(value);
   // The semantic was made by po::value(), not const: only its printed text changes.
-  const_cast<po::typed_value<T>*>(typed)->default_value(number, format_number(static_cast<double>(number)));
+  const std::string text = std::is_same_v<T, float> ? format_float(number) : format_number(number);
+  const_cast<po::typed_value<T>*>(typed)->default_value(number, text);
 }
 
 /// Where parse_command_line records a command's option names instead of parsing (OptionNamesProbe).

@@ -27,9 +27,12 @@ check_installed_files() {
     share/featpipe/pipelines/lib/recipe.sh share/featpipe/pipelines/fashion-mnist/run.sh \
     "$libdir/cmake/featpipe/featpipeConfig.cmake" "$libdir/cmake/featpipe/featpipeConfigVersion.cmake" \
     "$libdir/cmake/featpipe/featpipeTargets.cmake" "$libdir/cmake/featpipe/FindVLFeat.cmake" \
-    "$libdir/pkgconfig/featpipe.pc"; do
+    "$libdir/pkgconfig/featpipe.pc" share/bash-completion/completions/featpipe; do
     [[ -f $prefix/$f ]] || fail "$f is not installed"
   done
+  # The installed completion is the one the installed featpipe prints.
+  cmp -s "$prefix/share/bash-completion/completions/featpipe" <("$prefix/bin/featpipe" completion bash) ||
+    fail "the installed bash completion differs from \`featpipe completion bash\`"
   [[ -x $prefix/share/featpipe/pipelines/fashion-mnist/run.sh ]] ||
     fail "the installed recipe is not executable"
   for stage in core data features vocab classify pipelines; do

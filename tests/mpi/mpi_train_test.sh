@@ -26,7 +26,7 @@ done
 
 # 600 rows in minibatches of 512 (four blocks of 128 rows) and 88 (one block): a job of 4 ranks gives each
 # a block, then leaves three idle; dropout masks stay the blocks'.
-train=(train --train "$work/train.h5" --val "$work/test.h5" --batch 512 --epochs 4 --dropout 0.1 --seed 3 -q)
+train=(train --train "$work/train.h5" --val "$work/test.h5" --batch 512 --epochs 4 --dropout 0.1 --seed 3)
 "$featpipe" "${train[@]}" --out "$work/train_1.h5" >"$work/serial.out" || fail "train exited $?"
 for n in 1 2 4; do
   ranks $n "$featpipe" "${train[@]}" --out "$work/train_n$n.h5" >"$work/ranks.out" ||
@@ -37,14 +37,14 @@ done
   fail "4 ranks printed more than the serial run (only rank 0 reports): $(cat "$work/ranks.out")"
 
 # byte rows (raw pixels), svm with momentum
-raw=(train --train "$work/raw.h5" --loss svm --optimizer momentum --lr 0.01 --batch 384 --epochs 3 -q)
+raw=(train --train "$work/raw.h5" --loss svm --optimizer momentum --lr 0.01 --batch 384 --epochs 3)
 "$featpipe" "${raw[@]}" --out "$work/raw_1.h5" >"$work/raw.out" || fail "train on bytes exited $?"
 grep -q 'held as bytes' "$work/raw.out" || fail "the raw rows were not held as bytes: $(cat "$work/raw.out")"
-ranks 3 "$featpipe" "${raw[@]}" --out "$work/raw_n3.h5" >/dev/null || fail "mpiexec -n 3 train on bytes exited $?"
+ranks 3 "$featpipe" "${raw[@]}" -q --out "$work/raw_n3.h5" >/dev/null || fail "mpiexec -n 3 train on bytes exited $?"
 same "$work/raw_1.h5" "$work/raw_n3.h5" "train on bytes on 3 ranks"
 
 # 9 runs: 5 and 4 on two ranks, 3, 2, 2, 2 on four
-sweep=(sweep --train "$work/train.h5" --val "$work/test.h5" --steps 3 --epochs 3 --batch 256 -q)
+sweep=(sweep --train "$work/train.h5" --val "$work/test.h5" --steps 3 --epochs 3 --batch 256)
 "$featpipe" "${sweep[@]}" --out "$work/sweep_1.h5" >"$work/sweep.out" || fail "sweep exited $?"
 for n in 1 2 4; do
   ranks $n "$featpipe" "${sweep[@]}" --out "$work/sweep_n$n.h5" >"$work/sweep_ranks.out" ||
@@ -57,10 +57,10 @@ for n in 1 2 4; do
 done
 
 # A 2-rank run stopped after its first checkpoint (rank 0 writes it), resumed alone and on 4 ranks.
-long=(train --train "$work/train.h5" --val "$work/test.h5" --batch 512 --epochs 3000 --checkpoint-every 5 -q)
-"$featpipe" "${long[@]}" --out "$work/long_1.h5" >/dev/null || fail "the long serial train exited $?"
+long=(train --train "$work/train.h5" --val "$work/test.h5" --batch 512 --epochs 3000 --checkpoint-every 5)
+"$featpipe" "${long[@]}" -q --out "$work/long_1.h5" >/dev/null || fail "the long serial train exited $?"
 checkpoint="$work/long_n2.h5.checkpoint"
-ranks 2 "$featpipe" "${long[@]}" --out "$work/long_n2.h5" >/dev/null 2>"$work/stopped.err" &
+ranks 2 "$featpipe" "${long[@]}" -q --out "$work/long_n2.h5" >/dev/null 2>"$work/stopped.err" &
 job=$!
 for ((i = 0; i < 3000; ++i)); do
   [[ -e $checkpoint ]] || ! kill -0 $job 2>/dev/null && break
@@ -75,7 +75,7 @@ cp "$checkpoint" "$work/kept.checkpoint"
 grep -q '^resuming from .* after epoch' "$work/resumed.out" || fail "no resume: $(cat "$work/resumed.out")"
 same "$work/long_1.h5" "$work/long_n2.h5" "a 2-rank checkpoint resumed alone"
 cp "$work/kept.checkpoint" "$work/long_n4.h5.checkpoint"
-ranks 4 "$featpipe" "${long[@]}" --resume --out "$work/long_n4.h5" >/dev/null || fail "the 4-rank resume exited $?"
+ranks 4 "$featpipe" "${long[@]}" -q --resume --out "$work/long_n4.h5" >/dev/null || fail "the 4-rank resume exited $?"
 same "$work/long_1.h5" "$work/long_n4.h5" "a 2-rank checkpoint resumed on 4 ranks"
 [[ ! -e $work/long_n4.h5.checkpoint ]] || fail "the model did not supersede the checkpoint"
 echo "ok: train on 1, 2, 3, 4 ranks, sweep on 1, 2 and 4, a 2-rank checkpoint resumed alone and on 4: same arrays"

@@ -55,7 +55,7 @@ class ChainDigestCli : public ::testing::Test {
   }
 
   featpipe::testing::CliResult predict(const std::string& model) const {
-    return run({"predict", "--quiet", "--model", path(model), path("image.png")});
+    return run({"predict", "--model", path(model), path("image.png")});
   }
 };
 

@@ -52,8 +52,8 @@ class TrainInterrupt : public ::testing::Test {
   }
   std::vector<std::string> args(const std::string& out, std::vector<std::string> extra = {},
                                 const std::string& epochs = "100") const {
-    std::vector<std::string> a = {"train", "--train", train_,   "--out", out,       "--epochs",  epochs,
-                                  "--lr",  "0.003",   "--seed", "5",     "--quiet", "--threads", "2"};
+    std::vector<std::string> a = {"train", "--train", train_,   "--out", out,         "--epochs", epochs,
+                                  "--lr",  "0.003",   "--seed", "5",     "--threads", "2"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }

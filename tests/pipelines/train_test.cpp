@@ -40,7 +40,7 @@ class TrainCli : public ::testing::Test {
 
 TEST_F(TrainCli, TrainsPrintsEpochsAndWritesTheModel) {
   const CliResult r = run_featpipe({"train", "--train", train_, "--val", val_, "--loss", "svm", "--epochs",
-                                    "3", "--batch", "32", "--out", out("m.h5"), "--quiet"},
+                                    "3", "--batch", "32", "--out", out("m.h5")},
                                    dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "initial loss ")) << r.out;
@@ -134,7 +134,7 @@ TEST_F(TrainCli, BadOptionsNameTheOption) {
 
 TEST_F(TrainCli, StreamsWithMaxMemory) {
   const CliResult r = run_featpipe({"train", "--train", train_, "--val", val_, "--max-memory", "8K",
-                                    "--batch", "20", "--epochs", "3", "--out", out("m.h5"), "--quiet"},
+                                    "--batch", "20", "--epochs", "3", "--out", out("m.h5")},
                                    dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "epoch   3 ")) << r.out;
@@ -185,7 +185,7 @@ TEST_F(TrainCli, EvalRefusesOtherFeaturesNamingBoth) {
 TEST_F(TrainCli, SweepRanksTheGridAndWritesTheBest) {
   const CliResult r = run_featpipe(
       {"sweep", "--train", train_, "--val", val_, "--lr-range", "1e-4:1e-2", "--lambda-range", "1e-6:1e-2",
-       "--lr-steps", "3", "--lambda-steps", "2", "--epochs", "2", "--out", out("best.h5"), "--quiet"},
+       "--lr-steps", "3", "--lambda-steps", "2", "--epochs", "2", "--out", out("best.h5")},
       dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream lines(r.out);
