@@ -33,7 +33,7 @@ for loss in softmax svm; do
   for ((run = 0; run < FEATPIPE_RUNS; ++run)); do
     t0=$(now)
     "$FEATPIPE" train --train "$work/train.h5" --loss "$loss" --epochs 10 --threads $THREADS \
-      --out "$work/$loss.h5" --quiet >"$work/$loss.log"
+      --out "$work/$loss.h5" >"$work/$loss.log"
     t1=$(now)
     awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }' >>"$work/$loss.wall"
     awk '$1 == "wrote" { for (i = 1; i < NF; ++i) if ($(i + 1) == "s") print $i }' "$work/$loss.log" \

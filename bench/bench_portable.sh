@@ -41,7 +41,7 @@ measure() {
   local build=$1 tag=$2
   for loss in softmax svm; do
     OMP_NUM_THREADS=$THREADS "$build/featpipe" train --train "$work/train.h5" --loss "$loss" --epochs 30 \
-      --threads $THREADS --out "$work/model.h5" --quiet |
+      --threads $THREADS --out "$work/model.h5" |
       awk '$1 == "wrote" { for (i = 1; i < NF; ++i) if ($(i + 1) == "s") print $i }' >>"$work/$tag.train_$loss"
   done
   OMP_NUM_THREADS=1 "$build/bench/bench_features" "$N" >"$work/features.out"

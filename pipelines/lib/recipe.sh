@@ -71,6 +71,6 @@ stage 26 "$exp/report/report.html" -- fp compare "${models[@]}" --test "${tests[
   --out "$exp/report"
 if [[ -e $exp/report/report.html ]]; then
   echo
-  fp compare "${models[@]}" --test "${tests[@]}" --title "$title" --out "$exp/report" --no-plots --quiet
+  fp compare "${models[@]}" --test "${tests[@]}" --title "$title" --out "$exp/report" --no-plots
   echo "report: $exp/report/report.html"
 fi

@@ -98,7 +98,7 @@ for name, image in (("disc", disc), ("bars", bars), ("noise", noise)):
   "$tmp/classify_images_pc" "$tmp/model.h5" "${images[@]}" > "$tmp/example_pc.out" ||
     fail "classify_images built with pkg-config failed"
   diff "$tmp/example.out" "$tmp/example_pc.out" || fail "the two builds of the example disagree"
-  "$featpipe" predict --quiet --model "$tmp/model.h5" --top 1 "${images[@]}" > "$tmp/predict.out"
+  "$featpipe" predict --model "$tmp/model.h5" --top 1 "${images[@]}" > "$tmp/predict.out"
   # predict prints IMAGE<TAB>CLASS<TAB>CLASS=SCORE; the example "IMAGE -> CLASS", then "  CLASS SCORE" lines.
   [[ $(grep -c ' -> ' "$tmp/example.out") -eq ${#images[@]} ]] || fail "the example classified too few images"
   local image expected score got got_score

@@ -84,7 +84,8 @@ build_package() {
   dpkg-deb --contents "$deb" > "$tmp/contents"
   local f
   for f in usr/bin/featpipe usr/share/man/man1/featpipe.1.gz usr/share/doc/featpipe/copyright \
-    usr/share/doc/featpipe/changelog.gz usr/share/featpipe/pipelines/fashion-mnist/run.sh; do
+    usr/share/doc/featpipe/changelog.gz usr/share/featpipe/pipelines/fashion-mnist/run.sh \
+    usr/share/bash-completion/completions/featpipe; do
     grep -q " \./$f\$" "$tmp/contents" || fail "the package has no /$f"
   done
   dpkg-deb --field "$deb" Depends | grep -q 'libopencv-imgcodecs' ||

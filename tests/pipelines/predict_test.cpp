@@ -32,7 +32,7 @@ void expect_predict_matches_store(const fs::path& dir, const std::string& model_
       model.model, Eigen::Map<const featpipe::RowMatrix<float>>(rows.data(), Eigen::Index(test.rows()),
                                                                 Eigen::Index(test.dim())));
   const auto dataset = featpipe::data::open_dataset(kData);
-  std::vector<std::string> args = {"predict", "--quiet", "--model", model_path};
+  std::vector<std::string> args = {"predict", "--model", model_path};
   std::vector<std::string> expected;
   for (std::size_t i = 0; i < test.rows(); ++i) {
     const std::string png = (dir / ("test_" + std::to_string(i) + ".png")).string();

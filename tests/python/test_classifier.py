@@ -108,7 +108,7 @@ def test_fit_gives_the_bits_of_featpipe_train(stores, featpipe_cli, tmp_path, ca
     train, test = stores[tag, "train"], stores[tag, "test"]
     cli_model = tmp_path / "cli.h5"
     val_options = ["--val", test] if with_val else []
-    out = featpipe_cli("train", "--train", train, *val_options, "--out", cli_model, *options, "--quiet")
+    out = featpipe_cli("train", "--train", train, *val_options, "--out", cli_model, *options)
     assert ("training rows held as bytes" in out) == as_bytes  # each of the trainer's paths is covered
 
     X, y, _ = read_store(train)
