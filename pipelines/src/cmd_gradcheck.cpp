@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "featpipe/classify/gradient_check.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
 #include "featpipe/core/memory.h"
 #include "featpipe/pipelines/cli.h"
 
@@ -35,8 +36,8 @@ int run_gradcheck(const std::vector<std::string>& args) {
                      std::to_string(p.classes) + " classes");
   p.seed = common.seed;
 
-  std::printf("relative error |n - a| / max(|n| + |a|, 1e-12), central differences h = %g, in double\n",
-              p.step);
+  std::printf("relative error |n - a| / max(|n| + |a|, 1e-12), central differences h = %s, in double\n",
+              format_number(p.step).c_str());
   std::printf("%-14s %-8s %10s %10s %10s\n", "loss", "reg", "data", "reg", "total");
   int failed = 0, checked = 0;
   for (const classify::GradientCheckRow& r : classify::gradient_check(p)) {
@@ -53,9 +54,9 @@ int run_gradcheck(const std::vector<std::string>& args) {
   }
   if (failed > 0) {
     throw RunError("gradient check failed: " + std::to_string(failed) + " of " + std::to_string(checked) +
-                   " loss x regulariser pairs above " + std::to_string(classify::kGradientTolerance));
+                   " loss x regulariser pairs above " + format_number(classify::kGradientTolerance));
   }
-  std::printf("all %d pairs below %g\n", checked, classify::kGradientTolerance);
+  std::printf("all %d pairs below %s\n", checked, format_number(classify::kGradientTolerance).c_str());
   return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "featpipe/core/errors.h"
+#include "featpipe/core/format.h"
 #include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/ranks.h"
 #include "featpipe/pipelines/training.h"
@@ -103,8 +104,8 @@ int run_sweep(const std::vector<std::string>& args) {
     }
   }
   const SweepRun& best = sweep.runs.front();
-  std::printf("wrote %s: the best run, lr %g, lambda %g, val acc %.4f\n", out.c_str(), best.lr, best.lambda,
-              best.val_acc);
+  std::printf("wrote %s: the best run, lr %s, lambda %s, val acc %.4f\n", out.c_str(),
+              format_number(best.lr).c_str(), format_number(best.lambda).c_str(), best.val_acc);
   return 0;
 }
 

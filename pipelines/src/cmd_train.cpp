@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "featpipe/core/format.h"
 #include "featpipe/pipelines/cli_observer.h"
 #include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/ranks.h"
@@ -93,14 +94,15 @@ int run_train(const std::vector<std::string>& args) {
       std::printf("resuming from %s after epoch %d (iteration %lld)\n", checkpoint_path.c_str(),
                   s.resumed->epochs_done, static_cast<long long>(s.resumed->iteration));
     }
-    std::printf("train: %llu rows x %llu features, %d classes, %s loss, %s %g, %s lr %g, %d epochs of %d\n",
+    std::printf("train: %llu rows x %llu features, %d classes, %s loss, %s %s, %s lr %s, %d epochs of %d\n",
                 static_cast<unsigned long long>(s.rows), static_cast<unsigned long long>(s.dim), classes,
-                train_args.loss.c_str(), train_args.reg.c_str(), p.reg.lambda, train_args.optimizer.c_str(),
-                p.lr, p.epochs, p.batch);
+                train_args.loss.c_str(), train_args.reg.c_str(), format_number(p.reg.lambda).c_str(),
+                train_args.optimizer.c_str(), format_number(p.lr).c_str(), p.epochs, p.batch);
   };
   const TrainStageResult done = train_store(train_path, p, out, stage, events, observer, *ranks().collective);
   if (done.result.byte_divisor > 0) {
-    std::printf("training rows held as bytes k (8-bit values k / %g)\n", done.result.byte_divisor);
+    std::printf("training rows held as bytes k (8-bit values k / %s)\n",
+                format_number(done.result.byte_divisor).c_str());
   }
   std::printf("wrote %s: W [%llu, %d] in %.3f s%s\n", out.c_str(), static_cast<unsigned long long>(done.dim),
               done.classes, done.seconds,

@@ -210,6 +210,19 @@ TEST_F(CliGuidance, QuietPrintsNothingButErrors) {
   EXPECT_EQ(bad.out, "");
 }
 
+TEST_F(CliGuidance, ParametersPrintAsTyped) {
+  ASSERT_EQ(run({"extract", "-q", "--data", "synthetic:shapes(classes=2,size=16,train=40,test=10)", "--out",
+                 "f.h5"})
+                .exit_code,
+            0);
+  const CliResult train = run({"train", "--train", "f.h5", "--epochs", "1", "--lr", "0.0012345678",
+                               "--lambda", "0.3", "--out", "m.h5"});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_TRUE(contains(train.out, "l2 0.3, adam lr 0.0012345678,")) << train.out;
+  const CliResult gradcheck = run({"gradcheck", "--step", "0.000123456789"});
+  EXPECT_TRUE(contains(gradcheck.out, "h = 0.000123456789,")) << gradcheck.out;
+}
+
 TEST_F(CliGuidance, DatasetsTellsTheSizesOfAFolderSetFromItsFiles) {
   FolderFixture same;
   same.varying_sizes = false;
