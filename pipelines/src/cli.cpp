@@ -44,7 +44,7 @@ void shorten_default(const po::option_description& option) {
   const_cast<po::typed_value<T>*>(typed)->default_value(number, text);
 }
 
-/// Where parse_command_line records a command's option names instead of parsing (OptionNamesProbe).
+/// Where parse_command_line records a command's option names instead of parsing (command_option_names).
 std::vector<std::string>* option_names_probe = nullptr;
 
 }  // namespace
