@@ -21,21 +21,33 @@ std::string bash_completion_script() {
   std::string script =
       "# bash completion for featpipe, printed by `featpipe completion bash` from the command's own tables.\n"
       "_featpipe() {\n"
-      "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+      "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cword=$COMP_CWORD\n"
+      "  local -a words=(\"${COMP_WORDS[@]}\")\n"
+      "  # Specs hold characters bash breaks words at ('(', '=', ':'): the words are taken again from the "
+      "line,\n"
+      "  # split at spaces only, and the candidates lose the head bash does not replace (see the end).\n"
+      "  if [[ -n ${COMP_LINE-} ]]; then\n"
+      "    local line=${COMP_LINE:0:COMP_POINT}\n"
+      "    read -ra words <<<\"$line\"\n"
+      "    [[ $line == *[[:space:]] ]] && words+=('')\n"
+      "    cword=$((${#words[@]} - 1))\n"
+      "    cur=${words[cword]}\n"
+      "    prev=${words[cword - 1]}\n"
+      "  fi\n"
       "  COMPREPLY=()\n"
-      "  if ((COMP_CWORD == 1)); then\n"
+      "  if ((cword == 1)); then\n"
       "    COMPREPLY=($(compgen -W '" +
       joined(command_names) +
       " help completion --help --version' -- \"$cur\"))\n"
       "    return\n"
       "  fi\n"
-      "  if ((COMP_CWORD == 2)) && [[ ${COMP_WORDS[1]} == help ]]; then\n"
+      "  if ((cword == 2)) && [[ ${words[1]} == help ]]; then\n"
       "    COMPREPLY=($(compgen -W '" +
       joined(command_names) +
       " features' -- \"$cur\"))\n"
       "    return\n"
       "  fi\n"
-      "  if ((COMP_CWORD == 2)) && [[ ${COMP_WORDS[1]} == completion ]]; then\n"
+      "  if ((cword == 2)) && [[ ${words[1]} == completion ]]; then\n"
       "    COMPREPLY=($(compgen -W 'bash' -- \"$cur\"))\n"
       "    return\n"
       "  fi\n"
@@ -50,11 +62,14 @@ std::string bash_completion_script() {
       "    local done=\n"
       "    [[ $cur == *+* ]] && done=${cur%+*}+\n"
       "    COMPREPLY=($(compgen -W \"$names\" -P \"$done\" -- \"${cur##*+}\"))\n"
+      "    # Bash replaces only its own last word (after the last '(', '=' or ':'): the rest of cur goes.\n"
+      "    local head=${cur%\"${COMP_WORDS[COMP_CWORD]}\"}\n"
+      "    [[ -n $head ]] && COMPREPLY=(\"${COMPREPLY[@]#\"$head\"}\")\n"
       "    return\n"
       "  fi\n"
       "  [[ $cur == -* ]] || return  # file names, by `complete -o default`\n"
       "  local options=\n"
-      "  case ${COMP_WORDS[1]} in\n";
+      "  case ${words[1]} in\n";
   for (const Command& c : commands()) {
     script += "    " + std::string(c.name) + ") options='" + joined(command_option_names(c.run)) + "' ;;\n";
   }

@@ -22,12 +22,16 @@ class CliCompletion : public ::testing::Test {
   }
 
   /// The candidates _featpipe offers for the words typed so far, the last one being completed, one per line
-  /// and sorted.
-  std::string complete(const std::vector<std::string>& words) {
+  /// and sorted. `line`, when given, is COMP_LINE (the cursor at its end), the words being bash's split of
+  /// it at its word-break characters.
+  std::string complete(const std::vector<std::string>& words, const std::string& line = "") {
     std::string array;
     for (const std::string& w : words) array += " " + shell_quote(w);
-    const std::string script = "source " + shell_quote((dir_ / "featpipe.bash").string()) + "; COMP_WORDS=(" +
-                               array + "); COMP_CWORD=" + std::to_string(words.size() - 1) +
+    const std::string typed = line.empty() ? ""
+                                           : "COMP_LINE=" + shell_quote(line) +
+                                                 "; COMP_POINT=" + std::to_string(line.size()) + "; ";
+    const std::string script = "source " + shell_quote((dir_ / "featpipe.bash").string()) + "; " + typed +
+                               "COMP_WORDS=(" + array + "); COMP_CWORD=" + std::to_string(words.size() - 1) +
                                "; _featpipe; printf '%s\\n' \"${COMPREPLY[@]}\" | sort > " +
                                shell_quote((dir_ / "candidates").string());
     std::ofstream(dir_ / "complete.sh") << script << "\n";
@@ -49,6 +53,14 @@ TEST_F(CliCompletion, OffersCommandsOptionsAndSpecNames) {
   // Common options too; a word that is no option is left to file-name completion.
   EXPECT_EQ(complete({"featpipe", "inspect", "--qu"}), "--quiet\n");
   EXPECT_EQ(complete({"featpipe", "inspect", "f"}), "\n");
+}
+
+TEST_F(CliCompletion, CompletesATermAfterParametersAsBashSplitsTheLine) {
+  // Bash breaks `hog(cell=4)+h` at '(' and '=' and replaces only "4)+h": the candidates start there.
+  EXPECT_EQ(complete({"featpipe", "extract", "--features", "hog", "(", "cell", "=", "4)+h"},
+                     "featpipe extract --features hog(cell=4)+h"),
+            "4)+hog\n4)+huehist\n");
+  EXPECT_EQ(complete({"featpipe", "train", "--lo"}, "featpipe train --lo"), "--loss\n");
 }
 
 TEST_F(CliCompletion, OffersEveryRegisteredExtractor) {
