@@ -94,9 +94,10 @@ int run_reporting_errors(const std::string& name, const std::string& out_of_memo
   }
 }
 
-/// "<name>: unknown command; did you mean `train`? ..." (the suggestion when one is close).
-std::string unknown_command(const std::string& name) {
-  std::vector<std::string> names;
+/// "<name>: unknown command; did you mean `train`? ..." (the suggestion when one is close). `others`: names
+/// besides the commands that the place it was typed knows (`features` after `help`).
+std::string unknown_command(const std::string& name, const std::vector<std::string>& others = {}) {
+  std::vector<std::string> names = others;
   for (const Command& c : commands()) names.push_back(c.name);
   const std::optional<std::string> closest = closest_name(name, names);
   return name + ": unknown command; " + (closest ? "did you mean `" + *closest + "`? " : "") +
@@ -128,7 +129,7 @@ int run_command(int argc, char** argv) {
     const std::string command = argv[2];
     const auto known = [&](const Command& c) { return command == c.name; };
     if (std::none_of(commands().begin(), commands().end(), known)) {
-      return error(unknown_command(command), kExitBadInput);
+      return error(unknown_command(command, {"features"}), kExitBadInput);
     }
     char help[] = "--help";
     std::vector<char*> args = {argv[0], argv[2], help};

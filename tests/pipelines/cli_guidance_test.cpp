@@ -40,6 +40,9 @@ TEST_F(CliGuidance, HelpOfACommandIsItsHelp) {
   const CliResult wrong = run({"help", "trian"});
   EXPECT_EQ(wrong.exit_code, 2);
   EXPECT_TRUE(contains(wrong.err, "trian: unknown command; did you mean `train`?")) << wrong.err;
+  const CliResult topic = run({"help", "featurs"});
+  EXPECT_EQ(topic.exit_code, 2);
+  EXPECT_TRUE(contains(topic.err, "did you mean `features`?")) << topic.err;
 }
 
 TEST_F(CliGuidance, AMistypedCommandOrOptionGetsTheClosestName) {
