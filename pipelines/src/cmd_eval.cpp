@@ -36,7 +36,9 @@ int run_eval(const std::vector<std::string>& args) {
   } else {
     require(*vm, "store");
   }
-  if (vm->count("errors")) check_writable_file(errors_path, "--errors");
+  if (vm->count("errors")) {
+    check_writable_file(errors_path, "--errors", {{"--model", model_path}, {"--store", data_path}});
+  }
 
   const Evaluation e = evaluate_store(model_path, data_path, top);
   if (!errors_path.empty()) {

@@ -118,7 +118,9 @@ int run_match(const std::vector<std::string>& args) {
   if (!model) throw InputError("--model", "must be similarity or homography, got " + geometry_model);
   geometry.model = *model;
   if (auto error = validate(geometry)) throw_option_error(*error);
-  if (!out.empty()) check_image_output(out, "--out");
+  if (!out.empty()) {
+    check_image_output(out, "--out", {{"IMAGE", images[0]}, {"IMAGE", images.size() > 1 ? images[1] : ""}});
+  }
 
   std::unique_ptr<features::DescriptorExtractor> descriptor;
   try {

@@ -12,9 +12,10 @@
 
 namespace featpipe::pipelines {
 
-void check_writable_file(const std::string& path, const std::string& option) {
+void check_writable_file(const std::string& path, const std::string& option,
+                         const std::vector<std::pair<std::string, std::string>>& inputs) {
   try {
-    check_output_path(path, option);
+    check_output_path(path, option, inputs);
   } catch (const InputError& e) {  // named by the option, as the user typed it
     throw InputError(option, e.what());
   }
@@ -49,13 +50,14 @@ void write_text_file(const std::string& path, const std::string& text) {
   }
 }
 
-void check_image_output(const std::string& path, const std::string& option) {
+void check_image_output(const std::string& path, const std::string& option,
+                        const std::vector<std::pair<std::string, std::string>>& inputs) {
   if (!data::has_image_writer(path)) {
     throw InputError(option, path +
                                  ": OpenCV writes no image format of its extension; give a name ending in "
                                  ".png or .jpg");
   }
-  check_writable_file(path, option);
+  check_writable_file(path, option, inputs);
 }
 
 }  // namespace featpipe::pipelines

@@ -126,7 +126,7 @@ TEST(EvalCli, ErrorsListsTheMisclassifiedRowsWithTheirImages) {
   }
 
   // --errors is checked before the work: nothing printed, exit 2 naming it.
-  for (const std::string& bad : {path("no/such/e.tsv"), std::string("/proc/e.tsv")}) {
+  for (const std::string& bad : {path("no/such/e.tsv"), std::string("/proc/e.tsv"), path("test.h5")}) {
     const CliResult refused = run_featpipe(
         {"eval", "--model", path("m.h5"), "--store", path("test.h5"), "--errors", bad}, dir.path());
     EXPECT_EQ(refused.exit_code, 2) << refused.err;

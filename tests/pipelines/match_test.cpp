@@ -116,7 +116,9 @@ TEST_F(MatchCli, RansacRecoversTheRotationAndScaleOfACopy) {
   const cv::Mat drawing = cv::imread(path("m.png"));
   ASSERT_EQ(drawing.cols, 224 + 336);
   EXPECT_GT(coloured_pixels(drawing, false), 500);
-  if (outliers > 0) EXPECT_GT(coloured_pixels(drawing, true), 0);
+  if (outliers > 0) {
+    EXPECT_GT(coloured_pixels(drawing, true), 0);
+  }
   const CliResult clean = match({path("a.png"), path("d.png"), "--inliers-only", "--out", path("i.png")});
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
   const cv::Mat inliers_only = cv::imread(path("i.png"));

@@ -60,12 +60,16 @@ void expect_predict_matches_store(const fs::path& dir, const std::string& model_
     Eigen::Index best = 0;
     scores.row(Eigen::Index(i)).maxCoeff(&best);
     expected.push_back(png + "\t" + model.model.class_names[best] + "\t");
+    // The expected values computed here from the store's scores: exp / sum (small scores, no overflow).
     std::vector<double> v(classes);
     double sum = 0;
-    for (int c = 0; c < classes; ++c)
-      sum += v[c] = probabilities ? std::exp(scores(Eigen::Index(i), c)) : scores(Eigen::Index(i), c);
-    if (probabilities)
+    for (int c = 0; c < classes; ++c) {
+      v[c] = probabilities ? std::exp(scores(Eigen::Index(i), c)) : scores(Eigen::Index(i), c);
+      sum += v[c];
+    }
+    if (probabilities) {
       for (double& p : v) p /= sum;
+    }
     values.push_back(v);
   }
   const auto r = run_featpipe(args, dir);
@@ -94,7 +98,9 @@ void expect_predict_matches_store(const fs::path& dir, const std::string& model_
       previous = printed;
       total += printed;
     }
-    if (probabilities) EXPECT_NEAR(total, 1.0, 1e-4) << line;
+    if (probabilities) {
+      EXPECT_NEAR(total, 1.0, 1e-4) << line;
+    }
   }
   EXPECT_FALSE(std::getline(lines, line)) << line;
 }
