@@ -23,11 +23,13 @@ using Imread = decltype(static_cast<cv::Mat (*)(const cv::String&, int)>(&cv::im
 using Imwrite =
     decltype(static_cast<bool (*)(const cv::String&, cv::InputArray, const std::vector<int>&)>(&cv::imwrite));
 using HaveImageReader = decltype(static_cast<bool (*)(const cv::String&)>(&cv::haveImageReader));
+using HaveImageWriter = decltype(static_cast<bool (*)(const cv::String&)>(&cv::haveImageWriter));
 
 struct Codecs {
   Imread imread = nullptr;
   Imwrite imwrite = nullptr;
   HaveImageReader have_image_reader = nullptr;
+  HaveImageWriter have_image_writer = nullptr;
 };
 
 [[noreturn]] void load_failed(const std::string& problem) {
@@ -56,7 +58,7 @@ Codecs load() {
     const char* why = dlerror();
     load_failed(std::string("cannot be loaded (") + (why != nullptr ? why : "dlopen failed") + ")");
   }
-  // The Itanium C++ ABI names of the three functions, with libstdc++'s std::string (std::__cxx11).
+  // The Itanium C++ ABI names of the four functions, with libstdc++'s std::string (std::__cxx11).
   Codecs codecs;
   codecs.imread = lookup<Imread>(
       library, "_ZN2cv6imreadERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEi", "cv::imread");
@@ -68,6 +70,9 @@ Codecs load() {
   codecs.have_image_reader = lookup<HaveImageReader>(
       library, "_ZN2cv15haveImageReaderERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE",
       "cv::haveImageReader");
+  codecs.have_image_writer = lookup<HaveImageWriter>(
+      library, "_ZN2cv15haveImageWriterERKNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE",
+      "cv::haveImageWriter");
   return codecs;
 }
 
@@ -105,6 +110,14 @@ void write_image(const std::string& path, const cv::Mat& image) {
 bool has_image_reader(const std::string& path) {
   require_regular_file(path);
   return codecs().have_image_reader(path);
+}
+
+bool has_image_writer(const std::string& path) {
+  try {
+    return codecs().have_image_writer(path);
+  } catch (const cv::Exception&) {  // a name without an extension
+    return false;
+  }
 }
 
 const char* image_codecs_library() { return FEATPIPE_IMGCODECS_LIBRARY; }

@@ -8,19 +8,23 @@
 #include "featpipe/pipelines/cli.h"
 #include "featpipe/pipelines/console.h"
 #include "featpipe/pipelines/evaluation.h"
+#include "featpipe/pipelines/misclassified.h"
+#include "featpipe/pipelines/output_file.h"
 
 namespace featpipe::pipelines {
 
 int run_eval(const std::vector<std::string>& args) {
   po::options_description options("eval options");
-  std::string model_path, data_path, old_data_path;
+  std::string model_path, data_path, old_data_path, errors_path;
   int top = 1;
   options.add_options()                                                        //
       ("model", po::value(&model_path), "model store (.h5) from train")        //
       ("store", po::value(&data_path), "feature store (.h5) to evaluate on")   //
       ("data", po::value(&old_data_path), "the same as --store (deprecated)")  //
       ("top", po::value(&top)->default_value(top),
-       "also the top-K accuracy: the label among the K best classes");
+       "also the top-K accuracy: the label among the K best classes")  //
+      ("errors", po::value(&errors_path),
+       "TSV of the misclassified rows: row, image, true and predicted class, its probability or score");
   CommonOptions common;
   auto vm = parse_command_line("eval", "--model M.h5 --store F.h5", args, options, {}, common);
   if (!vm) return 0;
@@ -33,8 +37,17 @@ int run_eval(const std::vector<std::string>& args) {
   } else {
     require(*vm, "store");
   }
+  if (vm->count("errors")) {
+    check_writable_file(errors_path, "--errors", {{"--model", model_path}, {"--store", data_path}});
+  }
 
   const Evaluation e = evaluate_store(model_path, data_path, top);
+  if (!errors_path.empty()) {
+    const Misclassified wrong = misclassified_rows(e, data_path);
+    write_text_file(errors_path, misclassified_tsv(wrong, e.model.model.class_names));
+    notify(Notice::info,
+           "wrote " + errors_path + ": " + std::to_string(wrong.rows.size()) + " misclassified rows");
+  }
   const classify::ClassificationReport& r = e.report;
   const int classes = e.model.model.classes();
   const std::size_t rows = e.labels.size();

@@ -1,8 +1,8 @@
 // featpipe match: local descriptors of two images compared by cosine similarity with Lowe's ratio test,
-// drawn side by side; or, given one image, its repeated structures (frames matched to others of the same
-// image, away from themselves).
+// then verified by RANSAC (a similarity or a homography): the matches, the inliers and the transform are
+// printed, and the drawing shows inliers and outliers apart. Given one image, its repeated structures
+// (frames matched to others of the same image, away from themselves).
 #include <cstdio>
-#include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "commands.h"
@@ -12,6 +12,9 @@
 #include "featpipe/features/descriptor.h"
 #include "featpipe/features/match.h"
 #include "featpipe/pipelines/cli.h"
+#include "featpipe/pipelines/match_drawing.h"
+#include "featpipe/pipelines/match_geometry.h"
+#include "featpipe/pipelines/output_file.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -34,13 +37,31 @@ features::LocalFeatures describe(const features::DescriptorExtractor& descriptor
   return f;
 }
 
-/// OpenCV keypoints for drawing: diameter 2 sigma, angle in degrees (both conventions are OpenCV's own).
-std::vector<cv::KeyPoint> keypoints(const features::LocalFeatures& f) {
-  std::vector<cv::KeyPoint> k;
-  for (const features::Frame& fr : f.frames) {
-    k.emplace_back(cv::Point2f(fr.x, fr.y), 2 * fr.scale, fr.angle * static_cast<float>(180.0 / CV_PI));
+/// The verified geometry, in the lines `match` prints after the match count.
+void print_geometry(const GeometryFit& fit, const GeometryParams& p, std::size_t matches) {
+  if (fit.degenerate) {
+    std::printf(
+        "no consistent geometry: the %s RANSAC fits to %zu of %zu matches is degenerate (it %s the "
+        "image), chance matches crowding onto one point\n",
+        to_string(p.model), fit.inliers, matches, fit.scale < 1 ? "collapses" : "blows up");
+    return;
   }
-  return k;
+  if (!fit.consistent) {
+    std::printf(
+        "no consistent geometry: at most %zu of %zu matches agree on one %s (%d needed, within %g px)\n",
+        fit.inliers, matches, to_string(p.model), p.min_inliers, p.ransac_threshold);
+    return;
+  }
+  std::printf("%s (RANSAC, %g px): %zu inliers, %zu outliers\n", to_string(p.model), p.ransac_threshold,
+              fit.inliers, matches - fit.inliers);
+  if (p.model == GeometryModel::similarity) {
+    std::printf("rotation %.2f degrees, scale %.4f, translation (%.1f, %.1f) px\n", fit.rotation_degrees,
+                fit.scale, fit.translation.x, fit.translation.y);
+    return;
+  }
+  const cv::Matx33d& h = fit.transform;
+  std::printf("homography [%.6g %.6g %.6g; %.6g %.6g %.6g; %.6g %.6g %.6g]\n", h(0, 0), h(0, 1), h(0, 2),
+              h(1, 0), h(1, 1), h(1, 2), h(2, 0), h(2, 1), h(2, 2));
 }
 
 }  // namespace
@@ -51,6 +72,9 @@ int run_match(const std::vector<std::string>& args) {
   std::string descriptor_spec, out;
   features::MatchParams match_params;
   features::RepeatParams repeat_params;
+  GeometryParams geometry;
+  std::string geometry_model = to_string(geometry.model);
+  bool inliers_only = false;
   options.add_options()                                                                                    //
       ("image", po::value<std::vector<std::string>>(&images), "one image (repeats) or two (matches)")      //
       ("descriptor", po::value<std::string>(&descriptor_spec)->default_value("sift"), "local descriptor")  //
@@ -63,6 +87,16 @@ int run_match(const std::vector<std::string>& args) {
       ("separation",
        po::value<double>(&repeat_params.min_separation)->default_value(repeat_params.min_separation),
        "one image: minimum distance of a repeat, in descriptor widths")  //
+      ("model", po::value<std::string>(&geometry_model)->default_value(geometry_model),
+       "two images: the geometry RANSAC verifies, similarity | homography")  //
+      ("ransac-threshold",
+       po::value<double>(&geometry.ransac_threshold)
+           ->default_value(geometry.ransac_threshold, format_number(geometry.ransac_threshold)),
+       "two images: px a mapped point may land from its match and count as an inlier")  //
+      ("min-inliers", po::value<int>(&geometry.min_inliers)->default_value(geometry.min_inliers),
+       "two images: fewer inliers is no consistent geometry")  //
+      ("inliers-only", po::bool_switch(&inliers_only),
+       "two images: leave the outliers out of the drawing")  //
       ("out", po::value<std::string>(&out), "drawing of the matches (.png, .jpg)");
   po::positional_options_description positional;
   positional.add("image", -1);
@@ -80,7 +114,13 @@ int run_match(const std::vector<std::string>& args) {
   if (auto error = features::validate(match_params)) throw InputError("--ratio / --min-similarity", *error);
   if (auto error = features::validate(repeat_params))
     throw InputError("--separation / --min-similarity", *error);
-  if (!out.empty()) check_output_path(out, "--out");
+  const auto model = parse_geometry_model(geometry_model);
+  if (!model) throw InputError("--model", "must be similarity or homography, got " + geometry_model);
+  geometry.model = *model;
+  if (auto error = validate(geometry)) throw_option_error(*error);
+  if (!out.empty()) {
+    check_image_output(out, "--out", {{"IMAGE", images[0]}, {"IMAGE", images.size() > 1 ? images[1] : ""}});
+  }
 
   std::unique_ptr<features::DescriptorExtractor> descriptor;
   try {
@@ -121,14 +161,17 @@ int run_match(const std::vector<std::string>& args) {
                                                    fb.size(), dim, match_params);
   std::printf("%zu matches between %zu frames of %s and %zu of %s\n", matches.size(), fa.size(),
               images[0].c_str(), fb.size(), images[1].c_str());
+  std::vector<cv::Point2f> pa, pb;
+  for (const features::Match& m : matches) {
+    pa.emplace_back(fa.frames[m.query].x, fa.frames[m.query].y);
+    pb.emplace_back(fb.frames[m.train].x, fb.frames[m.train].y);
+  }
+  const GeometryFit fit = fit_geometry(pa, pb, geometry);
+  print_geometry(fit, geometry, matches.size());
   if (!out.empty()) {
-    std::vector<cv::DMatch> dmatches;
-    for (const features::Match& m : matches) {
-      dmatches.emplace_back(static_cast<int>(m.query), static_cast<int>(m.train), 1.0f - m.similarity);
-    }
-    cv::Mat drawing;
-    cv::drawMatches(a, keypoints(fa), b, keypoints(fb), dmatches, drawing);
-    data::write_image(out, drawing);
+    // Without a consistent geometry every match is an outlier, whatever RANSAC's best guess explained.
+    const std::vector<bool> inlier = fit.consistent ? fit.inlier : std::vector<bool>(pa.size(), false);
+    data::write_image(out, draw_verified_matches(a, pa, b, pb, inlier, !inliers_only));
   }
   return 0;
 }

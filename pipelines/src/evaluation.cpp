@@ -1,6 +1,12 @@
 #include "featpipe/pipelines/evaluation.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <opencv2/core/utils/logger.hpp>
 
 #include "featpipe/classify/store_source.h"
 #include "featpipe/core/errors.h"
@@ -48,6 +54,80 @@ RowMatrix<float> ImageClassifier::scores(const std::vector<std::string>& images)
   for (std::size_t i = 0; i < images.size(); ++i)
     chain_->featurize_file(images[i], rows.row(Eigen::Index(i)).data());
   return classify::predict_scores(file_.model, rows);
+}
+
+namespace {
+
+/// The image decoders kept from writing to stderr for the life of the guard, which the caller holds while
+/// it alone works: OpenCV warns about every file it cannot decode (its log level is lowered to errors),
+/// and libpng and libjpeg print their own complaints straight to the stream (it is pointed at /dev/null).
+/// The command's own message says what is wrong with such a file.
+class QuietDecoders {
+ public:
+  QuietDecoders() : saved_level_(cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR)) {
+    std::fflush(stderr);
+    saved_stderr_ = ::dup(STDERR_FILENO);
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_stderr_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
+    if (null >= 0) ::close(null);
+  }
+  ~QuietDecoders() {
+    std::fflush(stderr);
+    if (saved_stderr_ >= 0) {
+      ::dup2(saved_stderr_, STDERR_FILENO);
+      ::close(saved_stderr_);
+    }
+    cv::utils::logging::setLogLevel(saved_level_);
+  }
+  QuietDecoders(const QuietDecoders&) = delete;
+  QuietDecoders& operator=(const QuietDecoders&) = delete;
+
+ private:
+  cv::utils::logging::LogLevel saved_level_;
+  int saved_stderr_ = -1;
+};
+
+/// An error's text without the leading "path: " that names the file it is about.
+std::string reason_for(const std::string& path, const std::string& what) {
+  return what.rfind(path + ": ", 0) == 0 ? what.substr(path.size() + 2) : what;
+}
+
+}  // namespace
+
+PredictionRun ImageClassifier::predict(const std::vector<std::string>& images, int top) const {
+  PredictionRun run;
+  run.probabilities = scores_are_probabilities(file_.provenance);
+  run.class_names = file_.model.class_names;
+  std::vector<std::string> read;
+  std::vector<float> rows;
+  std::vector<float> row(file_.model.dim());
+  {
+    const QuietDecoders quiet;
+    for (const std::string& path : images) {
+      std::error_code ec;
+      if (!std::filesystem::exists(path, ec)) {
+        run.skipped.push_back({path, ec ? ec.message() : "no such file"});
+        continue;
+      }
+      try {
+        chain_->featurize_file(path, row.data());
+      } catch (const InputError& e) {
+        run.skipped.push_back({path, reason_for(path, e.what())});
+        continue;
+      } catch (const std::invalid_argument& e) {  // an extractor's complaint, e.g. an image too small
+        run.skipped.push_back({path, reason_for(path, e.what())});
+        continue;
+      }
+      read.push_back(path);
+      rows.insert(rows.end(), row.begin(), row.end());
+    }
+  }
+  if (read.empty()) return run;
+  const RowMatrix<float> scores = classify::predict_scores(
+      file_.model, Eigen::Map<const RowMatrix<float>>(rows.data(), Eigen::Index(read.size()),
+                                                      Eigen::Index(file_.model.dim())));
+  run.images = rank_classes(read, scores, top, run.probabilities);
+  return run;
 }
 
 }  // namespace featpipe::pipelines

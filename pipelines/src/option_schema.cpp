@@ -71,6 +71,8 @@ constexpr std::array kTable = {
     OptionRange{"ratio", 0, 1, true, false, ""},
     OptionRange{"min-similarity", -1, 1, false, false, ""},
     OptionRange{"separation", 0, kFinite, false, false, "descriptor widths"},
+    OptionRange{"ransac-threshold", 0, kFinite, true, false, "px"},
+    OptionRange{"min-inliers", 2, kCount, false, false, "matches"},
     // verify
     OptionRange{"timeout", 0, 1e7, true, false, "seconds"},
 };

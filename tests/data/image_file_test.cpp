@@ -120,6 +120,17 @@ TEST(ImageFile, UnwritableFilesAreInputErrorsNamingThem) {
   }
 }
 
+TEST(ImageFile, TellsTheExtensionsItWritesWithoutTouchingTheFile) {
+  TempDir dir;
+  for (const char* name : {"m.png", "m.JPG", "m.bmp"}) {
+    EXPECT_TRUE(featpipe::data::has_image_writer((dir / name).string())) << name;
+  }
+  for (const char* name : {"m.txt", "m", "m.unknown-format"}) {
+    EXPECT_FALSE(featpipe::data::has_image_writer((dir / name).string())) << name;
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
 TEST(ImageFile, NamesTheCodecLibraryItLoads) {
   EXPECT_EQ(std::string(featpipe::data::image_codecs_library()).rfind("libopencv_imgcodecs.so", 0), 0u)
       << featpipe::data::image_codecs_library();

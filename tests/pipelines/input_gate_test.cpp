@@ -34,7 +34,9 @@ TEST(InputGate, AFifoIsRefusedAsAStoreAndAsAnImage) {
                                                {"predict", "--model", model, fifo}}) {
     const CliResult r = run_featpipe(args, dir.path());
     EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
-    EXPECT_TRUE(contains(r.err, "featpipe: error: " + fifo + ": is a FIFO (named pipe), not a file"))
+    // predict reports an unreadable image and goes on with the others; the other commands stop at it
+    const std::string says = args[0] == "predict" ? "featpipe predict: cannot read " : "featpipe: error: ";
+    EXPECT_TRUE(contains(r.err, says + fifo + ": is a FIFO (named pipe), not a file"))
         << args[0] << ": " << r.err;
   }
 }

@@ -232,13 +232,20 @@ def test_a_python_model_saved_with_its_store_classifies_image_files_with_featpip
         files.append(tmp_path / f"image{i}.png")
         assert cv2.imwrite(str(files[-1]), image[..., ::-1])  # OpenCV writes BGR
     out = featpipe_cli("predict", "--model", model, "--top", "3", *files)
-    scores = clf.decision_function(featpipe.extract(images, "raw"))
+    # a softmax model: predict prints the probabilities predict_proba gives
+    probabilities = clf.predict_proba(featpipe.extract(images, "raw"))
     predicted = clf.predict(featpipe.extract(images, "raw"))
-    for line, row, best in zip(out.strip().splitlines(), scores, predicted):
+    header, *lines = out.strip().splitlines()
+    assert header.split("\t") == ["image", "class_1", "probability_1", "class_2", "probability_2", "class_3",
+                                   "probability_3"]
+    assert len(lines) == len(files)
+    for line, file, row, best in zip(lines, files, probabilities, predicted):
         fields = line.split("\t")
-        assert fields[1] == names[best]
-        printed = dict(field.split("=") for field in fields[2:])
-        assert printed == {names[k]: f"{row[k]:.4f}" for k in range(3)}
+        assert fields[0] == str(file) and fields[1] == names[best]
+        printed = {name: float(value) for name, value in zip(fields[1::2], fields[2::2])}
+        assert printed.keys() == set(names)
+        for k, name in enumerate(names):
+            assert printed[name] == pytest.approx(row[k], rel=1e-4, abs=1e-6)
 
 
 def test_load_reads_a_model_of_featpipe_train_and_predicts_what_eval_reports(stores, featpipe_cli, tmp_path):

@@ -28,6 +28,10 @@ void write_image(const std::string& path, const cv::Mat& image);
 /// cv::haveImageReader(path): whether a codec recognises the file's first bytes (the file is opened).
 bool has_image_reader(const std::string& path);
 
+/// cv::haveImageWriter(path): whether OpenCV writes an image format of the name's extension (the file is
+/// not touched).
+bool has_image_writer(const std::string& path);
+
 /// The file name (soname) of the codec library that is loaded on first use, e.g.
 /// "libopencv_imgcodecs.so.406"; asking does not load it.
 const char* image_codecs_library();

@@ -9,6 +9,7 @@
 #include "featpipe/classify/model_io.h"
 #include "featpipe/core/matrix.h"
 #include "featpipe/pipelines/feature_chain.h"
+#include "featpipe/pipelines/prediction.h"
 
 namespace featpipe::pipelines {
 
@@ -38,6 +39,10 @@ class ImageClassifier {
   /// Scores [images, classes]; every file is decoded and featurised first, so a bad file (InputError
   /// naming it) fails before any score is computed.
   RowMatrix<float> scores(const std::vector<std::string>& images) const;
+  /// The `top` best classes of each image file, as probabilities for a softmax model; a file that cannot
+  /// be read or featurised is skipped with its reason, and the others are still predicted. OpenCV's own
+  /// warnings about such files are silenced while they are read: the reason says what is wrong.
+  PredictionRun predict(const std::vector<std::string>& images, int top) const;
 
  private:
   classify::ModelFile file_;
