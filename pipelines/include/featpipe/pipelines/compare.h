@@ -13,7 +13,8 @@ struct CompareOptions {
   std::string
       baseline;  // model name (file stem) the gain is measured against; empty: the first raw-pixel one
   std::string title = "featpipe: raw pixels vs engineered features";
-  bool plots = true;  // false: summary.json only, no report.md / report.html
+  bool plots = true;           // false: summary.json only, no report.md / report.html
+  bool allow_overlap = false;  // true: a test store may share images with a model's training store
 };
 
 /// tests: one test store per model, in order, or one for all. Writes out_dir (its parent must exist) as
