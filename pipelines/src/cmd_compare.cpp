@@ -18,6 +18,8 @@ std::string seconds(const nlohmann::json& s) {
   const double v = s.get<double>();
   if (v >= 0.1) {
     std::snprintf(buffer, sizeof buffer, "%.1f", v);
+  } else if (v < 0.00005) {
+    std::snprintf(buffer, sizeof buffer, "<0.1ms");
   } else {
     std::snprintf(buffer, sizeof buffer, "%.1fms", v * 1000);
   }

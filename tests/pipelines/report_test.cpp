@@ -226,6 +226,21 @@ TEST_F(ReportCli, ATestStoreSharingTrainingImagesIsRefusedUnlessAllowed) {
   run_ok({"compare", path("m.h5"), "--test", path("val.h5"), "--out", path("report"), "--no-plots"});
   run_ok({"compare", path("m.h5"), "--test", path("train.h5"), "--out", path("report"), "--no-plots",
           "--allow-overlap"});
+  // the training store gone: the split options recorded in both provenances decide
+  fs::rename(dir_ / "train.h5", dir_ / "train_copy.h5");
+  const auto same_split = run_featpipe(
+      {"compare", path("m.h5"), "--test", path("train_copy.h5"), "--out", path("report3"), "--no-plots"},
+      dir_.path());
+  EXPECT_EQ(same_split.exit_code, 2) << same_split.err;
+  EXPECT_NE(same_split.err.find("train_copy.h5: shares 120 of its 120 images"), std::string::npos)
+      << same_split.err;
+  const auto unknown = run_featpipe(
+      {"compare", path("m.h5"), "--test", path("val.h5"), "--out", path("report3"), "--no-plots"},
+      dir_.path());
+  EXPECT_EQ(unknown.exit_code, 0) << unknown.err;
+  EXPECT_NE(unknown.err.find("featpipe compare: warning: " + path("m.h5") + ": its training store is gone"),
+            std::string::npos)
+      << unknown.err;
   // McNemar's test needs the same images under both models
   const auto other = run_featpipe({"compare", path("m.h5"), path("m.h5"), "--test", path("test.h5"),
                                    path("test15.h5"), "--out", path("report2"), "--no-plots"},
