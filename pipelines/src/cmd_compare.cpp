@@ -59,8 +59,8 @@ int run_compare(const std::vector<std::string>& args) {
   const nlohmann::json summary = compare_models(models, tests, out_dir, compare);
   const nlohmann::json& rows = summary["rows"];
 
-  std::printf("%-22s %-40s %7s %9s %8s %8s %8s %8s\n", "pipeline", "features", "dim", "extract s", "train s",
-              "val acc", "test acc", "gain");
+  std::printf("%-22s %-40s %7s %9s %8s %8s %8s %8s %9s\n", "pipeline", "features", "dim", "extract s",
+              "train s", "val acc", "test acc", "gain", "McNemar p");
   for (const nlohmann::json& warning : summary["warnings"]) {
     std::fprintf(stderr, "featpipe compare: warning: %s\n", warning.get<std::string>().c_str());
   }
@@ -72,11 +72,15 @@ int run_compare(const std::vector<std::string>& args) {
   for (const nlohmann::json& r : rows) {
     std::string features = r["features"];
     if (features.size() > 40) features = features.substr(0, 37) + "...";
-    std::printf("%-22s %-40s %7llu %9s %8s %8s %8.4f %8s\n", r["name"].get<std::string>().c_str(),
+    // the baseline against itself has no test: only the others get a p-value and the noise mark
+    const bool tested = r.contains("vs_baseline") && r["name"] != summary["baseline"];
+    const std::string p = tested ? num(r["vs_baseline"]["p_value"], "%.4f") : "-";
+    const char* noise = tested && r["vs_baseline"]["within_noise"].get<bool>() ? " within noise" : "";
+    std::printf("%-22s %-40s %7llu %9s %8s %8s %8.4f %8s %9s%s\n", r["name"].get<std::string>().c_str(),
                 features.c_str(), static_cast<unsigned long long>(r["dim"].get<uint64_t>()),
                 seconds(r["extract_seconds"]).c_str(), seconds(r["train_seconds"]).c_str(),
                 num(r["val_acc"], "%.4f").c_str(), r["test_acc"].get<double>(),
-                num(r["gain"], "%+.4f").c_str());
+                num(r["gain"], "%+.4f").c_str(), p.c_str(), noise);
   }
 
   if (no_plots) return 0;

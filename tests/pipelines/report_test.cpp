@@ -122,6 +122,11 @@ TEST_F(ReportCli, ChromiumRendersTheTableAndEveryPlot) {
   EXPECT_EQ(summary["rows"][0]["warnings"], nlohmann::json({"only 3 epochs: the loss was still falling"}));
   const bool noise = vs["within_noise"];
   EXPECT_EQ(noise, vs["p_value"].get<double>() >= 0.05);
+  // the printed table: the p-value and the noise mark after the gain
+  EXPECT_NE(r.out.find("McNemar p"), std::string::npos) << r.out;
+  const std::string svm_line = r.out.substr(r.out.find("\nsvm_sweep "));
+  EXPECT_EQ(svm_line.substr(0, svm_line.find('\n', 1)).find("within noise") != std::string::npos, noise)
+      << r.out;
   EXPECT_EQ(
       r.err.find("featpipe compare: warning: the test set (30 images) is too small to tell svm_sweep") !=
           std::string::npos,
