@@ -57,6 +57,7 @@ nlohmann::json findings(const nlohmann::json& rows, std::size_t base) {
         "No raw-pixel baseline among the models (or --baseline): no gains or significance tests.");
     return lines;
   }
+  if (rows.size() == 1) return lines;  // the baseline alone: nothing to compare it with
   if (best == base) {
     lines.push_back("The baseline " + name(b) + " is the best pipeline: no engineered pipeline beats it.");
   } else {
