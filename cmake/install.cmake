@@ -55,7 +55,7 @@ foreach(stage ${FEATPIPE_STAGES})
   install(DIRECTORY ${stage}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 endforeach()
 
-install(FILES pipelines/report/report.py DESTINATION ${FEATPIPE_INSTALL_SHAREDIR}/report)
+install(FILES pipelines/report/report.py pipelines/report/report_sections.py DESTINATION ${FEATPIPE_INSTALL_SHAREDIR}/report)
 install(DIRECTORY pipelines/lib DESTINATION ${FEATPIPE_INSTALL_SHAREDIR} FILES_MATCHING PATTERN "*.sh")
 install(PROGRAMS pipelines/slurm/recipe.sbatch DESTINATION ${FEATPIPE_INSTALL_SHAREDIR}/slurm)
 file(GLOB recipes CONFIGURE_DEPENDS pipelines/*/run.sh)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <functional>
 #include <numeric>
 #include <optional>
@@ -206,7 +207,9 @@ DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const De
                                            nlohmann::json provenance, const std::string& out,
                                            const DescriptorSampleOptions& options, StageObserver& observer) {
   const Collective& job = options.job ? *options.job : single_process();
+  const auto start = std::chrono::steady_clock::now();
   std::optional<data::FeatureStoreWriter> writer;
+  nlohmann::json written_provenance;  // this rank's, as its store holds it
   std::vector<float> rows, frames;
   std::vector<int32_t> labels;
   std::vector<int64_t> index;
@@ -223,9 +226,8 @@ DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const De
     provenance["frames_available"] = summary.frames_available;
     provenance["image_size"] = {first.cols, first.rows, first.channels()};
     const std::string path = data::prepare_output(job, out);
-    writer.emplace(path, summary.dim, view.dataset().class_names(),
-                   job.size() > 1 ? data::shard_provenance(provenance, job, first_row) : provenance,
-                   "descriptors");
+    written_provenance = job.size() > 1 ? data::shard_provenance(provenance, job, first_row) : provenance;
+    writer.emplace(path, summary.dim, view.dataset().class_names(), written_provenance, "descriptors");
     writer->store().create_rows("/frames", 4);
   };
   sink.block = [&](std::size_t, std::size_t count) {
@@ -241,7 +243,14 @@ DescriptorSampleSummary sample_descriptors(const data::SplitView& view, const De
   };
   const DescriptorSampleSummary summary = sample_into(view, descriptor, options, observer, sink);
   const uint64_t written = writer->rows_written();
+  // the time, as extract records its own, for the stage times of the compare report
+  const auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  written_provenance["seconds"] = seconds();
+  writer->store().set_provenance(written_provenance);
   writer->commit();
+  provenance["seconds"] = seconds();
   data::join_shards(job, out, written, provenance);
   return summary;
 }

@@ -14,6 +14,8 @@ import math
 import os
 import sys
 
+import report_sections as sections
+
 try:
     import h5py
     import matplotlib
@@ -188,18 +190,6 @@ def plot_templates(row, hist, out):
     return True
 
 
-def fmt_seconds(s):
-    return "" if s is None else f"{s:.1f}"
-
-
-def fmt_acc(a):
-    return "" if a is None else f"{a:.4f}"
-
-
-def fmt_gain(g):
-    return "" if g is None else f"{g:+.4f}"
-
-
 def main():
     out_dir = sys.argv[1]
     with open(os.path.join(out_dir, "summary.json")) as f:
@@ -224,34 +214,33 @@ def main():
             if plot_templates(row, hist, os.path.join(out_dir, name)):
                 plots.append((f"Learned templates: {row['name']}", name))
 
-    header = ["pipeline", "features", "dim", "extract s", "train s", "val acc", "test acc", "gain over raw"]
-    table = [[r["name"], r["features"], str(r["dim"]), fmt_seconds(r.get("extract_seconds")),
-              fmt_seconds(r.get("train_seconds")), fmt_acc(r.get("val_acc")), fmt_acc(r["test_acc"]),
-              fmt_gain(r.get("gain"))] for r in rows]
+    baseline = summary.get("baseline")
+    header, table = sections.results_table(rows, baseline)
+    summary_md, summary_html = sections.findings(summary)
+    details = [sections.model_sections(out_dir, row, baseline) for row in rows]
 
     title = summary.get("title", "featpipe report")
     with writing("report.md"), open(os.path.join(out_dir, "report.md"), "w") as f:
         f.write(f"# {title}\n\n")
-        f.write("| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n")
-        for t in table:
-            f.write("| " + " | ".join(c.replace("|", "\\|") for c in t) + " |\n")
-        f.write(f"\nBaseline for the gain: {summary.get('baseline', 'none')}.\n")
+        f.write(summary_md)
+        f.write(sections.md_table(header, table))
+        f.write(f"\nBaseline for the gain: {baseline or 'none'}; McNemar's exact test (two-sided binomial on "
+                "the images only one of the two got right) on the same test images; p >= 0.05 is within noise.\n")
+        for md, _ in details:
+            f.write(md)
         for caption, name in plots:
             f.write(f"\n## {caption}\n\n![{caption}]({name})\n")
 
     with writing("report.html"), open(os.path.join(out_dir, "report.html"), "w") as f:
         f.write("<!doctype html><html><head><meta charset='utf-8'>")
-        f.write(f"<title>{html.escape(title)}</title><style>"
-                "body{font-family:sans-serif;margin:2em;max-width:1200px}"
-                "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;text-align:right}"
-                "td:first-child,td:nth-child(2),th{text-align:left}img{max-width:100%}"
-                "td:nth-child(2){max-width:28em;overflow-wrap:anywhere;font-size:0.85em}"
-                "</style></head><body>")
-        f.write(f"<h1>{html.escape(title)}</h1><table id='results'><tr>")
-        f.write("".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>")
-        for t in table:
-            f.write("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in t) + "</tr>")
-        f.write(f"</table><p>Baseline for the gain: {html.escape(str(summary.get('baseline', 'none')))}.</p>")
+        f.write(f"<title>{html.escape(title)}</title><style>{sections.STYLE}</style></head><body>")
+        f.write(f"<h1>{html.escape(title)}</h1>{summary_html}")
+        f.write(sections.html_table(header, table, "results"))
+        f.write(f"<p>Baseline for the gain: {html.escape(str(baseline or 'none'))}; McNemar's exact test "
+                "(two-sided binomial on the images only one of the two got right) on the same test images; "
+                "p &ge; 0.05 is within noise.</p>")
+        for _, body in details:
+            f.write(body)
         for caption, name in plots:
             with open(os.path.join(out_dir, name), "rb") as img:
                 data = base64.b64encode(img.read()).decode("ascii")

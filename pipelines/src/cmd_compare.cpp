@@ -9,11 +9,30 @@
 
 namespace featpipe::pipelines {
 
+namespace {
+
+/// A stage's time as the table shows it: seconds, or milliseconds below 0.1 s, which "%.1f" printed as 0.0.
+std::string seconds(const nlohmann::json& s) {
+  if (!s.is_number()) return "-";
+  char buffer[32];
+  const double v = s.get<double>();
+  if (v >= 0.1) {
+    std::snprintf(buffer, sizeof buffer, "%.1f", v);
+  } else if (v < 0.00005) {
+    std::snprintf(buffer, sizeof buffer, "<0.1ms");
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.1fms", v * 1000);
+  }
+  return buffer;
+}
+
+}  // namespace
+
 int run_compare(const std::vector<std::string>& args) {
   po::options_description options("compare options");
   std::vector<std::string> models, tests;
   std::string out_dir, baseline, title = "featpipe: raw pixels vs engineered features";
-  bool no_plots = false;
+  bool no_plots = false, allow_overlap = false;
   options.add_options()                                                      //
       ("model", po::value(&models), "model stores to compare (positional)")  //
       ("test", po::value(&tests)->multitoken(),
@@ -22,7 +41,9 @@ int run_compare(const std::vector<std::string>& args) {
       ("baseline", po::value(&baseline),
        "model name the gain is measured against (default: the first raw-pixel model)")  //
       ("title", po::value(&title)->default_value(title), "report title")                //
-      ("no-plots", po::bool_switch(&no_plots), "only the table and summary.json");
+      ("no-plots", po::bool_switch(&no_plots), "only the table and summary.json")       //
+      ("allow-overlap", po::bool_switch(&allow_overlap),
+       "accept a test store that shares images with a model's training store");
   po::positional_options_description positional;
   positional.add("model", -1);
   CommonOptions common;
@@ -34,11 +55,15 @@ int run_compare(const std::vector<std::string>& args) {
   compare.baseline = baseline;
   compare.title = title;
   compare.plots = !no_plots;
+  compare.allow_overlap = allow_overlap;
   const nlohmann::json summary = compare_models(models, tests, out_dir, compare);
   const nlohmann::json& rows = summary["rows"];
 
-  std::printf("%-22s %-40s %7s %9s %8s %8s %8s %8s\n", "pipeline", "features", "dim", "extract s", "train s",
-              "val acc", "test acc", "gain");
+  std::printf("%-22s %-40s %7s %9s %8s %8s %8s %8s %9s\n", "pipeline", "features", "dim", "extract s",
+              "train s", "val acc", "test acc", "gain", "McNemar p");
+  for (const nlohmann::json& warning : summary["warnings"]) {
+    std::fprintf(stderr, "featpipe compare: warning: %s\n", warning.get<std::string>().c_str());
+  }
   auto num = [](const nlohmann::json& j, const char* fmt) {
     char buf[32] = "-";
     if (j.is_number()) std::snprintf(buf, sizeof buf, fmt, j.get<double>());
@@ -47,11 +72,15 @@ int run_compare(const std::vector<std::string>& args) {
   for (const nlohmann::json& r : rows) {
     std::string features = r["features"];
     if (features.size() > 40) features = features.substr(0, 37) + "...";
-    std::printf("%-22s %-40s %7llu %9s %8s %8s %8.4f %8s\n", r["name"].get<std::string>().c_str(),
+    // the baseline against itself has no test: only the others get a p-value and the noise mark
+    const bool tested = r.contains("vs_baseline") && r["name"] != summary["baseline"];
+    const std::string p = tested ? num(r["vs_baseline"]["p_value"], "%.4f") : "-";
+    const char* noise = tested && r["vs_baseline"]["within_noise"].get<bool>() ? " within noise" : "";
+    std::printf("%-22s %-40s %7llu %9s %8s %8s %8.4f %8s %9s%s\n", r["name"].get<std::string>().c_str(),
                 features.c_str(), static_cast<unsigned long long>(r["dim"].get<uint64_t>()),
-                num(r["extract_seconds"], "%.1f").c_str(), num(r["train_seconds"], "%.1f").c_str(),
+                seconds(r["extract_seconds"]).c_str(), seconds(r["train_seconds"]).c_str(),
                 num(r["val_acc"], "%.4f").c_str(), r["test_acc"].get<double>(),
-                num(r["gain"], "%+.4f").c_str());
+                num(r["gain"], "%+.4f").c_str(), p.c_str(), noise);
   }
 
   if (no_plots) return 0;

@@ -1,6 +1,8 @@
 // featpipe vocab: a visual vocabulary learned from a descriptor store (vocab::learn_vocabulary), shared
 // among the ranks of an MPI job when started by a launcher (rank 0 writes it).
 
+#include <chrono>
+
 #include "commands.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/core/format.h"
@@ -80,10 +82,14 @@ int run_vocab(const std::vector<std::string>& args) {
   o.seed = common.seed;
   o.job = ranks().collective;
   CliObserver observer(common.quiet);
+  const auto start = std::chrono::steady_clock::now();
   const vocab::LearnedVocabulary learned = vocab::learn_vocabulary(a.descriptors, o, observer);
   const vocab::Vocabulary& v = learned.vocabulary;
   if (ranks().rank != 0) return 0;  // every rank holds the same vocabulary; rank 0 writes it
-  vocab::save_vocabulary(a.out, v, learned.provenance);
+  // the time, as extract records its own, for the stage times of the compare report
+  nlohmann::json provenance = learned.provenance;
+  provenance["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  vocab::save_vocabulary(a.out, v, provenance);
   const std::string what = v.method == vocab::VocabMethod::gmm ? "log-likelihood " : "energy ";
   notify(Notice::info,
          a.method + (a.minibatch ? " (mini-batch)" : "") + " k=" + std::to_string(a.k) + ": " +

@@ -2,14 +2,22 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 
+#include "baseline_comparison.h"
 #include "featpipe/core/errors.h"
-#include "featpipe/pipelines/evaluation.h"
+#include "featpipe/pipelines/report_statistics.h"
+#include "mistake_gallery.h"
+#include "model_answers.h"
+#include "model_facts.h"
+#include "report_findings.h"
 #include "share_dir.h"
 #include "staged_folder.h"
+#include "test_leakage.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -47,25 +55,29 @@ void draw_report(const fs::path& folder, const std::string& out_dir) {
                  "; nothing was written");
 }
 
-/// The value at a JSON path, or null.
-nlohmann::json lookup(const nlohmann::json& j, std::initializer_list<const char*> path) {
-  const nlohmann::json* node = &j;
-  for (const char* key : path) {
-    if (!node->is_object() || !node->contains(key)) return nullptr;
-    node = &(*node)[key];
-  }
-  return *node;
-}
+constexpr std::size_t kGallerySize = 8;  // the most confident mistakes shown per model
+constexpr int kConfusedPairs = 5;
 
 /// One row of the summary: the model's test results and what its provenance says of how it was made.
-nlohmann::json evaluate(const std::string& model_path, const std::string& test_path) {
-  const Evaluation e = evaluate_store(model_path, test_path);
+nlohmann::json evaluate(const std::string& model_path, const std::string& test_path,
+                        const ModelAnswers& answers) {
+  const Evaluation& e = answers.evaluation;
   const classify::ModelFile& model = e.model;
   const classify::ClassificationReport& r = e.report;
 
   const nlohmann::json& p = model.provenance;
-  const nlohmann::json features_prov = lookup(p, {"train", "provenance"});
+  const nlohmann::json features_prov = provenance_value(p, {"train", "provenance"});
   const std::string features = features_prov.value("features", std::string("?"));
+  const int64_t right =
+      std::count_if(e.labels.begin(), e.labels.end(),
+                    [&, i = std::size_t(0)](int32_t label) mutable { return e.predicted[i++] == label; });
+  const Interval ci = wilson_interval(right, int64_t(e.labels.size()));
+  nlohmann::json pairs = nlohmann::json::array();
+  for (const ConfusedPair& c : most_confused_pairs(r.confusion, kConfusedPairs)) {
+    pairs.push_back({{"true", model.model.class_names[std::size_t(c.true_class)]},
+                     {"predicted", model.model.class_names[std::size_t(c.predicted)]},
+                     {"count", c.count}});
+  }
   nlohmann::json row = {
       {"name", fs::path(model_path).stem().string()},
       {"model", fs::absolute(model_path).string()},
@@ -73,16 +85,23 @@ nlohmann::json evaluate(const std::string& model_path, const std::string& test_p
       {"features", features},
       {"dim", model.model.dim()},
       {"test_acc", r.accuracy},
+      {"test_ci", {ci.low, ci.high}},
+      {"top_k", e.top},
+      {"top_k_acc", e.top_accuracy},
+      {"test_rows", e.labels.size()},
       {"confusion", r.confusion},
+      {"confused_pairs", pairs},
       {"precision", r.precision},
       {"recall", r.recall},
       {"class_names", model.model.class_names},
-      {"extract_seconds", lookup(features_prov, {"seconds"})},
-      {"train_seconds", lookup(p, {"result", "seconds"})},
-      {"val_acc", lookup(p, {"result", "val_acc"})},
-      {"sweep", lookup(p, {"sweep"})},
+      {"confidence_kind", answers.rows.confidence_kind},
+      {"extract_seconds", provenance_value(features_prov, {"seconds"})},
+      {"train_seconds", provenance_value(p, {"result", "seconds"})},
+      {"val_acc", provenance_value(p, {"result", "val_acc"})},
+      {"sweep", provenance_value(p, {"sweep"})},
       {"raw_pixels", features.rfind("raw", 0) == 0 && features.find('+') == std::string::npos},
   };
+  row.update(model_facts(p, model_path));
   if (features_prov.contains("image_size")) {
     nlohmann::json size = features_prov["image_size"];
     const std::string raw_size = features_prov.value("features", "");
@@ -136,27 +155,61 @@ nlohmann::json compare_models(const std::vector<std::string>& models, const std:
   }
   check_report_folder(out_dir);
 
+  nlohmann::json warnings = nlohmann::json::array();
+  std::vector<ModelAnswers> answers;
+  std::vector<std::unique_ptr<data::FeatureStoreReader>> stores;
   nlohmann::json rows = nlohmann::json::array();
   for (std::size_t i = 0; i < models.size(); ++i) {
-    rows.push_back(evaluate(models[i], tests.size() == 1 ? tests[0] : tests[i]));
+    const std::string& test = tests.size() == 1 ? tests[0] : tests[i];
+    answers.push_back(answer_rows(models[i], test));
+    stores.push_back(std::make_unique<data::FeatureStoreReader>(test));
+    if (!options.allow_overlap) {
+      const std::string unknown =
+          refuse_test_leakage(models[i], answers.back().evaluation.model.provenance, test, *stores.back());
+      if (!unknown.empty()) warnings.push_back(unknown);
+    }
+    rows.push_back(evaluate(models[i], test, answers.back()));
   }
-  const nlohmann::json* base = nullptr;
-  for (const nlohmann::json& r : rows) {
-    if (options.baseline.empty() ? r["raw_pixels"].get<bool>() : r["name"] == options.baseline) {
-      base = &r;
-      break;
+  std::size_t base = rows.size();
+  for (std::size_t i = 0; i < rows.size() && base == rows.size(); ++i) {
+    if (options.baseline.empty() ? rows[i]["raw_pixels"].get<bool>() : rows[i]["name"] == options.baseline)
+      base = i;
+  }
+  if (!options.baseline.empty() && base == rows.size())
+    throw InputError("--baseline", "no model is named " + options.baseline);
+
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    nlohmann::json& r = rows[i];
+    r["gain"] = nullptr;
+    if (base == rows.size()) continue;
+    const std::string& test = tests.size() == 1 ? tests[0] : tests[i];
+    const std::string& base_test = tests.size() == 1 ? tests[0] : tests[base];
+    const std::vector<std::size_t> matched = match_rows(base_test, *stores[base], test, *stores[i]);
+    r["vs_baseline"] = compare_with_baseline(answers[base].rows, answers[i].rows, matched,
+                                             answers[i].evaluation.model.model.classes());
+    r["gain"] = r["vs_baseline"]["gain"];
+    if (i != base) {
+      const std::string warning = noise_warning(r, rows[base]);
+      if (!warning.empty()) warnings.push_back(warning);
     }
   }
-  if (!options.baseline.empty() && base == nullptr)
-    throw InputError("--baseline", "no model is named " + options.baseline);
-  for (nlohmann::json& r : rows) {
-    r["gain"] =
-        base ? nlohmann::json(r["test_acc"].get<double>() - (*base)["test_acc"].get<double>()) : nullptr;
-  }
 
-  const nlohmann::json summary = {
-      {"title", options.title}, {"baseline", base ? (*base)["name"] : nullptr}, {"rows", rows}};
   StagedFolder report(out_dir);
+  for (std::size_t i = 0; i < rows.size() && options.plots; ++i) {  // thumbnails are for report.html
+    const auto mistakes = most_confident_mistakes(answers[i].rows, kGallerySize);
+    rows[i]["gallery"] = write_mistake_gallery(*stores[i], rows[i]["test"], answers[i].rows, mistakes,
+                                               answers[i].evaluation.model.model.class_names,
+                                               "mistake-" + std::to_string(i), report);
+    if (rows[i]["gallery"].contains("note")) {
+      warnings.push_back(rows[i]["name"].get<std::string>() +
+                         ": no gallery of mistakes: " + rows[i]["gallery"]["note"].get<std::string>());
+    }
+  }
+  const nlohmann::json summary = {{"title", options.title},
+                                  {"baseline", base < rows.size() ? rows[base]["name"] : nlohmann::json()},
+                                  {"findings", findings(rows, base)},
+                                  {"warnings", warnings},
+                                  {"rows", rows}};
   report.write_file("summary.json", summary.dump(2) + "\n");
   if (options.plots) draw_report(report.path(), out_dir);
   report.commit();

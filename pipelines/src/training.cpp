@@ -131,6 +131,8 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
       model_provenance("train", train_path, train.reader().provenance(), options.val,
                        val ? val->reader().provenance() : nlohmann::json(), p, done.result.history);
   provenance["result"]["seconds"] = seconds_since(start);
+  provenance["train"]["rows"] = train.rows();  // the sample sizes the compare report shows
+  if (val) provenance["val"]["rows"] = val->rows();
   if (job.rank() == 0) {  // the job's model, the same on every rank
     classify::save_model(out, done.result.model, done.result.history, provenance);
     std::error_code ignored;
@@ -273,7 +275,9 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
       {"lambda_range", format_number(lambdas.front()) + ":" + format_number(lambdas.back())},
       {"lambda_steps", lambdas.size()},
       {"runs", table}};
-  provenance["result"]["seconds"] = best.seconds;  // the chosen run's training time
+  provenance["result"]["seconds"] = best.seconds;    // the chosen run's training time
+  provenance["train"]["rows"] = train_store.rows();  // the sample sizes the compare report shows
+  provenance["val"]["rows"] = val_store.rows();
   classify::save_model(out, model, sweep.best.history, provenance);
   return sweep;
 }

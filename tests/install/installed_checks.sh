@@ -23,7 +23,8 @@ quietly() {
 # file, stage libraries and exactly the public headers of SRC are installed in PREFIX.
 check_installed_files() {
   local prefix=$1 libdir=$2 src=$3 f stage
-  for f in bin/featpipe share/featpipe/pipelines/report/report.py share/featpipe/pipelines/lib/stages.sh \
+  for f in bin/featpipe share/featpipe/pipelines/report/report.py \
+    share/featpipe/pipelines/report/report_sections.py share/featpipe/pipelines/lib/stages.sh \
     share/featpipe/pipelines/lib/recipe.sh share/featpipe/pipelines/fashion-mnist/run.sh \
     "$libdir/cmake/featpipe/featpipeConfig.cmake" "$libdir/cmake/featpipe/featpipeConfigVersion.cmake" \
     "$libdir/cmake/featpipe/featpipeTargets.cmake" "$libdir/cmake/featpipe/FindVLFeat.cmake" \

@@ -28,9 +28,11 @@ for store in "$work"/serial/*.h5; do
 done
 [[ $stores -ge 20 ]] || fail "only $stores stores were compared"
 # The report's table (the last lines each run printed, after "stage 26"): each model's pipeline, features,
-# dim, validation and test accuracy and gain, without the extraction and training times.
+# dim, validation and test accuracy, gain, McNemar p-value and noise mark, without the extraction and
+# training times (the compare warnings on stderr start with "featpipe").
 table() {
-  sed -n '/^stage 26: done/,$p' "$1" | awk 'NF == 8 && $1 != "pipeline" { print $1, $2, $3, $6, $7, $8 }'
+  sed -n '/^stage 26: done/,$p' "$1" |
+    awk 'NF >= 9 && $1 != "pipeline" && $1 != "featpipe" { $4 = ""; $5 = ""; print }'
 }
 serial=$(table "$work/serial.log")
 ranks=$(table "$work/ranks.log")
