@@ -102,6 +102,7 @@ int run_train(const std::vector<std::string>& args) {
                 p.lr, p.epochs, p.batch);
   };
   const TrainStageResult done = train_store(train_path, p, out, stage, events, observer, *ranks().collective);
+  if (ranks().rank == 0) print_warnings("train", done.warnings);
   if (done.result.byte_divisor > 0) {
     std::printf("training rows held as bytes k (8-bit values k / %g)\n", done.result.byte_divisor);
   }

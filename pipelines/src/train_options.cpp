@@ -148,4 +148,10 @@ std::vector<int32_t> predict_store(const classify::LinearModel& model, const cla
   return blame(path, [&] { return classify::predict(model, store); });
 }
 
+void print_warnings(const std::string& command, const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings)
+    std::fprintf(stderr, "featpipe %s: warning: %s\n", command.c_str(), w.c_str());
+  std::fflush(stderr);
+}
+
 }  // namespace featpipe::pipelines
