@@ -16,7 +16,7 @@ data="cifar10:${extra_args[0]}"
 given[data]=$data
 exp=${EXP:-exp/cifar10}
 title="CIFAR-10: raw pixels vs engineered features"
-val=5000 epochs=10 subset= resize= seed=0
+val=5000 epochs=10 subset='' resize='' seed=0
 dsift="dsift(step=4,size=4:6:8)" bow_k=512 bow_pyramid=1:2
 patch="patch(size=6,stride=2,norm=1)" tri_k=800 tri_pyramid=2
 if (( fast )); then

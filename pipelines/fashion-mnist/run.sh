@@ -12,7 +12,7 @@ parse_stage_args "$@"
 data=fashion-mnist
 exp=${EXP:-exp/fashion-mnist}
 title="Fashion-MNIST: raw pixels vs engineered features"
-val=5000 epochs=10 subset= resize= seed=0
+val=5000 epochs=10 subset='' resize='' seed=0
 dsift="dsift(step=2,size=4)" bow_k=512 bow_pyramid=1:2
 patch="patch(size=5,stride=1,norm=1)" tri_k=1600 tri_pyramid=2
 if (( fast )); then

@@ -18,7 +18,7 @@ given[data]=$data
 [[ ${#extra_args[@]} -eq 2 ]] && given[resize]=${extra_args[1]}
 exp=${EXP:-exp/$(basename "${extra_args[0]}")}
 title="$(basename "${extra_args[0]}"): raw pixels vs engineered features"
-val=0.1 epochs=10 subset= resize=64x64 seed=0
+val=0.1 epochs=10 subset='' resize=64x64 seed=0
 dsift="dsift(step=4,size=4:6:8)" bow_k=256 bow_pyramid=1:2
 patch="patch(size=6,stride=2,norm=1)" tri_k=400 tri_pyramid=2
 if (( fast )); then

@@ -24,12 +24,19 @@ sweep_schedule() {
   [[ -n ${sweep_batch:-} || ! -f $1 ]] && return 0
   local rows per_epoch
   rows=$("$FEATPIPE" inspect "$1" | awk '$1 == "/labels" { gsub(/[][]/, "", $3); print $3 }')
-  sweep_batch=${given[batch]:-$(( rows / 16 < 16 ? 16 : (rows / 16 > 256 ? 256 : rows / 16) ))}
-  per_epoch=$(( (rows + sweep_batch - 1) / sweep_batch ))
-  sweep_epochs=$(( (500 + per_epoch - 1) / per_epoch ))
-  (( sweep_epochs < epochs )) && sweep_epochs=$epochs
-  (( sweep_epochs > 200 )) && sweep_epochs=200
+  if [[ ! $rows =~ ^[1-9][0-9]*$ ]]; then
+    echo "sweeps: the rows of $1 could not be read from featpipe inspect; the recipe's batch 256, $epochs epochs"
+    rows=0 sweep_batch=256 sweep_epochs=$epochs
+  else
+    sweep_batch=$(( rows / 16 < 16 ? 16 : (rows / 16 > 256 ? 256 : rows / 16) ))
+    per_epoch=$(( (rows + sweep_batch - 1) / sweep_batch ))
+    sweep_epochs=$(( (500 + per_epoch - 1) / per_epoch ))
+    (( sweep_epochs < epochs )) && sweep_epochs=$epochs
+    (( sweep_epochs > 200 )) && sweep_epochs=200
+  fi
+  sweep_batch=${given[batch]:-$sweep_batch}
   sweep_epochs=${given[epochs]:-$sweep_epochs}
+  per_epoch=$(( (rows + sweep_batch - 1) / sweep_batch ))
   echo "sweeps: $rows training rows: batch $sweep_batch, $sweep_epochs epochs ($((sweep_epochs * per_epoch))" \
     "updates a model)${given[epochs]:+, --epochs given}${given[batch]:+, --batch given}"
 }

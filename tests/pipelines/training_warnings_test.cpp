@@ -104,6 +104,20 @@ TEST_F(TrainingWarnings, SweepMarksDivergedRunsInTheTable) {
   EXPECT_TRUE(recorded(out("best.h5"), "runs diverged or failed"));
 }
 
+TEST(SweepOrder, HelpStatesTheTieBreak) {
+  TempDir dir;
+  const CliResult r = run_featpipe({"sweep", "--help"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string help;  // the option descriptions wrap: join the lines
+  for (char c : r.out) help += c == '\n' ? ' ' : c;
+  std::string joined;
+  for (char c : help) {
+    if (c != ' ' || joined.empty() || joined.back() != ' ') joined += c;
+  }
+  EXPECT_TRUE(contains(joined, "among equal accuracies the smaller lr, then the larger lambda, ranks first"))
+      << r.out;
+}
+
 featpipe::pipelines::SweepRun trained_run(double lr, double lambda, double val_acc) {
   featpipe::pipelines::SweepRun r;
   r.lr = lr;
