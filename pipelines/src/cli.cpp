@@ -99,6 +99,7 @@ std::optional<po::variables_map> parse_command_line(const std::string& command, 
   po::notify(vm);
   if (ranks().rank != 0) common.quiet = true;  // rank 0 reports for the job
   set_quiet(common.quiet);
+  set_command_name(command);
   const int most = kMaxThreadsPerCore * std::max(1, omp_get_num_procs());
   if (common.threads > most) {
     throw InputError("--threads", std::to_string(common.threads) + " is more than " +

@@ -6,6 +6,7 @@
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/cli.h"
 #include "featpipe/pipelines/compare.h"
+#include "featpipe/pipelines/console.h"
 
 namespace featpipe::pipelines {
 
@@ -62,7 +63,7 @@ int run_compare(const std::vector<std::string>& args) {
   std::printf("%-22s %-40s %7s %9s %8s %8s %8s %8s %9s\n", "pipeline", "features", "dim", "extract s",
               "train s", "val acc", "test acc", "gain", "McNemar p");
   for (const nlohmann::json& warning : summary["warnings"]) {
-    std::fprintf(stderr, "featpipe compare: warning: %s\n", warning.get<std::string>().c_str());
+    notify(Notice::warning, warning.get<std::string>());
   }
   auto num = [](const nlohmann::json& j, const char* fmt) {
     char buf[32] = "-";

@@ -32,7 +32,7 @@ int run_eval(const std::vector<std::string>& args) {
   // --data names a dataset spec everywhere else; here it was the store, and still is for old scripts.
   if (vm->count("data")) {
     if (vm->count("store")) throw InputError("--data", "give the store once, as --store");
-    notify(Notice::note, "eval --data is deprecated; name the store with --store");
+    notify(Notice::note, "--data is deprecated; name the store with --store");
     data_path = old_data_path;
   } else {
     require(*vm, "store");

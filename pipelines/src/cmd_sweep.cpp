@@ -50,9 +50,11 @@ int run_sweep(const std::vector<std::string>& args) {
   bool allow_overlap = false;
   int steps = 4, lr_steps = 0, lambda_steps = 0;
   TrainArgs train_args;
-  options.add_options()                                                                                 //
-      ("train", po::value(&train_path), "training feature store (.h5)")                                 //
-      ("val", po::value(&val_path), "validation feature store (.h5): runs are ranked by its accuracy")  //
+  options.add_options()                                                  //
+      ("train", po::value(&train_path), "training feature store (.h5)")  //
+      ("val", po::value(&val_path),
+       "validation feature store (.h5): runs are ranked by its accuracy; among equal accuracies the smaller "
+       "lr, then the larger lambda, ranks first")  //
       ("allow-overlap", po::bool_switch(&allow_overlap),
        "accept a validation store that shows images of the training store")                               //
       ("out", po::value(&out), "the best run's model (.h5)")                                              //
@@ -97,8 +99,8 @@ int run_sweep(const std::vector<std::string>& args) {
   for (std::size_t rank = 0; rank < sweep.runs.size(); ++rank) {
     const SweepRun& r = sweep.runs[rank];
     if (r.trained) {
-      std::printf("%-4zu %10.3g %10.3g %8.4f %9.4f %9.4f %8.2f\n", rank + 1, r.lr, r.lambda, r.val_acc,
-                  r.train_acc, r.loss, r.seconds);
+      std::printf("%-4zu %10.3g %10.3g %8.4f %9.4f %9.4f %8.2f%s\n", rank + 1, r.lr, r.lambda, r.val_acc,
+                  r.train_acc, r.loss, r.seconds, r.diverged.empty() ? "" : "  diverged");
     } else {
       std::printf("%-4zu %10.3g %10.3g  failed: %s\n", rank + 1, r.lr, r.lambda, r.error.c_str());
     }
@@ -106,6 +108,8 @@ int run_sweep(const std::vector<std::string>& args) {
   const SweepRun& best = sweep.runs.front();
   std::printf("wrote %s: the best run, lr %s, lambda %s, val acc %.4f\n", out.c_str(),
               format_number(best.lr).c_str(), format_number(best.lambda).c_str(), best.val_acc);
+  std::fflush(stdout);
+  print_warnings(sweep.warnings);
   return 0;
 }
 

@@ -100,6 +100,7 @@ int run_train(const std::vector<std::string>& args) {
                 train_args.optimizer.c_str(), format_number(p.lr).c_str(), p.epochs, p.batch);
   };
   const TrainStageResult done = train_store(train_path, p, out, stage, events, observer, *ranks().collective);
+  print_warnings(done.warnings);
   if (done.result.byte_divisor > 0) {
     std::printf("training rows held as bytes k (8-bit values k / %s)\n",
                 format_number(done.result.byte_divisor).c_str());

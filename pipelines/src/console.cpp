@@ -2,11 +2,13 @@
 
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 namespace featpipe::pipelines {
 namespace {
 
 bool quiet_now = false;
+std::string prefix = "featpipe: ";
 
 }  // namespace
 
@@ -20,14 +22,18 @@ void set_quiet(bool quiet) {
 
 bool quiet() { return quiet_now; }
 
+void set_command_name(const std::string& command) {
+  prefix = command.empty() ? "featpipe: " : "featpipe " + command + ": ";
+}
+
 void notify(Notice kind, const std::string& message) {
   if (quiet_now) return;
   switch (kind) {
     case Notice::warning:
-      std::cerr << "featpipe: warning: " << message << "\n";
+      std::cerr << prefix << "warning: " << message << "\n";
       break;
     case Notice::note:
-      std::cerr << "featpipe: note: " << message << "\n";
+      std::cerr << prefix << "note: " << message << "\n";
       break;
     case Notice::info:
       std::cerr << message << "\n";

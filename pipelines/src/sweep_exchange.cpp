@@ -15,6 +15,7 @@ std::vector<SweepRun> gather_runs(const Collective& job, std::span<const SweepRu
     out.put(r.train_acc);
     out.put(r.loss);
     out.put_string(r.error);
+    out.put_string(r.diverged);
     out.put(r.seconds);
   }
   const std::vector<std::byte> all = job.all_gather(out.bytes());
@@ -31,6 +32,7 @@ std::vector<SweepRun> gather_runs(const Collective& job, std::span<const SweepRu
       r.train_acc = in.get<float>();
       r.loss = in.get<float>();
       r.error = in.get_string();
+      r.diverged = in.get_string();
       r.seconds = in.get<double>();
     }
   }

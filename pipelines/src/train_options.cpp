@@ -6,6 +6,7 @@
 
 #include "featpipe/core/errors.h"
 #include "featpipe/core/format.h"
+#include "featpipe/pipelines/console.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -146,6 +147,10 @@ void check_same_features(const FeatureSignature& reference, const FeatureSignatu
 std::vector<int32_t> predict_store(const classify::LinearModel& model, const classify::RowSource& store,
                                    const std::string& path) {
   return blame(path, [&] { return classify::predict(model, store); });
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) notify(Notice::warning, w);
 }
 
 }  // namespace featpipe::pipelines

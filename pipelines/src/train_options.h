@@ -49,6 +49,10 @@ FeatureSignature signature(const std::string& path, const nlohmann::json& proven
 /// naming both values.
 void check_same_features(const FeatureSignature& reference, const FeatureSignature& other);
 
+/// Each warning of a run (classify/guard_rails.h) on stderr as "featpipe COMMAND: warning: ..." (console.h:
+/// silent under -q, which prints errors only; the model's provenance keeps them for the compare report).
+void print_warnings(const std::vector<std::string>& warnings);
+
 /// The model's class for every row of the store at path; InputError naming the file on NaN or infinite
 /// features.
 std::vector<int32_t> predict_store(const classify::LinearModel& model, const classify::RowSource& store,

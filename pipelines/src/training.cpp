@@ -10,6 +10,7 @@
 
 #include "featpipe/classify/checkpoint_io.h"
 #include "featpipe/classify/finite_check.h"
+#include "featpipe/classify/guard_rails.h"
 #include "featpipe/classify/model_io.h"
 #include "featpipe/classify/standardizer.h"
 #include "featpipe/classify/store_source.h"
@@ -19,6 +20,7 @@
 #include "featpipe/pipelines/store_overlap.h"
 #include "sweep_exchange.h"
 #include "train_options.h"
+#include "training_warnings.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -133,6 +135,8 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
   provenance["result"]["seconds"] = seconds_since(start);
   provenance["train"]["rows"] = train.rows();  // the sample sizes the compare report shows
   if (val) provenance["val"]["rows"] = val->rows();
+  done.warnings = train_warnings(p, done.rows, val ? val->rows() : 0, done.result.history);
+  provenance["warnings"] = done.warnings;
   if (job.rank() == 0) {  // the job's model, the same on every rank
     classify::save_model(out, done.result.model, done.result.history, provenance);
     std::error_code ignored;
@@ -140,6 +144,12 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
   }
   done.seconds = seconds_since(start);
   return done;
+}
+
+bool sweep_order(const SweepRun& a, const SweepRun& b) {
+  if (a.val_acc != b.val_acc) return a.val_acc > b.val_acc;
+  if (a.lr != b.lr) return a.lr < b.lr;
+  return a.lambda > b.lambda;
 }
 
 std::vector<double> log_grid(double low, double high, int steps) {
@@ -220,6 +230,8 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
         mine[i].val_acc = h.val_acc[h.best_epoch - 1];
         mine[i].train_acc = h.train_acc.back();
         mine[i].loss = h.loss.back();
+        mine[i].diverged =
+            classify::divergence(h.initial_loss, h.loss.back(), h.expected_initial_loss).value_or("");
       } catch (const std::exception& e) {
         mine[i].error = e.what();
       }
@@ -234,9 +246,8 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
   sweep.runs = gather_runs(job, mine);  // every rank's, in grid order
   std::vector<std::size_t> ranking(sweep.runs.size());
   std::iota(ranking.begin(), ranking.end(), std::size_t{0});
-  std::stable_sort(ranking.begin(), ranking.end(), [&](std::size_t a, std::size_t b) {
-    return sweep.runs[a].val_acc > sweep.runs[b].val_acc;
-  });
+  std::sort(ranking.begin(), ranking.end(),
+            [&](std::size_t a, std::size_t b) { return sweep_order(sweep.runs[a], sweep.runs[b]); });
   const std::size_t best_run = ranking.front();
   const SweepRun best = sweep.runs[best_run];
   if (!best.trained) throw RunError("every run of the sweep failed; the first: " + best.error);
@@ -248,6 +259,7 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
   std::vector<SweepRun> ranked;
   for (std::size_t i : ranking) ranked.push_back(std::move(sweep.runs[i]));
   sweep.runs = std::move(ranked);
+  sweep.warnings = sweep_warnings(base, train_store.rows(), val_store.rows(), sweep.runs, lrs, lambdas);
 
   classify::TrainParams best_params = base;
   best_params.lr = best.lr;
@@ -262,6 +274,7 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
     if (r.trained) {
       table.push_back(
           {{"lr", r.lr}, {"lambda", r.lambda}, {"val_acc", r.val_acc}, {"train_acc", r.train_acc}});
+      if (!r.diverged.empty()) table.back()["diverged"] = r.diverged;
     } else {
       table.push_back({{"lr", r.lr}, {"lambda", r.lambda}, {"error", r.error}});
     }
@@ -278,6 +291,8 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
   provenance["result"]["seconds"] = best.seconds;    // the chosen run's training time
   provenance["train"]["rows"] = train_store.rows();  // the sample sizes the compare report shows
   provenance["val"]["rows"] = val_store.rows();
+  provenance["result"]["seconds"] = best.seconds;  // the chosen run's training time
+  provenance["warnings"] = sweep.warnings;
   classify::save_model(out, model, sweep.best.history, provenance);
   return sweep;
 }

@@ -25,7 +25,8 @@ check_installed_files() {
   local prefix=$1 libdir=$2 src=$3 f stage
   for f in bin/featpipe share/featpipe/pipelines/report/report.py \
     share/featpipe/pipelines/report/report_sections.py share/featpipe/pipelines/lib/stages.sh \
-    share/featpipe/pipelines/lib/recipe.sh share/featpipe/pipelines/fashion-mnist/run.sh \
+    share/featpipe/pipelines/lib/recipe.sh share/featpipe/pipelines/lib/stage_record.sh \
+    share/featpipe/pipelines/lib/recipe_config.sh share/featpipe/pipelines/fashion-mnist/run.sh \
     "$libdir/cmake/featpipe/featpipeConfig.cmake" "$libdir/cmake/featpipe/featpipeConfigVersion.cmake" \
     "$libdir/cmake/featpipe/featpipeTargets.cmake" "$libdir/cmake/featpipe/FindVLFeat.cmake" \
     "$libdir/pkgconfig/featpipe.pc" share/bash-completion/completions/featpipe; do

@@ -205,7 +205,7 @@ TEST_F(CliGuidance, QuietPrintsNothingButErrors) {
   EXPECT_TRUE(contains(train.out, "epoch   2 ")) << train.out;
   const CliResult eval = run({"eval", "--model", "m.h5", "--data", "f.h5"});
   EXPECT_TRUE(contains(eval.out, "accuracy")) << eval.out;
-  EXPECT_TRUE(contains(eval.err, "featpipe: note: eval --data is deprecated")) << eval.err;
+  EXPECT_TRUE(contains(eval.err, "featpipe eval: note: --data is deprecated")) << eval.err;
   // Errors are printed whatever -q says.
   const CliResult bad = run({"train", "-q", "--train", "missing.h5", "--out", "m2.h5"});
   EXPECT_EQ(bad.exit_code, 2);

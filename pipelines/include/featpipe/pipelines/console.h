@@ -7,8 +7,8 @@
 namespace featpipe::pipelines {
 
 enum class Notice {
-  warning,  // "featpipe: warning: <message>": the run goes on, but its result may not be what was meant
-  note,     // "featpipe: note: <message>": something the user may want to know, nothing wrong
+  warning,  // "featpipe CMD: warning: <message>": the run goes on, but its result may not be what was meant
+  note,     // "featpipe CMD: note: <message>": something the user may want to know, nothing wrong
   info,     // the message as it is: what a stage did ("wrote f.h5: ...")
 };
 
@@ -17,6 +17,9 @@ enum class Notice {
 /// /dev/null, so result lines written with printf or std::cout need no check of their own.
 void set_quiet(bool quiet);
 bool quiet();
+
+/// The command whose notices these are (CMD above), set by parse_command_line; empty: "featpipe: warning:".
+void set_command_name(const std::string& command);
 
 /// Writes one notice to standard error unless quiet().
 void notify(Notice kind, const std::string& message);

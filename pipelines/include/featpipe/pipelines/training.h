@@ -35,6 +35,7 @@ struct TrainStageResult {
   int classes = 0;
   std::optional<classify::TrainState> resumed_from;  // the checkpoint's state when one was resumed
   double seconds = 0;
+  std::vector<std::string> warnings;  // classify/guard_rails.h, as recorded in the model's provenance
 };
 
 /// Trains on the store at train_path and writes the model to `out`. The observer sees one phase counting
@@ -58,13 +59,21 @@ struct SweepRun {
   float train_acc = 0;   // of the last epoch
   float loss = 0;        // objective of the last minibatch
   std::string error;     // why the run failed (diverged)
+  std::string diverged;  // why a trained run counts as diverged (classify::divergence), or empty
   double seconds = 0;
 };
 
 struct SweepResult {
-  std::vector<SweepRun> runs;  // best first (stable: grid order among equals)
-  classify::TrainResult best;  // the best run's (runs.front()) model, as written to out, and history
+  std::vector<SweepRun> runs;         // best first (sweep_order)
+  classify::TrainResult best;         // the best run's (runs.front()) model, as written to out, and history
+  std::vector<std::string> warnings;  // classify/guard_rails.h, as recorded in the model's provenance
 };
+
+/// The order of a sweep's runs, best first: higher validation accuracy; among equal accuracies the smaller
+/// learning rate, then the larger lambda (the gentler step and the stronger regularisation, which
+/// generalise more reliably at equal accuracy); failed runs last. Deterministic: no two grid points
+/// share both values.
+bool sweep_order(const SweepRun& a, const SweepRun& b);
 
 /// Every (lr, lambda) of the grid trained on train_path, ranked by accuracy on val_path (which may show
 /// none of the training images unless allow_overlap: store_overlap.h); the stores are read
