@@ -11,8 +11,8 @@ namespace featpipe::pipelines {
 /// The summary sentences; `base` is the baseline's row, rows.size() when there is none.
 nlohmann::json findings(const nlohmann::json& rows, std::size_t base);
 
-/// A warning when the difference between `row` and the baseline is within noise (McNemar p >= 0.05) or
-/// smaller than the half-width of the row's 95% interval; "" otherwise.
+/// A warning when the difference between `row` and the baseline is within noise (McNemar p >= 0.05), giving
+/// the gain, the half-width of the row's 95% interval and p; "" otherwise.
 std::string noise_warning(const nlohmann::json& row, const nlohmann::json& base);
 
 }  // namespace featpipe::pipelines

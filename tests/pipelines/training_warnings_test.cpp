@@ -37,9 +37,9 @@ class TrainingWarnings : public ::testing::Test {
 };
 
 TEST_F(TrainingWarnings, TrainWithFewUpdatesWarnsAndRecordsIt) {
-  const CliResult r = run_featpipe({"train", "--train", train_, "--val", val_, "--epochs", "2", "--batch",
-                                    "256", "--out", out("m.h5"), "--quiet"},
-                                   dir_.path());
+  const CliResult r = run_featpipe(
+      {"train", "--train", train_, "--val", val_, "--epochs", "2", "--batch", "256", "--out", out("m.h5")},
+      dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string few = "only 4 SGD updates (2 epochs x 2 batches)";
   EXPECT_TRUE(contains(r.err, "featpipe train: warning: " + few)) << r.err;
@@ -52,8 +52,7 @@ TEST_F(TrainingWarnings, TrainWithFewUpdatesWarnsAndRecordsIt) {
 TEST_F(TrainingWarnings, TrainWithEnoughUpdatesAndNoValidationIsQuiet) {
   // ceil(300 / 16) = 19 batches x 16 epochs = 304 updates
   const CliResult r = run_featpipe(
-      {"train", "--train", train_, "--epochs", "16", "--batch", "16", "--out", out("m.h5"), "--quiet"},
-      dir_.path());
+      {"train", "--train", train_, "--epochs", "16", "--batch", "16", "--out", out("m.h5")}, dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(contains(r.err, "warning")) << r.err;
   const auto m = featpipe::classify::load_model(out("m.h5"));
@@ -63,10 +62,10 @@ TEST_F(TrainingWarnings, TrainWithEnoughUpdatesAndNoValidationIsQuiet) {
 
 TEST_F(TrainingWarnings, SweepBreaksTiesBySmallerLrThenLargerLambdaAndFlagsTheEdge) {
   // separable blobs: every run of this grid reaches the same accuracy
-  const CliResult r = run_featpipe(
-      {"sweep", "--train", train_, "--val", val_, "--lr-range", "1e-3:1e-2", "--lambda-range", "1e-6:1e-4",
-       "--steps", "2", "--epochs", "3", "--batch", "16", "--out", out("best.h5"), "--quiet"},
-      dir_.path());
+  const CliResult r =
+      run_featpipe({"sweep", "--train", train_, "--val", val_, "--lr-range", "1e-3:1e-2", "--lambda-range",
+                    "1e-6:1e-4", "--steps", "2", "--epochs", "3", "--batch", "16", "--out", out("best.h5")},
+                   dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto m = featpipe::classify::load_model(out("best.h5"));
   const auto& runs = m.provenance["sweep"]["runs"];
@@ -92,12 +91,10 @@ TEST_F(TrainingWarnings, SweepBreaksTiesBySmallerLrThenLargerLambdaAndFlagsTheEd
 }
 
 TEST_F(TrainingWarnings, SweepMarksDivergedRunsInTheTable) {
-  const CliResult r =
-      run_featpipe({"sweep",     "--train",    train_,       "--val",          val_,
-                    "--loss",    "softmax",    "--lr-range", "1e-2:1e4",       "--lambda-range",
-                    "1e-4:1e-4", "--lr-steps", "4",          "--lambda-steps", "1",
-                    "--epochs",  "2",          "--out",      out("best.h5"),   "--quiet"},
-                   dir_.path());
+  const CliResult r = run_featpipe({"sweep", "--train", train_, "--val", val_, "--loss", "softmax",
+                                    "--lr-range", "1e-2:1e4", "--lambda-range", "1e-4:1e-4", "--lr-steps",
+                                    "4", "--lambda-steps", "1", "--epochs", "2", "--out", out("best.h5")},
+                                   dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "diverged") || contains(r.out, "failed")) << r.out;
   EXPECT_TRUE(contains(r.err, "runs diverged or failed")) << r.err;
