@@ -41,6 +41,7 @@ std::optional<std::string> indistinct_grid_warning(double best, double worst, ui
   const double noise = binomial_noise(best, val_rows);
   if (best - worst >= 2 * noise) return std::nullopt;
   std::ostringstream msg;
+  msg.precision(3);  // accuracies read from float32: 0.006, not 0.00599998
   msg << "every run's val acc lies within " << best - worst << " of the best " << best
       << ", less than twice the noise " << noise << " of " << val_rows
       << " validation rows (sqrt(p(1-p)/n)): the sweep cannot tell its runs apart; give a larger --val-size";

@@ -75,7 +75,9 @@ int run_compare(const std::vector<std::string>& args) {
     if (features.size() > 40) features = features.substr(0, 37) + "...";
     // the baseline against itself has no test: only the others get a p-value and the noise mark
     const bool tested = r.contains("vs_baseline") && r["name"] != summary["baseline"];
-    const std::string p = tested ? num(r["vs_baseline"]["p_value"], "%.4f") : "-";
+    // Below 1e-4 in scientific notation, so that a clear difference does not read as p = 0.
+    const double p_value = tested ? r["vs_baseline"]["p_value"].get<double>() : 1.0;
+    const std::string p = !tested ? "-" : num(r["vs_baseline"]["p_value"], p_value < 1e-4 ? "%.1e" : "%.4f");
     const char* noise = tested && r["vs_baseline"]["within_noise"].get<bool>() ? " within noise" : "";
     std::printf("%-22s %-40s %7llu %9s %8s %8s %8.4f %8s %9s%s\n", r["name"].get<std::string>().c_str(),
                 features.c_str(), static_cast<unsigned long long>(r["dim"].get<uint64_t>()),
