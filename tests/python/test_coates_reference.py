@@ -180,13 +180,14 @@ def test_vocab_patch_norm_divides_by_the_unbiased_variance(source, tmp_path):
                                 iterations=2, seed=SEED)
     assert v.dim == SIZE * SIZE
     x = reference_normalise(raw.descriptors.astype(np.float64), EPS_PATCH, ddof=1)
-    expected = x.mean(axis=0)
+    expected, matrix, _ = reference_zca(x, EPS_ZCA)
     # The learned ZCA mean is the mean of the normalised rows (Matlab's var(), d - 1); not of the d ones.
     population = reference_normalise(raw.descriptors.astype(np.float64), EPS_PATCH, ddof=0).mean(axis=0)
     v.save(tmp_path / "v.h5")
-    stored, _, _ = read_whitening(tmp_path / "v.h5")
+    stored, stored_matrix, _ = read_whitening(tmp_path / "v.h5")
     tolerance = 16 * F32 * np.abs(x).max()
     assert np.all(np.abs(stored - expected) <= tolerance)
+    assert np.abs(stored_matrix - matrix).max() <= 1e-5 * np.abs(matrix).max()
     assert np.abs(stored - population).max() > 100 * tolerance
 
 
