@@ -24,8 +24,13 @@ import h5py
 import numpy as np
 from scipy import sparse
 
-import liblinear
-import liblinearutil
+try:
+    import liblinear
+    import liblinearutil
+except ImportError:
+    print("bench_liblinear: error: no LIBLINEAR module for /usr/bin/python3: install python3-liblinear "
+          "(scripts/install-deps.sh does)", file=sys.stderr)
+    sys.exit(2)
 
 # Debian bookworm's python3-liblinear (2.3.0) reaches numpy through the `scipy` namespace (scipy.ndarray,
 # scipy.ctypeslib, scipy.empty), which scipy has since dropped; numpy itself is what it expects there.
