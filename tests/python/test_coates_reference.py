@@ -7,7 +7,9 @@ triangle activation f_k = max(0, mu(z) - z_k), z_k the distance to word k and mu
 words; each code summed over the image's four quadrants.
 
 Every intermediate array is compared: patches, normalised patches, the ZCA mean and matrix (and its
-eigen-decomposition), whitened patches, nearest-word assignments, triangle codes and the pooled features.
+eigen-decomposition), whitened patches, nearest-word assignments, triangle codes and the pooled features,
+through the Python module (featpipe's whitened patches read back as VLAD residuals without a norm, one patch
+per pyramid cell) and through the commands' stores (read with h5py).
 Tolerances follow float32 rounding scaled by the magnitudes that enter each value.
 
 Where the paper leaves a convention open, the reference follows featpipe and says so:
