@@ -21,6 +21,8 @@ packages=(
   python3 python3-numpy python3-h5py python3-sklearn python3-skimage python3-opencv python3-matplotlib
   # the Python module (pybind11 for Debian's /usr/bin/python3) and its tests
   python3-dev pybind11-dev python3-pybind11 python3-pytest
+  # LIBLINEAR, the anchor of bench/bench_liblinear.sh (a benchmark's only: not in the .deb's Recommends)
+  python3-liblinear
   # report rendering test (headless)
   chromium
 )
