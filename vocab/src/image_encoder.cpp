@@ -16,6 +16,8 @@ std::vector<NormStep> default_norm(EncodingKind kind) {
       return parse_norm("power+l2");
     case EncodingKind::triangle:
       return {};
+    case EncodingKind::llc:
+      return parse_norm("l2");
   }
   return {};
 }
@@ -26,7 +28,9 @@ nlohmann::json to_json(const EncodingParams& p) {
                       {"pyramid", features::format_pyramid_levels(p.encoder.pyramid)},
                       {"norm", format_norm(p.norm)},
                       {"soft_neighbours", p.encoder.soft_neighbours},
-                      {"soft_beta", p.encoder.soft_beta}};
+                      {"soft_beta", p.encoder.soft_beta},
+                      {"llc_knn", p.encoder.llc_knn},
+                      {"llc_beta", p.encoder.llc_beta}};
   if (p.kernel_map) {
     j["kernel_map"] = to_string(p.kernel_map->kernel);
     j["kernel_order"] = p.kernel_map->order;
@@ -43,6 +47,9 @@ EncodingParams encoding_params_from_json(const nlohmann::json& j) {
     p.encoder.pyramid = features::parse_pyramid_levels(j.at("pyramid").get<std::string>());
     p.encoder.soft_neighbours = j.at("soft_neighbours").get<int>();
     p.encoder.soft_beta = j.at("soft_beta").get<double>();
+    // Stores written before llc existed lack its parameters: they keep the defaults.
+    p.encoder.llc_knn = j.value("llc_knn", p.encoder.llc_knn);
+    p.encoder.llc_beta = j.value("llc_beta", p.encoder.llc_beta);
     p.norm = parse_norm(j.at("norm").get<std::string>());
     if (j.contains("kernel_map")) {
       KernelMapParams km;

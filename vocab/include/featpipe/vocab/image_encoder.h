@@ -26,7 +26,7 @@ struct EncodingParams {
 
 /// The norm a bare `--norm` default means for each encoding: l1 for bow and soft (histograms), power+l2
 /// for vlad and fisher (the improved variants), none for triangle (Coates et al. standardise features in
-/// the classifier instead).
+/// the classifier instead), l2 for llc (Wang et al.'s choice after max pooling).
 std::vector<NormStep> default_norm(EncodingKind kind);
 
 /// The parameters as an encoded store's provenance records them ("encoding"), and back, so a later stage
