@@ -46,7 +46,9 @@ int run_encode(const std::vector<std::string>& args) {
         "none for triangle)")
            .c_str())  //
       ("kernel-map", po::value(&a.kernel_map),
-       (vocab::kernel_registry().joined_names(" | ") + ": homogeneous kernel map after the norm").c_str())  //
+       (vocab::kernel_registry().joined_names(" | ") +
+        ": homogeneous kernel map after the norm; or rbf(gamma=G,dim=D,seed=S): random Fourier features")
+           .c_str())  //
       ("kernel-order", po::value(&a.choice.kernel_order)->default_value(a.choice.kernel_order),
        "kernel map order n: 2n + 1 values per value")  //
       ("soft-neighbours", po::value(&a.choice.soft_neighbours)->default_value(a.choice.soft_neighbours),

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "featpipe/core/errors.h"
+#include "featpipe/core/registry.h"
 #include "featpipe/features/spatial_pyramid.h"
 
 namespace featpipe::pipelines {
@@ -41,9 +42,18 @@ vocab::EncodingParams encoding_params(const EncodingChoice& choice, OptionStyle 
   if (auto error = vocab::validate(p.encoder)) throw InputError(name(blamed_option(*error)), *error);
   p.norm = choice.norm ? blame(name("norm"), [&] { return vocab::parse_norm(*choice.norm); })
                        : vocab::default_norm(p.encoder.encoding);
-  if (choice.kernel_map) {
+  if (choice.kernel_map && vocab::is_random_feature_spec(*choice.kernel_map)) {
+    p.rbf_map = blame(name("kernel_map"), [&] { return vocab::parse_rbf_map(*choice.kernel_map); });
+  } else if (choice.kernel_map) {
     vocab::KernelMapParams km;
-    km.kernel = blame(name("kernel_map"), [&] { return vocab::parse_additive_kernel(*choice.kernel_map); });
+    const vocab::AdditiveKernel* kernel = nullptr;
+    if (const auto* entry = vocab::kernel_registry().find(*choice.kernel_map)) kernel = &entry->value;
+    if (!kernel) {
+      std::vector<std::string> known = vocab::kernel_registry().names();
+      for (const std::string& n : vocab::random_feature_registry().names()) known.push_back(n);
+      throw InputError(name("kernel_map"), unknown_name_message("kernel map", *choice.kernel_map, known));
+    }
+    km.kernel = *kernel;
     km.order = choice.kernel_order;
     if (auto error = vocab::validate(km)) throw InputError(name("kernel_order"), *error);
     p.kernel_map = km;
