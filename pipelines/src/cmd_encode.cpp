@@ -1,6 +1,6 @@
 // featpipe encode: every image of a split encoded against a vocabulary (bag-of-words, soft, VLAD, Fisher or
-// triangle, pooled over a spatial pyramid, normalised, optionally kernel-mapped) into a feature store. The
-// descriptor is the one the vocabulary records; descriptors are computed image by image and never stored.
+// triangle, LLC, pooled over a spatial pyramid, normalised, optionally kernel-mapped) into a feature store.
+// The descriptor is the one the vocabulary records; descriptors are computed image by image and never stored.
 #include <algorithm>
 #include <filesystem>
 
@@ -21,7 +21,7 @@ namespace {
 struct EncodeArgs {
   std::string vocab, out;
   EncodingChoice choice;
-  std::string norm, kernel_map;
+  std::string pool, norm, kernel_map;
   std::size_t block = 1024;
 };
 
@@ -38,22 +38,28 @@ int run_encode(const std::vector<std::string>& args) {
        vocab::encoding_registry().joined_names(" | ").c_str())  //
       ("pyramid", po::value(&a.choice.pyramid)->default_value(a.choice.pyramid),
        "grid sides of the spatial pyramid, e.g. 1:2:4")  //
-      ("pool", po::value(&a.choice.pool)->default_value(a.choice.pool),
-       "sum | max (max: bow, soft, triangle)")  //
+      ("pool", po::value(&a.pool),
+       "sum | max (max: bow, soft, triangle, llc; default: max for llc, else sum)")  //
       ("norm", po::value(&a.norm),
        ("per-cell normalisation: " + vocab::norm_registry().joined_names(", ") +
         " (power(alpha=A)), joined by '+', or none (default: l1 for bow / soft, power+l2 for vlad / fisher, "
         "none for triangle)")
            .c_str())  //
       ("kernel-map", po::value(&a.kernel_map),
-       (vocab::kernel_registry().joined_names(" | ") + ": homogeneous kernel map after the norm").c_str())  //
+       (vocab::kernel_registry().joined_names(" | ") +
+        ": homogeneous kernel map after the norm; or rbf(gamma=G,dim=D,seed=S): random Fourier features")
+           .c_str())  //
       ("kernel-order", po::value(&a.choice.kernel_order)->default_value(a.choice.kernel_order),
        "kernel map order n: 2n + 1 values per value")  //
       ("soft-neighbours", po::value(&a.choice.soft_neighbours)->default_value(a.choice.soft_neighbours),
        "soft: words sharing each descriptor")  //
       ("soft-beta", po::value(&a.choice.soft_beta)->default_value(a.choice.soft_beta),
        "soft: weight exp(-beta d^2); 0: 1 / the vocabulary's mean squared distance")  //
-      ("out", po::value(&a.out), "output feature store (.h5)")                        //
+      ("llc-knn", po::value(&a.choice.llc_knn)->default_value(a.choice.llc_knn),
+       "llc: nearest words reconstructing each descriptor")  //
+      ("llc-beta", po::value(&a.choice.llc_beta)->default_value(a.choice.llc_beta),
+       "llc: regularisation beta trace(C) of the local fit")    //
+      ("out", po::value(&a.out), "output feature store (.h5)")  //
       ("block", po::value(&a.block)->default_value(a.block), "images per written block (at most)");
   CommonOptions common;
   auto vm = parse_command_line("encode",
@@ -66,6 +72,7 @@ int run_encode(const std::vector<std::string>& args) {
   require(*vm, "out");
   check_output_path(a.out, "--out", {{"--vocab", a.vocab}});
 
+  if (vm->count("pool")) a.choice.pool = a.pool;
   if (vm->count("norm")) a.choice.norm = a.norm;
   if (vm->count("kernel-map")) a.choice.kernel_map = a.kernel_map;
   const vocab::EncodingParams p = encoding_params(a.choice, OptionStyle::command_line);

@@ -8,6 +8,7 @@
 #include "featpipe/features/extractor.h"
 #include "featpipe/pipelines/dataset_options.h"
 #include "featpipe/vocab/image_encoder.h"
+#include "featpipe/vocab/rbf_mapped_extractor.h"
 #include "featpipe/vocab/vocabulary.h"
 
 namespace featpipe::pipelines {
@@ -95,8 +96,14 @@ std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& p, const 
     if (!p.contains("features") || !p["features"].is_string()) {
       throw InputError(source, "provenance names no feature spec");
     }
-    return std::make_unique<ExtractChain>(features::make_extractor(p["features"].get<std::string>()),
-                                          image_shape(p, source));
+    std::unique_ptr<features::FeatureExtractor> extractor =
+        features::make_extractor(p["features"].get<std::string>());
+    if (p.contains("kernel_map") && p["kernel_map"].is_string()) {
+      const vocab::RbfMapParams rbf =
+          blame(source, [&] { return vocab::parse_rbf_map(p["kernel_map"].get<std::string>()); });
+      extractor = std::make_unique<vocab::RbfMappedExtractor>(std::move(extractor), rbf);
+    }
+    return std::make_unique<ExtractChain>(std::move(extractor), image_shape(p, source));
   }
   if (command == "encode") {
     const std::vector<ChainInput> inputs = chain_inputs(p);

@@ -33,6 +33,8 @@ constexpr std::array kTable = {
     OptionRange{"kernel-order", 0, 64, false, false, ""},
     OptionRange{"soft-neighbours", 1, vocab::kMaxSoftNeighbours, false, false, "words"},
     OptionRange{"soft-beta", 0, kFinite, false, false, "0: from the vocabulary"},
+    OptionRange{"llc-knn", 1, 1 << 20, false, false, "words"},
+    OptionRange{"llc-beta", 0, kFinite, true, false, ""},
     // vocab
     OptionRange{"k", 1, 1 << 20, false, false, "words"},
     OptionRange{"iterations", 0, 1e9, false, false, "iterations, 0: the method's default"},

@@ -9,6 +9,7 @@
 #include "featpipe/vocab/encoder.h"
 #include "featpipe/vocab/kernel_map.h"
 #include "featpipe/vocab/normalize.h"
+#include "featpipe/vocab/rbf_map.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -28,6 +29,7 @@ const std::vector<SpecOption>& spec_options() {
       option_of(vocab::encoding_registry(), "--encoding", "encodings against a vocabulary (encode)"),
       option_of(vocab::norm_registry(), "--norm", "per-cell normalisations (encode, joined by '+': in turn)"),
       option_of(vocab::kernel_registry(), "--kernel-map", "homogeneous kernel maps (encode)"),
+      option_of(vocab::random_feature_registry(), "--kernel-map", "random feature maps (encode)"),
       option_of(classify::loss_registry(), "--loss",
                 "losses (train, sweep; a parameter is the option of its name, e.g. --delta)"),
       option_of(classify::regularizer_registry(), "--reg", "regularisers (train, sweep)"),

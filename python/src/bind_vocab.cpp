@@ -93,10 +93,11 @@ std::shared_ptr<PyVocabulary> fit(const py::handle& descriptors, int k,
 }
 
 py::array_t<float> encode(const PyVocabulary& v, const py::handle& images, const std::string& encoding,
-                          const py::object& pyramid, const std::string& pool,
+                          const py::object& pyramid, const std::optional<std::string>& pool,
                           const std::optional<std::string>& norm,
                           const std::optional<std::string>& kernel_map, int kernel_order, int soft_neighbours,
-                          double soft_beta, const py::object& threads, bool rgb) {
+                          double soft_beta, int llc_knn, double llc_beta, const py::object& threads,
+                          bool rgb) {
   pipelines::EncodingChoice choice;
   choice.encoding = encoding;
   choice.pyramid = py::str(pyramid).cast<std::string>();  // "1:2:4", or 2 for one level
@@ -106,6 +107,8 @@ py::array_t<float> encode(const PyVocabulary& v, const py::handle& images, const
   choice.kernel_order = kernel_order;
   choice.soft_neighbours = soft_neighbours;
   choice.soft_beta = soft_beta;
+  choice.llc_knn = llc_knn;
+  choice.llc_beta = llc_beta;
   const vocab::EncodingParams params = pipelines::encoding_params(choice, pipelines::OptionStyle::python);
   const auto encoder =
       pipelines::make_image_encoder(v.vocabulary, params, "vocabulary", pipelines::OptionStyle::python);
@@ -148,11 +151,13 @@ iterations / EM steps (0: 100). The same rows, options and seed give the command
           py::arg("path"), "Writes the vocabulary store, which `featpipe encode --vocab` reads.")
       .def(
           "encode", &encode, py::arg("images"), py::kw_only(), py::arg("encoding") = "bow",
-          py::arg("pyramid") = "1", py::arg("pool") = "sum", py::arg("norm") = py::none(),
+          py::arg("pyramid") = "1", py::arg("pool") = py::none(), py::arg("norm") = py::none(),
           py::arg("kernel_map") = py::none(), py::arg("kernel_order") = 1, py::arg("soft_neighbours") = 5,
-          py::arg("soft_beta") = 0.0, py::arg("threads") = py::none(), py::arg("rgb") = true,
+          py::arg("soft_beta") = 0.0, py::arg("llc_knn") = 5, py::arg("llc_beta") = 1e-4,
+          py::arg("threads") = py::none(), py::arg("rgb") = true,
           R"doc(Encodes images against the vocabulary, as `featpipe encode` does: the vocabulary's descriptor,
-the encoding (bow, soft, vlad, fisher, triangle), pooled over the spatial pyramid ("1:2:4"), each cell
+the encoding (bow, soft, vlad, fisher, triangle, llc), pooled over the spatial pyramid ("1:2:4"; pool:
+"sum" or "max", None: max for llc, sum otherwise), each cell
 normalised (norm: e.g. "l1", "power+l2"; None: the encoding's default), then the homogeneous kernel map
 (kernel_map: e.g. "chi2"). images as for featpipe.extract. Returns float32 (N, D), or (D,) for one image.)doc")
       .def_property_readonly("k", [](const PyVocabulary& v) { return v.vocabulary.k(); })

@@ -206,6 +206,11 @@ TEST_F(Determinism, EncodeBowWithKernelMap) {
                                                              "--norm", "hellinger", "--kernel-map", "chi2"}));
 }
 
+TEST_F(Determinism, EncodeLlcWithRbfMap) {
+  expect_same_for_any_threads("llc", encode(kmeans_vocab(), {"--encoding", "llc", "--pyramid", "1:2",
+                                                             "--kernel-map", "rbf(gamma=2,dim=64)"}));
+}
+
 TEST_F(Determinism, EncodeSoft) {
   expect_same_for_any_threads("soft", encode(kmeans_vocab(), {"--encoding", "soft", "--pyramid", "1:2"}));
 }

@@ -38,7 +38,7 @@ TEST(EncodingOptions, ErrorsNameTheOptionAsTheFrontEndSpellsIt) {
   EXPECT_EQ(option_name("kernel_map", OptionStyle::command_line), "--kernel-map");
   EXPECT_EQ(option_name("kernel_map", OptionStyle::python), "kernel_map");
   EncodingChoice choice;
-  choice.kernel_map = "rbf";
+  choice.kernel_map = "rbf(gamma=-1)";
   EXPECT_EQ(error_of(choice, OptionStyle::command_line).rfind("--kernel-map: ", 0), 0u);
   EXPECT_EQ(error_of(choice, OptionStyle::python).rfind("kernel_map: ", 0), 0u);
   choice = {};
@@ -51,6 +51,32 @@ TEST(EncodingOptions, ErrorsNameTheOptionAsTheFrontEndSpellsIt) {
   choice.kernel_map = "chi2";
   choice.kernel_order = 0;
   EXPECT_EQ(error_of(choice, OptionStyle::python).rfind("kernel_order: ", 0), 0u);
+  choice = {};
+  choice.encoding = "llc";
+  choice.llc_knn = 0;
+  EXPECT_EQ(error_of(choice, OptionStyle::command_line).rfind("--llc-knn: ", 0), 0u);
+  choice.llc_knn = 5;
+  choice.llc_beta = 0;
+  EXPECT_EQ(error_of(choice, OptionStyle::python).rfind("llc_beta: ", 0), 0u);
+}
+
+TEST(EncodingOptions, LlcPoolsByMaxUnlessToldAndRbfIsAKernelMap) {
+  EncodingChoice choice;
+  choice.encoding = "llc";
+  EXPECT_EQ(encoding_params(choice, OptionStyle::command_line).encoder.pooling, vocab::Pooling::max);
+  choice.pool = "sum";
+  EXPECT_EQ(encoding_params(choice, OptionStyle::command_line).encoder.pooling, vocab::Pooling::sum);
+  choice = {};
+  EXPECT_EQ(encoding_params(choice, OptionStyle::command_line).encoder.pooling, vocab::Pooling::sum);
+  choice.kernel_map = "rbf(gamma=2,dim=64)";
+  const vocab::EncodingParams p = encoding_params(choice, OptionStyle::command_line);
+  ASSERT_TRUE(p.rbf_map);
+  EXPECT_FALSE(p.kernel_map);
+  EXPECT_EQ(p.rbf_map->gamma, 2.0);
+  EXPECT_EQ(p.rbf_map->dim, 64);
+  choice.kernel_map = "rbg";
+  EXPECT_NE(error_of(choice, OptionStyle::command_line).find("known: chi2, intersection, rbf"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -178,7 +178,11 @@ TEST_F(VocabEncodeCli, BadInputsExitTwoAndLeaveNothing) {
   bad(encode("V.h5", "X.h5", {"--encoding", "vlad", "--pool", "max"}), "--pool", "sum pooling");
   bad(encode("V.h5", "X.h5", {"--pyramid", "1:x"}), "--pyramid", "grid sides");
   bad(encode("V.h5", "X.h5", {"--norm", "l7"}), "--norm", "unknown norm");
-  bad(encode("V.h5", "X.h5", {"--kernel-map", "rbf"}), "--kernel-map", "known: chi2, intersection");
+  bad(encode("V.h5", "X.h5", {"--kernel-map", "rbg"}), "--kernel-map", "known: chi2, intersection, rbf");
+  bad(encode("V.h5", "X.h5", {"--kernel-map", "rbf(gamma=0)"}), "--kernel-map", "gamma must be");
+  bad(encode("V.h5", "X.h5", {"--kernel-map", "rbf(dim=0)"}), "--kernel-map", "dim must be in");
+  bad(encode("V.h5", "X.h5", {"--encoding", "llc", "--llc-knn", "9"}), "--llc-knn", "k = 8");
+  bad(encode("V.h5", "X.h5", {"--encoding", "llc", "--llc-beta", "0"}), "--llc-beta", "> 0");
   bad(encode("V.h5", "X.h5", {"--pyramid", "64"}), "--vocab", "too small");
 }
 

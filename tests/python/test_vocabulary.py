@@ -50,6 +50,8 @@ def test_a_plain_array_needs_its_descriptor_spec(images):
     ("km.h5", "triangle", ["--pool", "max", "--pyramid", "2"]),
     ("km.h5", "soft", ["--norm", "l2", "--kernel-map", "chi2", "--kernel-order", "2"]),
     ("gmm.h5", "fisher", ["--pyramid", "1:2"]),
+    ("km.h5", "llc", ["--pyramid", "1:2", "--llc-knn", "3"]),
+    ("km.h5", "bow", ["--kernel-map", "rbf(gamma=4,dim=96,seed=2)"]),
 ])
 def test_encode_equals_the_command(tmp_path, featpipe_cli, images, command_stores, vocabulary, encoding, extra):
     out = tmp_path / "e.h5"
@@ -77,6 +79,8 @@ def test_encoding_errors_name_the_python_option(images):
     with pytest.raises(ValueError, match="^encoding: "):
         v.encode(images[:2], encoding="sparse")
     with pytest.raises(ValueError, match="^kernel_map: "):
-        v.encode(images[:2], kernel_map="rbf")
+        v.encode(images[:2], kernel_map="rbf(gamma=0)")
+    with pytest.raises(ValueError, match="^llc_knn: "):
+        v.encode(images[:2], encoding="llc", llc_knn=5)
     with pytest.raises(ValueError, match="^k: "):
         featpipe.Vocabulary.fit(featpipe.descriptors(images[:1], DSIFT, sample=3), 4)

@@ -227,7 +227,7 @@ Vocabulary forty_words(VocabMethod method) {
 TEST(EncoderTest, CodesDoNotDependOnTheThreadOrWhereItsMemoryLies) {
   const auto local = local_features(300, 13);
   for (EncodingKind kind : {EncodingKind::bow, EncodingKind::soft, EncodingKind::vlad, EncodingKind::fisher,
-                            EncodingKind::triangle}) {
+                            EncodingKind::triangle, EncodingKind::llc}) {
     const Encoder encoder(forty_words(kind == EncodingKind::fisher ? VocabMethod::gmm : VocabMethod::kmeans),
                           params_for(kind, {1, 2}));
     const std::vector<float> expected = encode(encoder, local);

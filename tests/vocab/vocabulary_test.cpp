@@ -95,6 +95,36 @@ TEST(VocabularyTest, ImageEncoderNormalisesAndMaps) {
   EXPECT_EQ(encoder.spec(), "encode(encoding=bow,kernel_map=chi2,norm=l1,order=1,pool=sum,pyramid=1:2)");
 }
 
+TEST(VocabularyTest, ImageEncoderAppliesTheRbfMapAfterTheNorm) {
+  const Vocabulary v = patch_vocabulary(VocabMethod::kmeans);
+  EncodingParams p;
+  p.encoder.pyramid = {1, 2};
+  p.norm = parse_norm("l1");
+  p.rbf_map = RbfMapParams{0.5, 40, 3};
+  const ImageEncoder encoder(v, p);
+  EXPECT_EQ(encoder.dim({28, 28}, 1), 40u);
+  cv::Mat image(28, 28, CV_8UC1);
+  cv::randu(image, 0, 255);
+  std::vector<float> out(40);
+  encoder.extract(image, out.data());
+  // The same as mapping the normalised code by hand.
+  EncodingParams plain = p;
+  plain.rbf_map.reset();
+  const ImageEncoder unmapped(v, plain);
+  std::vector<float> code(unmapped.dim({28, 28}, 1)), expected(40);
+  unmapped.extract(image, code.data());
+  RbfMap(*p.rbf_map, code.size()).map(code.data(), expected.data());
+  for (std::size_t i = 0; i < out.size(); ++i) EXPECT_NEAR(out[i], expected[i], 1e-6f) << i;
+  EXPECT_EQ(encoder.spec(),
+            "encode(dim=40,encoding=bow,gamma=0.5,kernel_map=rbf,norm=l1,pool=sum,pyramid=1:2,seed=3)");
+  const EncodingParams r = encoding_params_from_json(to_json(p));
+  ASSERT_TRUE(r.rbf_map);
+  EXPECT_FALSE(r.kernel_map);
+  EXPECT_EQ(r.rbf_map->dim, 40);
+  EXPECT_EQ(r.rbf_map->seed, 3u);
+  EXPECT_EQ(to_json(r), to_json(p));
+}
+
 TEST(VocabularyTest, EncodingParamsRoundTripThroughJson) {
   EncodingParams p;
   p.encoder.encoding = EncodingKind::soft;
@@ -102,12 +132,15 @@ TEST(VocabularyTest, EncodingParamsRoundTripThroughJson) {
   p.encoder.pyramid = {1, 3};
   p.encoder.soft_neighbours = 7;
   p.encoder.soft_beta = 0.5;
+  p.encoder.llc_knn = 3;
+  p.encoder.llc_beta = 0.01;
   p.norm = parse_norm("power(alpha=0.3)+l2");
   p.kernel_map = KernelMapParams{AdditiveKernel::intersection, 2, 0.4};
   const EncodingParams r = encoding_params_from_json(to_json(p));
   EXPECT_EQ(to_json(r), to_json(p));
   EXPECT_EQ(r.encoder.pyramid, p.encoder.pyramid);
   EXPECT_EQ(r.kernel_map->order, 2);
+  EXPECT_EQ(r.encoder.llc_knn, 3);
   EXPECT_THROW(encoding_params_from_json({{"encoding", "bow"}}), std::invalid_argument);
 }
 

@@ -43,5 +43,7 @@ FEATPIPE_DISPATCHED(std::unique_ptr<Coder>, make_soft_coder,
 FEATPIPE_DISPATCHED(std::unique_ptr<Coder>, make_vlad_coder, (const Vocabulary& vocabulary), (vocabulary))
 FEATPIPE_DISPATCHED(std::unique_ptr<Coder>, make_fisher_coder, (const Vocabulary& vocabulary), (vocabulary))
 FEATPIPE_DISPATCHED(std::unique_ptr<Coder>, make_triangle_coder, (const Vocabulary& vocabulary), (vocabulary))
+FEATPIPE_DISPATCHED(std::unique_ptr<Coder>, make_llc_coder,
+                    (const Vocabulary& vocabulary, int knn, double beta), (vocabulary, knn, beta))
 
 }  // namespace featpipe::vocab

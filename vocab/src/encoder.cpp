@@ -21,6 +21,8 @@ std::unique_ptr<const Coder> make_coder(const Vocabulary& v, const EncoderParams
       return make_fisher_coder(v);
     case EncodingKind::triangle:
       return make_triangle_coder(v);
+    case EncodingKind::llc:
+      return make_llc_coder(v, p.llc_knn, p.llc_beta);
   }
   throw std::invalid_argument("unknown encoding");
 }
@@ -56,7 +58,12 @@ const Registry<EncodingKind>& encoding_registry() {
        {"triangle",
         "max(0, mean distance - distance to each word) (Coates, Lee & Ng 2011)",
         {},
-        EncodingKind::triangle}});
+        EncodingKind::triangle},
+       {"llc",
+        "locality-constrained linear coding, max pooled (Wang et al. 2010)",
+        {{"llc-knn", std::to_string(d.llc_knn), "nearest words reconstructing each descriptor"},
+         {"llc-beta", format_number(d.llc_beta), "regularisation, relative to trace(C)"}},
+        EncodingKind::llc}});
   return registry;
 }
 
@@ -72,6 +79,8 @@ Pooling parse_pooling(const std::string& name) {
 
 std::string to_string(Pooling pooling) { return pooling == Pooling::sum ? "sum" : "max"; }
 
+Pooling default_pooling(EncodingKind kind) { return kind == EncodingKind::llc ? Pooling::max : Pooling::sum; }
+
 std::optional<std::string> validate(const EncoderParams& params) {
   if (auto error = features::validate(pyramid_params(params))) return error;
   if (params.soft_neighbours < 1 || params.soft_neighbours > kMaxSoftNeighbours) {
@@ -79,6 +88,11 @@ std::optional<std::string> validate(const EncoderParams& params) {
            " neighbours, not " + std::to_string(params.soft_neighbours);
   }
   if (!(params.soft_beta >= 0)) return "soft assignment beta must be >= 0 (0: from the vocabulary)";
+  if (params.llc_knn < 1) {
+    return "llc reconstructs each descriptor from at least 1 nearest word, not " +
+           std::to_string(params.llc_knn);
+  }
+  if (!(params.llc_beta > 0)) return "llc beta must be > 0, got " + format_number(params.llc_beta);
   if (params.pooling == Pooling::max &&
       (params.encoding == EncodingKind::vlad || params.encoding == EncodingKind::fisher)) {
     return to_string(params.encoding) +

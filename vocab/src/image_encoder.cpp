@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "featpipe/core/format.h"
 #include "featpipe/core/spec.h"
 
 namespace featpipe::vocab {
@@ -16,6 +17,8 @@ std::vector<NormStep> default_norm(EncodingKind kind) {
       return parse_norm("power+l2");
     case EncodingKind::triangle:
       return {};
+    case EncodingKind::llc:
+      return parse_norm("l2");
   }
   return {};
 }
@@ -26,11 +29,19 @@ nlohmann::json to_json(const EncodingParams& p) {
                       {"pyramid", features::format_pyramid_levels(p.encoder.pyramid)},
                       {"norm", format_norm(p.norm)},
                       {"soft_neighbours", p.encoder.soft_neighbours},
-                      {"soft_beta", p.encoder.soft_beta}};
+                      {"soft_beta", p.encoder.soft_beta},
+                      {"llc_knn", p.encoder.llc_knn},
+                      {"llc_beta", p.encoder.llc_beta}};
   if (p.kernel_map) {
     j["kernel_map"] = to_string(p.kernel_map->kernel);
     j["kernel_order"] = p.kernel_map->order;
     j["kernel_period"] = p.kernel_map->period;
+  }
+  if (p.rbf_map) {
+    j["kernel_map"] = "rbf";
+    j["rbf_gamma"] = p.rbf_map->gamma;
+    j["rbf_dim"] = p.rbf_map->dim;
+    j["rbf_seed"] = p.rbf_map->seed;
   }
   return j;
 }
@@ -43,8 +54,17 @@ EncodingParams encoding_params_from_json(const nlohmann::json& j) {
     p.encoder.pyramid = features::parse_pyramid_levels(j.at("pyramid").get<std::string>());
     p.encoder.soft_neighbours = j.at("soft_neighbours").get<int>();
     p.encoder.soft_beta = j.at("soft_beta").get<double>();
+    // Stores written before llc existed lack its parameters: they keep the defaults.
+    p.encoder.llc_knn = j.value("llc_knn", p.encoder.llc_knn);
+    p.encoder.llc_beta = j.value("llc_beta", p.encoder.llc_beta);
     p.norm = parse_norm(j.at("norm").get<std::string>());
-    if (j.contains("kernel_map")) {
+    if (j.contains("kernel_map") && j.at("kernel_map") == "rbf") {
+      RbfMapParams rbf;
+      rbf.gamma = j.at("rbf_gamma").get<double>();
+      rbf.dim = j.at("rbf_dim").get<int>();
+      rbf.seed = j.at("rbf_seed").get<uint64_t>();
+      p.rbf_map = rbf;
+    } else if (j.contains("kernel_map")) {
       KernelMapParams km;
       km.kernel = parse_additive_kernel(j.at("kernel_map").get<std::string>());
       km.order = j.at("kernel_order").get<int>();
@@ -63,7 +83,10 @@ ImageEncoder::ImageEncoder(const Vocabulary& vocabulary, const EncodingParams& p
       encoder_(vocabulary, params.encoder),
       params_(params),
       kernel_map_(params.kernel_map ? std::make_unique<KernelMap>(*params.kernel_map) : nullptr),
-      words_dim_(vocabulary.dim()) {}
+      rbf_map_(params.rbf_map ? std::make_unique<RbfMap>(*params.rbf_map, encoder_.dim()) : nullptr),
+      words_dim_(vocabulary.dim()) {
+  if (kernel_map_ && rbf_map_) throw std::invalid_argument("one kernel map at a time: homogeneous or rbf");
+}
 
 std::string ImageEncoder::spec() const {
   SpecTerm term{"encode", {}};
@@ -74,6 +97,13 @@ std::string ImageEncoder::spec() const {
   if (kernel_map_) {
     term.params["kernel_map"] = to_string(kernel_map_->params().kernel);
     term.params["order"] = std::to_string(kernel_map_->params().order);
+  }
+  if (rbf_map_) {
+    // The map's parameters as keys of their own: a spec value cannot hold another term.
+    term.params["kernel_map"] = "rbf";
+    term.params["gamma"] = format_number(rbf_map_->params().gamma);
+    term.params["dim"] = std::to_string(rbf_map_->params().dim);
+    term.params["seed"] = std::to_string(rbf_map_->params().seed);
   }
   return term.canonical();
 }
@@ -87,6 +117,7 @@ std::size_t ImageEncoder::dim(cv::Size size, int channels) const {
                                 "-d; encode images like those it was learned on");
   }
   features::SpatialPyramid({params_.encoder.pyramid}).check_size(size, "encode");
+  if (rbf_map_) return rbf_map_->dim();
   return encoder_.dim() * (kernel_map_ ? kernel_map_->multiplier() : 1);
 }
 
@@ -95,13 +126,14 @@ void ImageEncoder::extract(const cv::Mat& image, float* out) const {
   thread_local std::vector<float> encoded;
   descriptor_->extract(image, local);
   float* target = out;
-  if (kernel_map_) {
+  if (kernel_map_ || rbf_map_) {
     encoded.resize(encoder_.dim());
     target = encoded.data();
   }
   encoder_.encode(local, image.size(), target);
   normalize_blocks(target, encoder_.cells(), encoder_.cell_width(), params_.norm);
   if (kernel_map_) kernel_map_->map(target, encoder_.dim(), out);
+  if (rbf_map_) rbf_map_->map(target, out);
 }
 
 }  // namespace featpipe::vocab

@@ -27,14 +27,11 @@ class SoftCoder final : public Coder {
     thread_local std::vector<int32_t> order;
     const std::size_t n = x.rows(), k = centres_.rows();
     float* scores = thread_scratch<float, struct SoftScores>(n * k);
-    order.resize(k);
     score_block(x, prepared_, scores);
     for (std::size_t i = 0; i < n; ++i) {
       // Scores lack ||x||^2, which cancels in the weights: exp(-beta (d_j - d_nearest)).
       const float* s = scores + i * k;
-      std::iota(order.begin(), order.end(), 0);
-      const auto nearer = [s](int32_t a, int32_t b) { return s[a] != s[b] ? s[a] < s[b] : a < b; };
-      std::partial_sort(order.begin(), order.begin() + neighbours_, order.end(), nearer);
+      order_nearest(s, k, neighbours_, order);
       float weight[kMaxNeighbours];
       float total = 0;
       for (std::size_t m = 0; m < neighbours_; ++m)

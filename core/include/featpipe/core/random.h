@@ -28,6 +28,7 @@ enum class Stream : uint32_t {
   kmeans_init = 8,        // k-means++ seeding and empty-cluster reseeding
   kmeans_minibatch = 9,   // mini-batch k-means' batches
   gradient_check = 10,    // the random problems of gradcheck
+  rbf_features = 11,      // the frequencies and phases of an rbf random Fourier feature map
   test = 1000,            // tests' own data
 };
 

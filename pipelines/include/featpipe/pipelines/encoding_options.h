@@ -12,11 +12,14 @@
 namespace featpipe::pipelines {
 
 struct EncodingChoice {
-  std::string encoding = "bow", pyramid = "1", pool = "sum";
+  std::string encoding = "bow", pyramid = "1";
+  std::optional<std::string> pool;        // none: the encoding's default (vocab::default_pooling)
   std::optional<std::string> norm;        // none: the encoding's default (vocab::default_norm)
   std::optional<std::string> kernel_map;  // none: no kernel map
   int kernel_order = 1, soft_neighbours = 5;
   double soft_beta = 0;
+  int llc_knn = 5;
+  double llc_beta = 1e-4;
 };
 
 enum class OptionStyle { command_line, python };

@@ -11,8 +11,11 @@
 //             / (n sqrt(2 w_k)), n the descriptors of the cell, laid out [u_1 ... u_k v_1 ... v_k]
 //             as VLFeat's vl_fisher_encode                                              width 2 k d
 //   triangle  Coates, Lee & Ng (AISTATS 2011): f_k = max(0, mean_j z_j - z_k), z_j = ||x - c_j||   width k
-// Pooling is the sum (or, for the non-negative codes bow, soft and triangle, the maximum) over the
-// descriptors whose frame centre falls in the cell.
+//   llc       locality-constrained linear coding (Wang et al., CVPR 2010), its approximated solution: the
+//             `llc_knn` nearest words B reconstruct x with c = C \ 1 / sum, C = (B - 1 x^T)(B - 1 x^T)^T +
+//             beta trace(C) I; max pooled by default, as in the paper                       width k
+// Pooling is the sum (or, for bow, soft, triangle and llc, the maximum) over the descriptors whose frame
+// centre falls in the cell; a cell without descriptors stays 0.
 #include <cstddef>
 #include <memory>
 #include <opencv2/core.hpp>
@@ -27,13 +30,13 @@
 
 namespace featpipe::vocab {
 
-enum class EncodingKind { bow, soft, vlad, fisher, triangle };
+enum class EncodingKind { bow, soft, vlad, fisher, triangle, llc };
 
 /// The most words soft assignment shares one descriptor among.
 inline constexpr int kMaxSoftNeighbours = 64;
 enum class Pooling { sum, max };
 
-/// The encoding names (bow, soft, vlad, fisher, triangle), their parameters and defaults.
+/// The encoding names (bow, soft, vlad, fisher, triangle, llc), their parameters and defaults.
 const Registry<EncodingKind>& encoding_registry();
 
 /// An encoding_registry() name, and "sum" | "max"; std::invalid_argument listing the known names otherwise.
@@ -41,6 +44,8 @@ EncodingKind parse_encoding(const std::string& name);
 std::string to_string(EncodingKind kind);
 Pooling parse_pooling(const std::string& name);
 std::string to_string(Pooling pooling);
+/// The pooling an encoding uses unless told otherwise: max for llc (as Wang et al. pool), sum for the rest.
+Pooling default_pooling(EncodingKind kind);
 
 struct EncoderParams {
   EncodingKind encoding = EncodingKind::bow;
@@ -48,10 +53,12 @@ struct EncoderParams {
   std::vector<int> pyramid = {1};  // grid sides per level, e.g. {1, 2, 4}
   int soft_neighbours = 5;         // soft: words sharing each descriptor, at most kMaxSoftNeighbours
   double soft_beta = 0;            // soft: 1 / squared distance scale; 0: 1 / the vocabulary's distortion
+  int llc_knn = 5;                 // llc: nearest words reconstructing each descriptor, at most k
+  double llc_beta = 1e-4;          // llc: regularisation, relative to trace(C)
 };
 
-/// A valid pyramid, soft_neighbours in [1, kMaxSoftNeighbours], soft_beta >= 0, max pooling only for bow,
-/// soft and triangle.
+/// A valid pyramid, soft_neighbours in [1, kMaxSoftNeighbours], soft_beta >= 0, llc_knn >= 1 (at most the
+/// vocabulary's k: checked by Encoder), llc_beta > 0, max pooling only for bow, soft, triangle and llc.
 std::optional<std::string> validate(const EncoderParams& params);
 
 /// What varies between encodings (private: src/coder.h).
@@ -60,7 +67,7 @@ class Coder;
 class Encoder {
  public:
   /// Throws std::invalid_argument with validate()'s message, or when the vocabulary cannot serve the
-  /// encoding (fisher needs a gmm vocabulary; soft needs a distortion or an explicit beta).
+  /// encoding (fisher needs a gmm vocabulary; soft needs a distortion or an explicit beta; llc_knn > k).
   Encoder(const Vocabulary& vocabulary, EncoderParams params);
   ~Encoder();
   Encoder(const Encoder&) = delete;
