@@ -63,7 +63,7 @@ ImageEncoder::ImageEncoder(const Vocabulary& vocabulary, const EncodingParams& p
       encoder_(vocabulary, params.encoder),
       params_(params),
       kernel_map_(params.kernel_map ? std::make_unique<KernelMap>(*params.kernel_map) : nullptr),
-      words_dim_(vocabulary.dim()) {}
+      words_dim_(vocabulary.input_dim()) {}
 
 std::string ImageEncoder::spec() const {
   SpecTerm term{"encode", {}};
@@ -81,10 +81,10 @@ std::string ImageEncoder::spec() const {
 std::size_t ImageEncoder::dim(cv::Size size, int channels) const {
   const std::size_t d = descriptor_->dim(channels);
   if (d != words_dim_) {
-    throw std::invalid_argument(descriptor_spec_ + " gives " + std::to_string(d) +
-                                "-d descriptors on images of " + std::to_string(channels) +
-                                " channel(s), but the vocabulary's words are " + std::to_string(words_dim_) +
-                                "-d; encode images like those it was learned on");
+    throw std::invalid_argument(
+        descriptor_spec_ + " gives " + std::to_string(d) + "-d descriptors on images of " +
+        std::to_string(channels) + " channel(s), but the vocabulary was learned on " +
+        std::to_string(words_dim_) + "-d descriptors; encode images like those of its training set");
   }
   features::SpatialPyramid({params_.encoder.pyramid}).check_size(size, "encode");
   return encoder_.dim() * (kernel_map_ ? kernel_map_->multiplier() : 1);
