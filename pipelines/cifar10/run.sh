@@ -19,7 +19,7 @@ title="CIFAR-10: raw pixels vs engineered features"
 val=5000 epochs=10 subset='' resize='' seed=0
 dsift="dsift(step=4,size=4:6:8)" bow_k=512 bow_pyramid=1:2
 patch="patch(size=6,stride=2,norm=1)" tri_k=800 tri_pyramid=2
-fv_k=128 fv_pca=64 fv_pyramid=1:2
+fv_k=64 fv_pca=64 fv_pyramid=1
 if (( fast )); then
   exp=${EXP:-exp/cifar10-fast}
   val=0.1 epochs=5 subset=2000 bow_k=64 tri_k=100 fv_k=16
