@@ -1,10 +1,11 @@
-# The four compared pipelines as numbered stages, sourced by pipelines/<dataset>/run.sh after it sets:
+# The five compared pipelines as numbered stages, sourced by pipelines/<dataset>/run.sh after it sets:
 #   data      dataset spec             exp     experiment folder
 #   val       --val-size               subset  --subset N for --fast, or empty
 #   epochs    least training epochs    resize  --resize WxH for image folders, or empty
 #   seed      --seed                   title   report title
 #   dsift     dense SIFT descriptor spec;  patch   patch descriptor spec
-#   bow_k / tri_k  vocabulary sizes;       bow_pyramid / tri_pyramid  pyramids
+#   bow_k / tri_k / fv_k  vocabulary sizes; bow_pyramid / tri_pyramid / fv_pyramid  pyramids
+#   fv_pca    principal components the Fisher-vector pipeline keeps of dense SIFT
 # data, val, subset, seed and resize are the experiment's shared options (lib/recipe_config.sh: kept in
 # $exp/config). Each stage is a plain featpipe call, the heavy ones through the launcher (`heavy`,
 # --launcher); see lib/stages.sh for --stage and the skipping of up-to-date outputs.
@@ -94,12 +95,20 @@ stage 21 "$exp/patch_vocab.h5" -- heavy vocab --descriptors "$exp/patch_desc.h5"
 splits 22 triangle encode --vocab "$exp/patch_vocab.h5" --encoding triangle --pyramid $tri_pyramid --pool sum
 sweep 25 triangle_svm svm 1e-4:1e-3 1e-5:1e-3
 
-# 26: the report (table + plots) over every model, each on its own test store.
+# Pipeline 5 (Chatfield et al., "The devil is in the details", BMVC 2011): the same dense SIFT sample
+# reduced by PCA, a diagonal GMM, improved Fisher vectors (power + L2 norm per cell) over a spatial pyramid,
+# linear SVM.
+stage 26 "$exp/fv_vocab.h5" -- heavy vocab --descriptors "$exp/dsift_desc.h5" --pca $fv_pca --method gmm \
+  --k $fv_k --iterations 20 --seed "$seed" --out "$exp/fv_vocab.h5"
+splits 27 fv encode --vocab "$exp/fv_vocab.h5" --encoding fisher --pyramid $fv_pyramid --norm power+l2
+sweep 30 fv_svm svm 1e-4:1e-3 1e-5:1e-3
+
+# 31: the report (table + plots) over every model, each on its own test store.
 models=("$exp/raw_softmax.h5" "$exp/raw_svm.h5" "$exp/hoghue_svm.h5" "$exp/hograw_svm.h5" "$exp/bow_svm.h5"
-  "$exp/triangle_svm.h5")
+  "$exp/triangle_svm.h5" "$exp/fv_svm.h5")
 tests=("$exp/raw_test.h5" "$exp/raw_test.h5" "$exp/hoghue_test.h5" "$exp/hograw_test.h5" "$exp/bow_test.h5"
-  "$exp/triangle_test.h5")
-stage 26 "$exp/report/report.html" -- fp compare "${models[@]}" --test "${tests[@]}" --title "$title" \
+  "$exp/triangle_test.h5" "$exp/fv_test.h5")
+stage 31 "$exp/report/report.html" -- fp compare "${models[@]}" --test "${tests[@]}" --title "$title" \
   --out "$exp/report"
 if [[ -e $exp/report/report.html ]]; then
   echo

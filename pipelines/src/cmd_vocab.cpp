@@ -18,6 +18,7 @@ namespace {
 struct VocabArgs {
   std::string descriptors, out, method = "kmeans", whiten = "none";
   int k = 256;
+  int pca = 0;            // principal components kept, 0: none
   int iterations = 0;     // 0: the method's default
   double tolerance = -1;  // < 0: the method's default
   bool minibatch = false, patch_norm = false;
@@ -51,6 +52,9 @@ int run_vocab(const std::vector<std::string>& args) {
        "normalise each descriptor's mean and contrast first (patch(norm=1) already does)")  //
       ("patch-eps", po::value(&a.patch_eps)->default_value(a.patch_eps, "10"),
        "added to the variance by --patch-norm")  //
+      ("pca", po::value(&a.pca)->default_value(a.pca),
+       "project the descriptors on their D leading principal components before the words (0: none; "
+       "learned and stored with them)")  //
       ("out", po::value(&a.out), "output vocabulary (.h5)");
   CommonOptions common;
   auto vm =
@@ -79,6 +83,7 @@ int run_vocab(const std::vector<std::string>& args) {
   o.whitening.zca_eps = a.zca_eps;
   o.whitening.normalize_patches = a.patch_norm;
   o.whitening.patch_eps = a.patch_eps;
+  o.pca.dims = a.pca;
   o.seed = common.seed;
   o.job = ranks().collective;
   CliObserver observer(common.quiet);
@@ -98,7 +103,8 @@ int run_vocab(const std::vector<std::string>& args) {
              ", mean squared distance to the nearest word " + format_significant(v.distortion, 6));
   notify(Notice::info, "wrote " + a.out + ": " + std::to_string(v.k()) + " words of " +
                            std::to_string(v.dim()) + "-d " + v.descriptor +
-                           (o.whitening.zca ? " (ZCA-whitened)" : ""));
+                           (o.whitening.zca ? " (ZCA-whitened)" : "") +
+                           (v.pca.identity() ? "" : " (PCA from " + std::to_string(v.input_dim()) + "-d)"));
   return 0;
 }
 

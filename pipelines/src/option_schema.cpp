@@ -41,6 +41,7 @@ constexpr std::array kTable = {
     OptionRange{"tolerance", 0, kFinite, false, false, ""},
     OptionRange{"zca-eps", 0, kFinite, false, false, ""},
     OptionRange{"patch-eps", 0, kFinite, false, false, ""},
+    OptionRange{"pca", 0, 1 << 20, false, false, "components, 0: none"},
     // train, sweep, gradcheck
     OptionRange{"delta", 0, kFinite, true, false, ""},
     OptionRange{"lambda", 0, kFinite, false, false, ""},

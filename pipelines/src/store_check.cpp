@@ -95,7 +95,8 @@ std::string check_kind(const data::StoreReader& store) {
   if (kind == "vocab") {
     const vocab::Vocabulary v = vocab::load_vocabulary(path);
     return std::to_string(v.k()) + " " + vocab::to_string(v.method) + " words of " + std::to_string(v.dim()) +
-           " values (" + v.descriptor + ")";
+           " values (" + v.descriptor +
+           (v.pca.identity() ? "" : ", PCA from " + std::to_string(v.input_dim()) + " dimensions") + ")";
   }
   if (kind == "model") {
     const classify::ModelFile m = classify::load_model(path);

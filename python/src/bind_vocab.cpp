@@ -35,7 +35,7 @@ py::array_t<float> copy_matrix(const RowMatrix<float>& m) {
 std::shared_ptr<PyVocabulary> fit(const py::handle& descriptors, int k,
                                   const std::optional<std::string>& descriptor, const std::string& method,
                                   const std::optional<std::string>& whiten, float zca_eps, bool patch_norm,
-                                  float patch_eps, int iterations, double tolerance, uint64_t seed,
+                                  float patch_eps, int pca, int iterations, double tolerance, uint64_t seed,
                                   std::size_t block, const py::object& threads) {
   // featpipe.descriptors() returns its rows with the spec they were made with.
   py::handle rows = descriptors;
@@ -66,6 +66,7 @@ std::shared_ptr<PyVocabulary> fit(const py::handle& descriptors, int k,
   o.whitening.zca_eps = zca_eps;
   o.whitening.normalize_patches = patch_norm;
   o.whitening.patch_eps = patch_eps;
+  o.pca.dims = pca;
   if (auto error = vocab::validate(o)) {
     const std::size_t colon = error->find(": ");
     std::string option = colon == std::string::npos ? "options" : error->substr(0, colon);
@@ -76,6 +77,10 @@ std::shared_ptr<PyVocabulary> fit(const py::handle& descriptors, int k,
   if (static_cast<py::ssize_t>(k) > x.shape(0)) {
     throw InputError("k", std::to_string(k) + " words need at least as many descriptors; there are " +
                               std::to_string(x.shape(0)));
+  }
+  if (pca > 0 && static_cast<py::ssize_t>(pca) >= x.shape(1)) {
+    throw InputError("pca", std::to_string(pca) + " components must be fewer than the " +
+                                std::to_string(x.shape(1)) + " columns of the descriptors");
   }
   // The stage whitens its rows in place: the caller's array is copied once, never changed.
   RowMatrix<float> m(x.shape(0), x.shape(1));
@@ -126,13 +131,15 @@ they were learned from, so encoding always computes the same descriptor. The sam
       .def_static("fit", &fit, py::arg("descriptors"), py::arg("k"), py::kw_only(),
                   py::arg("descriptor") = py::none(), py::arg("method") = "kmeans",
                   py::arg("whiten") = py::none(), py::arg("zca_eps") = 0.1f, py::arg("patch_norm") = false,
-                  py::arg("patch_eps") = 10.0f, py::arg("iterations") = 0, py::arg("tolerance") = -1.0,
-                  py::arg("seed") = 0, py::arg("block") = 4096, py::arg("threads") = py::none(),
+                  py::arg("patch_eps") = 10.0f, py::arg("pca") = 0, py::arg("iterations") = 0,
+                  py::arg("tolerance") = -1.0, py::arg("seed") = 0, py::arg("block") = 4096,
+                  py::arg("threads") = py::none(),
                   R"doc(Learns k words from descriptors, as `featpipe vocab` does from a descriptor store.
 
 descriptors: what featpipe.descriptors() returned, or a float32 (M, D) array with descriptor=SPEC naming
 the spec its rows were made with (copied once: whitening works in place). method: "kmeans" or "gmm".
-whiten: None or "zca" (zca_eps); patch_norm: normalise each descriptor first (patch_eps). iterations: Lloyd
+whiten: None or "zca" (zca_eps); patch_norm: normalise each descriptor first (patch_eps). pca: project on
+that many principal components before the words (0: none; not with whiten="zca"). iterations: Lloyd
 iterations / EM steps (0: 100). The same rows, options and seed give the command's bits for any threads.)doc")
       .def_static(
           "load",

@@ -139,7 +139,7 @@ run_fast_recipe() {
     fail "the installed recipe wrote no $exp/report/report.html"
   }
   [[ -z $(ls -A "$work") ]] || fail "the recipe wrote into its working folder, not into $exp"
-  tail -n 8 "$tmp/recipe.log"
+  tail -n 9 "$tmp/recipe.log"
   echo "recipe --fast: $((SECONDS - start)) s"
 }
 

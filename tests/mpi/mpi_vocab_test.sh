@@ -18,6 +18,7 @@ trap 'rm -rf "$work"' EXIT
 methods=(
   "kmeans --method kmeans --k 16 --whiten zca --iterations 15 --tolerance 0"
   "gmm --method gmm --k 6 --iterations 10 --tolerance 0"
+  "pca --method gmm --k 6 --pca 24 --iterations 10 --tolerance 0"
 )
 for method in "${methods[@]}"; do
   read -r name options <<<"$method"
@@ -36,4 +37,4 @@ for method in "${methods[@]}"; do
       fail "$name on $n ranks differs from the serial run: $(cat "$work/same")"
   done
 done
-echo "ok: kmeans (ZCA) and gmm vocabularies on 1, 2 and 4 ranks have the serial run's bytes"
+echo "ok: kmeans (ZCA), gmm and gmm (PCA) vocabularies on 1, 2 and 4 ranks have the serial run's bytes"

@@ -152,4 +152,26 @@ TEST_F(CpuLevels, DenseSiftBagOfWords) {
   }
 }
 
+// The PCA of a vocabulary at every level: the same components, signs included (each eigenvector's sign is
+// fixed by its largest entry), within float rounding of the lowest level's.
+TEST_F(CpuLevels, PcaComponentsAgreeSignsIncluded) {
+  std::vector<float> first;
+  for (Level level : levels()) {
+    SCOPED_TRACE(tag(level));
+    const std::string descriptors =
+        run_at(level, "pca-dsift",
+               {"descriptors", "--data", kData, "--descriptor", "dsift(step=4,size=4)", "--sample", "4000"});
+    const std::string vocab = run_at(level, "pca-vocab",
+                                     {"vocab", "--descriptors", descriptors, "--k", "4", "--method", "gmm",
+                                      "--pca", "8", "--iterations", "5"});
+    const std::vector<float> projection = StoreReader(vocab).read_floats("/pca/projection");
+    ASSERT_EQ(projection.size(), 8u * 128u);
+    if (first.empty()) {
+      first = projection;
+      continue;
+    }
+    for (std::size_t i = 0; i < projection.size(); ++i) ASSERT_NEAR(projection[i], first[i], 1e-4f) << i;
+  }
+}
+
 }  // namespace

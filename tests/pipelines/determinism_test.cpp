@@ -201,6 +201,17 @@ TEST_F(Determinism, VocabGmm) {
       "gmm", {"vocab", "--descriptors", patches(), "--k", "8", "--method", "gmm", "--iterations", "5"});
 }
 
+TEST_F(Determinism, VocabGmmWithPca) {
+  expect_same_for_any_threads("gmm-pca", {"vocab", "--descriptors", patches(), "--k", "8", "--method", "gmm",
+                                          "--pca", "8", "--iterations", "5"});
+}
+
+TEST_F(Determinism, VocabMiniBatchKMeansWithPca) {
+  expect_same_for_any_threads("minibatch-pca",
+                              {"vocab", "--descriptors", patches(), "--k", "16", "--minibatch", "--pca", "8",
+                               "--batch", "512", "--iterations", "20"});
+}
+
 TEST_F(Determinism, EncodeBowWithKernelMap) {
   expect_same_for_any_threads("bow", encode(kmeans_vocab(), {"--encoding", "bow", "--pyramid", "1:2",
                                                              "--norm", "hellinger", "--kernel-map", "chi2"}));

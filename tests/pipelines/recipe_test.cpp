@@ -58,7 +58,7 @@ TEST(Recipes, Cifar10EndToEnd) {
   ASSERT_EQ(run_recipe("cifar10", "--fast " + (dir / "cifar").string(), exp, dir / "log"), 0)
       << featpipe::testing::slurp(dir / "log");
   const std::string log = featpipe::testing::slurp(dir / "log");
-  for (const char* model : {"raw_softmax", "raw_svm", "hoghue_svm", "bow_svm", "triangle_svm"}) {
+  for (const char* model : {"raw_softmax", "raw_svm", "hoghue_svm", "bow_svm", "triangle_svm", "fv_svm"}) {
     EXPECT_TRUE(fs::exists(exp / (std::string(model) + ".h5"))) << model;
     EXPECT_NE(log.find(model), std::string::npos) << "the table should list " << model;
   }
@@ -124,8 +124,8 @@ TEST(Recipes, FolderKilledMidStageResumesWithoutRedoingFinishedStages) {
 }
 
 /// The models of the recipe, each swept on its own features.
-const std::vector<std::string> kModels = {"raw_softmax", "raw_svm", "hoghue_svm",
-                                          "hograw_svm",  "bow_svm", "triangle_svm"};
+const std::vector<std::string> kModels = {"raw_softmax", "raw_svm",      "hoghue_svm", "hograw_svm",
+                                          "bow_svm",     "triangle_svm", "fv_svm"};
 
 /// Whether every model's provenance records a warning that contains needle.
 bool every_model_warns(const fs::path& exp, const std::string& needle) {
@@ -148,7 +148,7 @@ TEST(Recipes, FolderRerunsExactlyTheStagesWhoseCommandOrInputsChanged) {
   ASSERT_EQ(run_recipe("folder", args + " --epochs 1 --batch 256", exp, dir / "log1"), 0)
       << featpipe::testing::slurp(dir / "log1");
   const std::string log1 = featpipe::testing::slurp(dir / "log1");
-  EXPECT_EQ(count_lines_with(log1, "featpipe sweep: warning: only "), 6) << log1;
+  EXPECT_EQ(count_lines_with(log1, "featpipe sweep: warning: only "), 7) << log1;
   EXPECT_TRUE(contains(log1, "raise --epochs or lower --batch")) << log1;
   EXPECT_TRUE(every_model_warns(exp, "SGD updates"));
   const std::string config = featpipe::testing::slurp(exp / "config");
@@ -167,7 +167,7 @@ TEST(Recipes, FolderRerunsExactlyTheStagesWhoseCommandOrInputsChanged) {
                               " > " + shell_quote((dir / "log2").string()) + " 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << featpipe::testing::slurp(dir / "log2");
   const std::string log2 = featpipe::testing::slurp(dir / "log2");
-  EXPECT_EQ(count_lines_with(log2, "is up to date, skipped"), 26) << log2;
+  EXPECT_EQ(count_lines_with(log2, "is up to date, skipped"), 31) << log2;
   EXPECT_EQ(count_lines_with(log2, "rerun"), 0) << log2;
 
   // 3: the recipe's own schedule (scaled to the 32 training rows): only the sweeps rerun, saying why, and
@@ -175,22 +175,22 @@ TEST(Recipes, FolderRerunsExactlyTheStagesWhoseCommandOrInputsChanged) {
   ASSERT_EQ(run_recipe("folder", args, exp, dir / "log3"), 0) << featpipe::testing::slurp(dir / "log3");
   const std::string log3 = featpipe::testing::slurp(dir / "log3");
   EXPECT_TRUE(contains(log3, "sweeps: 32 training rows: batch 16, ")) << log3;
-  for (int n : {4, 5, 9, 13, 19, 25}) {
+  for (int n : {4, 5, 9, 13, 19, 25, 30}) {
     EXPECT_TRUE(contains(log3, "stage " + std::to_string(n) + ": rerun: the command changed (--epochs "))
         << n << log3;
   }
-  EXPECT_TRUE(contains(log3, "stage 26: rerun: changed input: $exp/")) << log3;
-  EXPECT_EQ(count_lines_with(log3, "rerun"), 7) << log3;
-  EXPECT_EQ(count_lines_with(log3, "is up to date, skipped"), 26 - 7) << log3;
+  EXPECT_TRUE(contains(log3, "stage 31: rerun: changed input: $exp/")) << log3;
+  EXPECT_EQ(count_lines_with(log3, "rerun"), 8) << log3;
+  EXPECT_EQ(count_lines_with(log3, "is up to date, skipped"), 31 - 8) << log3;
   EXPECT_EQ(count_lines_with(log3, "SGD updates"), 0) << log3;
   EXPECT_FALSE(every_model_warns(exp, "SGD updates"));
   expect_complete_stores(exp, dir.path());
 
   // 4: a shared option given replaces the config's value; not given, the config's value stays
-  ASSERT_EQ(run_recipe("folder", args + " --stage 27 --val-size 0.2", exp, dir / "log4"), 0)
+  ASSERT_EQ(run_recipe("folder", args + " --stage 32 --val-size 0.2", exp, dir / "log4"), 0)
       << featpipe::testing::slurp(dir / "log4");
   EXPECT_TRUE(contains(featpipe::testing::slurp(dir / "log4"), "config: val 0.1 -> 0.2"));
-  ASSERT_EQ(run_recipe("folder", args + " --stage 27", exp, dir / "log5"), 0)
+  ASSERT_EQ(run_recipe("folder", args + " --stage 32", exp, dir / "log5"), 0)
       << featpipe::testing::slurp(dir / "log5");
   EXPECT_TRUE(contains(featpipe::testing::slurp(exp / "config"), "val=0.2"));
   EXPECT_FALSE(contains(featpipe::testing::slurp(dir / "log5"), "config:"));

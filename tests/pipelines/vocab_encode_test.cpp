@@ -2,6 +2,7 @@
 // each vocabulary method and encoding; the descriptor always comes from the vocabulary; bad inputs exit 2.
 #include <gtest/gtest.h>
 
+#include <Eigen/SVD>
 #include <filesystem>
 
 #include "cli_runner.h"
@@ -159,6 +160,34 @@ TEST_F(VocabEncodeCli, MiniBatchVocabulary) {
   EXPECT_LE(m.read_doubles("/history/energy").size(), 30u);
 }
 
+TEST_F(VocabEncodeCli, PcaProjectsBeforeTheGmmAndFisherUsesItsWidth) {
+  descriptors(kDsift, "D.h5");
+  const CliResult v =
+      vocab("D.h5", "G.h5", {"--k", "4", "--method", "gmm", "--pca", "16", "--iterations", "10"});
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  const StoreReader g(path("G.h5"));
+  EXPECT_EQ(g.info("/centres").shape, (std::vector<uint64_t>{4, 16}));
+  EXPECT_EQ(g.info("/pca/projection").shape, (std::vector<uint64_t>{16, 128}));
+  EXPECT_EQ(g.provenance()["pca"], 16);
+  const std::vector<float> stored = g.read_floats("/pca/projection");
+  const Eigen::Map<const Eigen::Matrix<float, 16, 128, Eigen::RowMajor>> projection(stored.data());
+  EXPECT_TRUE(
+      (projection * projection.transpose()).isApprox(Eigen::Matrix<float, 16, 16>::Identity(), 1e-4f));
+  // The leading component against an SVD of the descriptors in double, up to sign.
+  const StoreReader d(path("D.h5"));
+  const std::vector<float> rows = d.read_floats("/features");
+  const Eigen::MatrixXd x = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, 128, Eigen::RowMajor>>(
+                                rows.data(), rows.size() / 128, 128)
+                                .cast<double>();
+  const Eigen::MatrixXd centred = x.rowwise() - x.colwise().mean();
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(centred, Eigen::ComputeThinV);
+  const Eigen::VectorXd first = projection.row(0).transpose().cast<double>();
+  EXPECT_NEAR(std::abs(first.dot(svd.matrixV().col(0))), 1.0, 1e-4);
+  const CliResult r = encode("G.h5", "F.h5", {"--encoding", "fisher", "--pyramid", "1:2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(FeatureStoreReader(path("F.h5")).dim(), 5u * 2u * 4u * 16u);
+}
+
 TEST_F(VocabEncodeCli, BadInputsExitTwoAndLeaveNothing) {
   descriptors(kDsift, "D.h5");
   ASSERT_EQ(vocab("D.h5", "V.h5", {"--k", "8"}).exit_code, 0);
@@ -173,6 +202,8 @@ TEST_F(VocabEncodeCli, BadInputsExitTwoAndLeaveNothing) {
   bad(vocab("V.h5", "X.h5", {"--k", "4"}), "V.h5", "not descriptors");
   bad(vocab("D.h5", "X.h5", {"--method", "spectral"}), "--method", "kmeans or gmm");
   bad(vocab("D.h5", "X.h5", {"--method", "gmm", "--minibatch"}), "--minibatch", "kmeans");
+  bad(vocab("D.h5", "X.h5", {"--pca", "128"}), "--pca", "fewer than the 128 dimensions");
+  bad(vocab("D.h5", "X.h5", {"--pca", "16", "--whiten", "zca"}), "--pca", "not both");
   bad(encode("D.h5", "X.h5", {}), "D.h5", "not a vocabulary");
   bad(encode("V.h5", "X.h5", {"--encoding", "fisher"}), "--vocab", "GMM");
   bad(encode("V.h5", "X.h5", {"--encoding", "vlad", "--pool", "max"}), "--pool", "sum pooling");

@@ -23,6 +23,8 @@ def command_stores(tmp_path_factory, featpipe_cli):
                  "--out", folder / "km.h5", "-q")
     featpipe_cli("vocab", "--descriptors", folder / "d.h5", "--k", 8, "--method", "gmm", "--iterations", 20,
                  "--out", folder / "gmm.h5", "-q")
+    featpipe_cli("vocab", "--descriptors", folder / "d.h5", "--k", 8, "--method", "gmm", "--pca", 32,
+                 "--iterations", 20, "--out", folder / "pca.h5", "-q")
     return folder
 
 
@@ -34,6 +36,30 @@ def test_kmeans_equals_the_command(images, command_stores):
     assert v.descriptor == stored.provenance["descriptor"]
     assert np.array_equal(v.centres, stored["/centres"])
     assert np.array_equal(v.history, stored["/history/energy"])
+
+
+def test_pca_equals_the_command_and_numpy(images, command_stores):
+    d = featpipe.descriptors(images, DSIFT, sample=4000)
+    v = featpipe.Vocabulary.fit(d, 8, method="gmm", pca=32, iterations=20)
+    stored = featpipe.open_store(command_stores / "pca.h5")
+    assert (v.k, v.dim) == (8, 32)
+    assert np.array_equal(v.centres, stored["/centres"])
+    # The components, independently: numpy's eigendecomposition of the covariance, up to sign.
+    x = featpipe.open_store(command_stores / "d.h5")["/features"].astype(np.float64)
+    values, vectors = np.linalg.eigh(np.cov(x, rowvar=False))
+    expected = vectors[:, ::-1][:, :4].T
+    projection = stored["/pca/projection"]
+    assert projection.shape == (32, 128)
+    assert np.allclose(stored["/pca/mean"], x.mean(axis=0), rtol=1e-5, atol=1e-5)
+    for got, want in zip(projection[:4], expected):
+        assert abs(abs(float(np.dot(got, want))) - 1) < 1e-4
+        assert got[np.argmax(np.abs(got))] > 0  # the sign convention: the largest entry is positive
+
+
+def test_pca_must_reduce_the_width(images):
+    d = featpipe.descriptors(images[:10], DSIFT, sample=500)
+    with pytest.raises(ValueError, match="pca"):
+        featpipe.Vocabulary.fit(d, 4, pca=128)
 
 
 def test_a_plain_array_needs_its_descriptor_spec(images):
@@ -52,6 +78,7 @@ def test_a_plain_array_needs_its_descriptor_spec(images):
     ("gmm.h5", "fisher", ["--pyramid", "1:2"]),
     ("km.h5", "llc", ["--pyramid", "1:2", "--llc-knn", "3"]),
     ("km.h5", "bow", ["--kernel-map", "rbf(gamma=4,dim=96,seed=2)"]),
+    ("pca.h5", "fisher", ["--pyramid", "1:2"]),
 ])
 def test_encode_equals_the_command(tmp_path, featpipe_cli, images, command_stores, vocabulary, encoding, extra):
     out = tmp_path / "e.h5"

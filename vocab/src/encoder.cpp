@@ -105,7 +105,8 @@ Encoder::Encoder(const Vocabulary& vocabulary, EncoderParams params)
     : params_(checked(std::move(params))),
       pyramid_(pyramid_params(params_)),
       whitening_(vocabulary.whitening),
-      dim_in_(vocabulary.dim()),
+      pca_(vocabulary.pca),
+      dim_in_(vocabulary.input_dim()),
       coder_(make_coder(vocabulary, params_)) {}
 
 Encoder::~Encoder() = default;
@@ -116,7 +117,7 @@ void Encoder::encode(const features::LocalFeatures& local, cv::Size image, float
   const std::size_t n = local.size(), levels = pyramid_.levels();
   if (local.descriptors.size() != n * dim_in_) {
     throw std::invalid_argument("encoder: descriptors are not " + std::to_string(dim_in_) +
-                                " wide, the width of the vocabulary's words");
+                                " wide, the width the vocabulary was learned on");
   }
   std::fill(out, out + dim(), 0.0f);
   if (n == 0) return;
@@ -124,6 +125,12 @@ void Encoder::encode(const features::LocalFeatures& local, cv::Size image, float
   thread_local std::vector<std::size_t> cell, count;
   x = rows_view(local.descriptors.data(), n, dim_in_);
   whitening_.apply(x);
+  if (!pca_.identity()) {
+    thread_local RowMatrix<float> projected;
+    projected.resize(n, pca_.output_dim());
+    pca_.project(x, projected);
+    x.swap(projected);
+  }
   cell.resize(n * levels);
   count.assign(cells(), 0);
   for (std::size_t i = 0; i < n; ++i) {

@@ -84,7 +84,7 @@ ImageEncoder::ImageEncoder(const Vocabulary& vocabulary, const EncodingParams& p
       params_(params),
       kernel_map_(params.kernel_map ? std::make_unique<KernelMap>(*params.kernel_map) : nullptr),
       rbf_map_(params.rbf_map ? std::make_unique<RbfMap>(*params.rbf_map, encoder_.dim()) : nullptr),
-      words_dim_(vocabulary.dim()) {
+      words_dim_(vocabulary.input_dim()) {
   if (kernel_map_ && rbf_map_) throw std::invalid_argument("one kernel map at a time: homogeneous or rbf");
 }
 
@@ -111,10 +111,10 @@ std::string ImageEncoder::spec() const {
 std::size_t ImageEncoder::dim(cv::Size size, int channels) const {
   const std::size_t d = descriptor_->dim(channels);
   if (d != words_dim_) {
-    throw std::invalid_argument(descriptor_spec_ + " gives " + std::to_string(d) +
-                                "-d descriptors on images of " + std::to_string(channels) +
-                                " channel(s), but the vocabulary's words are " + std::to_string(words_dim_) +
-                                "-d; encode images like those it was learned on");
+    throw std::invalid_argument(
+        descriptor_spec_ + " gives " + std::to_string(d) + "-d descriptors on images of " +
+        std::to_string(channels) + " channel(s), but the vocabulary was learned on " +
+        std::to_string(words_dim_) + "-d descriptors; encode images like those of its training set");
   }
   features::SpatialPyramid({params_.encoder.pyramid}).check_size(size, "encode");
   if (rbf_map_) return rbf_map_->dim();

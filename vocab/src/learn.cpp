@@ -66,6 +66,24 @@ void whiten_blocks(const Whitening& whitening, MatrixView<float> x, std::size_t 
   });
 }
 
+/// The projection of each block of rows apart, for the same reason.
+RowMatrix<float> project_blocks(const Pca& pca, ConstMatrixView<float> x, std::size_t block_rows) {
+  RowMatrix<float> out(x.rows(), pca.output_dim());
+  for_each_block(block_count(x.rows(), block_rows), [&](int64_t b) {
+    const std::size_t begin = b * block_rows, rows = std::min<std::size_t>(block_rows, x.rows() - begin);
+    pca.project(x.middleRows(begin, rows), out.middleRows(begin, rows));
+  });
+  return out;
+}
+
+/// --pca must reduce the descriptors' width.
+void check_pca_width(const LearnOptions& o, uint64_t dim) {
+  if (o.pca.dims > 0 && uint64_t(o.pca.dims) >= dim) {
+    throw InputError("--pca", std::to_string(o.pca.dims) + " components must be fewer than the " +
+                                  std::to_string(dim) + " dimensions of the descriptors");
+  }
+}
+
 std::string label_of(const LearnOptions& o) {
   return to_string(o.method) + (o.minibatch ? " (mini-batch)" : "") + " k=" + std::to_string(o.k);
 }
@@ -104,6 +122,8 @@ LearnedVocabulary learn_minibatch(const data::StoreReader& r, uint64_t rows, uin
   RowMatrix<float> sample = spaced_sample(r, rows, dim, kMiniBatchSampleRows);
   v.whitening = Whitening::learn(sample, o.whitening, single_process(), o.block_rows);
   if (!v.whitening.identity()) v.whitening.apply(sample);
+  v.pca = Pca::learn(sample, o.pca, single_process(), o.block_rows);
+  if (!v.pca.identity()) sample = project_blocks(v.pca, sample, o.block_rows);
   MiniBatchParams p;
   p.k = o.k;
   p.batch_rows = o.batch;
@@ -112,11 +132,21 @@ LearnedVocabulary learn_minibatch(const data::StoreReader& r, uint64_t rows, uin
   observer.begin(label_of(o), p.max_batches, "steps");
   p.on_step = observed_step(observer);
   const RowReader read = [&](uint64_t begin, uint64_t count, float* out) {
-    r.read_rows("/features", begin, count, out);
-    Eigen::Map<RowMatrix<float>> block(out, count, dim);
+    if (v.pca.identity()) {
+      r.read_rows("/features", begin, count, out);
+      Eigen::Map<RowMatrix<float>> block(out, count, dim);
+      if (!v.whitening.identity()) v.whitening.apply(block);
+      return;
+    }
+    // The batch is read at the descriptors' width and handed on at the projection's.
+    thread_local RowMatrix<float> block;
+    block.resize(count, dim);
+    r.read_rows("/features", begin, count, block.data());
     if (!v.whitening.identity()) v.whitening.apply(block);
+    Eigen::Map<RowMatrix<float>> projected(out, count, v.pca.output_dim());
+    v.pca.project(block, projected);
   };
-  const KMeansResult result = minibatch_kmeans(rows, dim, read, p);
+  const KMeansResult result = minibatch_kmeans(rows, v.pca.identity() ? dim : v.pca.output_dim(), read, p);
   observer.end();
   v.centres = result.centres;
   v.history = result.energy;
@@ -141,6 +171,11 @@ std::optional<std::string> validate(const LearnOptions& o) {
   if (o.block_rows < 1) return "--block: must be at least 1";
   if (auto error = validate(o.whitening))
     return std::string(o.whitening.normalize_patches ? "--patch-eps" : "--zca-eps") + ": " + *error;
+  if (auto error = validate(o.pca)) return "--pca: " + *error;
+  if (o.pca.dims > 0 && o.whitening.zca) {
+    return "--pca: ZCA whitening leaves every direction the same variance, so PCA has none to prefer; "
+           "use --whiten zca or --pca, not both";
+  }
   return std::nullopt;
 }
 
@@ -149,6 +184,7 @@ LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descr
                                    StageObserver& observer) {
   if (auto error = validate(o)) throw_option_error(*error);
   if (o.minibatch) throw std::invalid_argument("learn_vocabulary: mini-batch k-means reads from a store");
+  check_pca_width(o, x.cols());
   const Collective& job = o.job ? *o.job : single_process();
   const std::size_t rows = share_rows(job, x.rows(), o.block_rows).rows;
   if (rows < std::size_t(o.k)) {
@@ -161,6 +197,8 @@ LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descr
   v.descriptor_provenance = descriptor_provenance;
   v.whitening = Whitening::learn(x, o.whitening, job, o.block_rows);
   if (!v.whitening.identity()) whiten_blocks(v.whitening, x, o.block_rows);
+  v.pca = Pca::learn(x, o.pca, job, o.block_rows);
+  if (!v.pca.identity()) x = project_blocks(v.pca, x, o.block_rows);
   LearnedVocabulary learned;
   if (o.method == VocabMethod::kmeans) {
     KMeansParams p = iteration_params<KMeansParams>(o, observer);
@@ -209,6 +247,7 @@ LearnedVocabulary learn_vocabulary(const std::string& descriptors, const LearnOp
   if (info.shape.size() != 2 || info.shape[0] == 0)
     throw InputError(descriptors, "/features holds no descriptors");
   const uint64_t rows = info.shape[0], dim = info.shape[1];
+  check_pca_width(o, dim);
   if (rows < uint64_t(o.k)) {
     throw InputError("--k", std::to_string(o.k) + " words need at least as many descriptors; " + descriptors +
                                 " has " + std::to_string(rows) + " (sample more or lower --k)");

@@ -33,7 +33,10 @@ void check_shapes(const Vocabulary& v) {
       (v.variances.rows() != k || v.variances.cols() != d || v.weights.size() != k)) {
     throw std::invalid_argument("GMM vocabulary: variances and weights do not match the means");
   }
-  if (v.whitening.params().zca && v.whitening.mean().size() != d) {
+  if (!v.pca.identity() && v.pca.output_dim() != std::size_t(d)) {
+    throw std::invalid_argument("vocabulary: the PCA projection does not match the centres' width");
+  }
+  if (v.whitening.params().zca && std::size_t(v.whitening.mean().size()) != v.input_dim()) {
     throw std::invalid_argument("vocabulary: the whitening does not match the centres' width");
   }
 }
@@ -62,13 +65,14 @@ Gmm Vocabulary::gmm() const {
 
 void save_vocabulary(const std::string& path, const Vocabulary& v, const nlohmann::json& provenance) {
   check_shapes(v);
-  const uint64_t k = v.k(), d = v.dim();
+  const uint64_t k = v.k(), d = v.dim(), d_in = v.input_dim();
   nlohmann::json p = provenance;
   p["method"] = to_string(v.method);
   p["k"] = k;
   p["dim"] = d;
   p["descriptor"] = v.descriptor;
   p["whitening"] = whitening_json(v.whitening.params());
+  p["pca"] = v.pca.output_dim();
   p["distortion"] = v.distortion;
   p["descriptors"] = v.descriptor_provenance;
 
@@ -81,8 +85,12 @@ void save_vocabulary(const std::string& path, const Vocabulary& v, const nlohman
     w.write("/gmm/weights", v.weights.data(), {k});
   }
   if (v.whitening.params().zca) {
-    w.write("/whitening/mean", v.whitening.mean().data(), {d});
-    w.write("/whitening/transform", v.whitening.transform().data(), {d, d});
+    w.write("/whitening/mean", v.whitening.mean().data(), {d_in});
+    w.write("/whitening/transform", v.whitening.transform().data(), {d_in, d_in});
+  }
+  if (!v.pca.identity()) {
+    w.write("/pca/mean", v.pca.mean().data(), {d_in});
+    w.write("/pca/projection", v.pca.projection().data(), {d, d_in});
   }
   if (!v.history.empty()) {
     const char* name = v.method == VocabMethod::kmeans ? "/history/energy" : "/history/log_likelihood";
@@ -117,6 +125,11 @@ Vocabulary load_vocabulary(const std::string& path) {
                               read_matrix(r, "/whitening/transform"));
     } else {
       v.whitening = Whitening(wp, {}, {});
+    }
+    if (r.has("/pca/projection")) {
+      const std::vector<float> mean = r.read_floats("/pca/mean");
+      v.pca = Pca(Eigen::Map<const Eigen::RowVectorXf>(mean.data(), mean.size()),
+                  read_matrix(r, "/pca/projection"));
     }
     for (const char* name : {"/history/energy", "/history/log_likelihood"}) {
       if (r.has(name)) v.history = r.read_doubles(name);

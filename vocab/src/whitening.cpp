@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "featpipe/core/block_reduction.h"
+#include "sample_moments.h"
 
 namespace featpipe::vocab {
 namespace {
@@ -50,32 +51,12 @@ Whitening Whitening::learn(ConstMatrixView<float> rows, const WhiteningParams& p
   if (share.rows < 2) throw std::invalid_argument("whitening: ZCA needs at least 2 descriptors");
   RowMatrix<float> x = rows;
   if (params.normalize_patches) normalize_rows(x, params.patch_eps);
-  const Eigen::Index d = x.cols();
-  Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(d);
-  BlockReduction(job, share, d)
-      .run(
-          [&](int64_t b, double* record) {
-            const auto [begin, count] = share.block(b);
-            Eigen::Map<Eigen::RowVectorXd>(record, d) =
-                x.middleRows(begin, count).cast<double>().colwise().sum();
-          },
-          [&](const double* record) { sum += Eigen::Map<const Eigen::RowVectorXd>(record, d); });
-  const Eigen::RowVectorXd mean = sum / double(share.rows);
-  Eigen::MatrixXd covariance = Eigen::MatrixXd::Zero(d, d);
-  BlockReduction(job, share, d * d)
-      .run(
-          [&](int64_t b, double* record) {
-            const auto [begin, count] = share.block(b);
-            const RowMatrix<double> centred = x.middleRows(begin, count).cast<double>().rowwise() - mean;
-            Eigen::Map<Eigen::MatrixXd>(record, d, d) = centred.transpose() * centred;
-          },
-          [&](const double* record) { covariance += Eigen::Map<const Eigen::MatrixXd>(record, d, d); });
-  covariance /= double(share.rows - 1);
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(covariance);
+  const SampleMoments moments = sample_moments(x, job, share);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(moments.covariance);
   // Rounding can make the smallest eigenvalues of a rank-deficient covariance slightly negative.
   const Eigen::VectorXd scale = (eigen.eigenvalues().array().max(0.0) + params.zca_eps).rsqrt();
   const Eigen::MatrixXd zca = eigen.eigenvectors() * scale.asDiagonal() * eigen.eigenvectors().transpose();
-  return Whitening(params, mean.cast<float>(), zca.cast<float>());
+  return Whitening(params, moments.mean.cast<float>(), zca.cast<float>());
 }
 
 void Whitening::apply(MatrixView<float> rows) const {

@@ -81,14 +81,15 @@ class Encoder {
 
   /// Writes dim() values: the cells level by level (row-major within a level), cell_width() values each.
   /// `local` holds descriptors as the vocabulary's descriptor extractor gives them (the vocabulary's
-  /// whitening is applied here) and their frames in an image of size `image`. Requires descriptors of the
-  /// vocabulary's width (std::invalid_argument otherwise). Thread-safe.
+  /// whitening and PCA are applied here) and their frames in an image of size `image`. Requires descriptors
+  /// of the vocabulary's input_dim() (std::invalid_argument otherwise). Thread-safe.
   void encode(const features::LocalFeatures& local, cv::Size image, float* out) const;
 
  private:
   EncoderParams params_;
   features::SpatialPyramid pyramid_;
   Whitening whitening_;
+  Pca pca_;  // after the whitening, before the coder
   std::size_t dim_in_;
   std::unique_ptr<const Coder> coder_;
 };

@@ -1,8 +1,9 @@
 #pragma once
 // The vocab stage: a visual vocabulary learned from a descriptor store (or from descriptors in memory): the
-// whitening the descriptors need, then k-means (Lloyd or mini-batch) or a diagonal GMM, with the descriptor
-// spec recorded, so encoding can never use another descriptor. The ranks of a job (core/collective.h) can
-// share the work: each reads its blocks of the store's rows, and all learn the vocabulary one process would.
+// whitening the descriptors need, an optional PCA projection, then k-means (Lloyd or mini-batch) or a
+// diagonal GMM, with the descriptor spec recorded, so encoding can never use another descriptor. The ranks of
+// a job (core/collective.h) can share the work: each reads its blocks of the store's rows, and all learn the
+// vocabulary one process would.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "featpipe/core/collective.h"
 #include "featpipe/core/matrix.h"
 #include "featpipe/core/stage_observer.h"
+#include "featpipe/vocab/pca.h"
 #include "featpipe/vocab/vocabulary.h"
 #include "featpipe/vocab/whitening.h"
 
@@ -25,6 +27,8 @@ struct LearnOptions {
   double tolerance = -1;          // relative change that stops the iterations; < 0: the method's default
   std::size_t batch = 8192;       // rows per mini-batch step
   WhiteningParams whitening;      // learned from the descriptors and stored with the words
+  PcaParams pca;                  // learned after the whitening and stored with the words; not with ZCA,
+                                  // which leaves every direction the same variance for PCA to rank
   uint64_t seed = 0;              // seeding, samples and batches
   std::size_t block_rows = 4096;  // rows per block of every sum over the descriptors (whitening, k-means,
                                   // GMM, distortion): fixes the order of the additions, and so the bits;
@@ -50,12 +54,13 @@ struct LearnedVocabulary {
 /// From the descriptor store at `descriptors` (kind "descriptors"): the whole store in memory, or for
 /// options.minibatch evenly spaced samples and batches read from it. The observer sees one phase of
 /// iterations (or steps); its checkpoint() is called between them. InputError naming the store or the
-/// option on bad input.
+/// option on bad input (--pca naming a width not below the descriptors').
 LearnedVocabulary learn_vocabulary(const std::string& descriptors, const LearnOptions& options,
                                    StageObserver& observer);
 
-/// From descriptors in memory (x is whitened in place), learned from `descriptor` (a descriptor spec); with
-/// options.job, x holds this rank's rows as rank_rows() cuts them. options.minibatch is not allowed here.
+/// From descriptors in memory (x is whitened in place, and replaced by its projection with options.pca),
+/// learned from `descriptor` (a descriptor spec); with options.job, x holds this rank's rows as rank_rows()
+/// cuts them. options.minibatch is not allowed here.
 LearnedVocabulary learn_vocabulary(RowMatrix<float>& x, const std::string& descriptor,
                                    const nlohmann::json& descriptor_provenance, const LearnOptions& options,
                                    StageObserver& observer);

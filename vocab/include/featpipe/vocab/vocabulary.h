@@ -1,14 +1,17 @@
 #pragma once
-// A visual vocabulary and its store (kind "vocab"): k-means centres or a diagonal GMM, the whitening the
-// descriptors went through before clustering, the spec of the descriptor it was learned from (with that
-// store's provenance) and the energy / log-likelihood history. Encoding takes the descriptor spec from here
-// and nowhere else, so an image can never be encoded with a descriptor the words were not learned on.
+// A visual vocabulary and its store (kind "vocab"): k-means centres or a diagonal GMM, the whitening and
+// the PCA projection the descriptors went through before clustering, the spec of the descriptor it was
+// learned from (with that store's provenance) and the energy / log-likelihood history. Encoding takes the
+// descriptor spec from here and nowhere else, so an image can never be encoded with a descriptor the words
+// were not learned on.
 //
 // Layout: /centres float32 [k, d] (GMM means for gmm), /gmm/variances [k, d], /gmm/weights [k],
-// /whitening/mean [d] and /whitening/transform [d, d] (ZCA only), /history/energy (k-means, per iteration)
-// or /history/log_likelihood (gmm, per EM step) float64; root attributes `method` and `descriptor`;
-// provenance holds method, k, dim, descriptor, whitening parameters, distortion, the descriptor store's
-// provenance under "descriptors", and whatever the caller adds (command, seed, iterations ...).
+// /whitening/mean [d_in] and /whitening/transform [d_in, d_in] (ZCA only), /pca/mean [d_in] and
+// /pca/projection [d, d_in] (PCA only; d_in is the descriptor's width, d the centres'), /history/energy
+// (k-means, per iteration) or /history/log_likelihood (gmm, per EM step) float64; root attributes `method`
+// and `descriptor`; provenance holds method, k, dim, descriptor, whitening parameters, pca (0: none),
+// distortion, the descriptor store's provenance under "descriptors", and whatever the caller adds (command,
+// seed, iterations ...).
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,6 +19,7 @@
 
 #include "featpipe/core/matrix.h"
 #include "featpipe/vocab/gmm.h"
+#include "featpipe/vocab/pca.h"
 #include "featpipe/vocab/whitening.h"
 
 namespace featpipe::vocab {
@@ -31,6 +35,7 @@ struct Vocabulary {
   RowMatrix<float> variances;  // gmm only: k x d
   Eigen::VectorXf weights;     // gmm only: k
   Whitening whitening;         // applied to descriptors before they meet the centres
+  Pca pca;                     // applied after the whitening: the centres live in its output space
   std::string descriptor;      // canonical spec of the descriptor (features::make_descriptor)
   nlohmann::json descriptor_provenance = nlohmann::json::object();  // of the store it was learned from
   std::vector<double> history;  // energy per k-means iteration, or log-likelihood per EM step
@@ -38,6 +43,8 @@ struct Vocabulary {
 
   std::size_t k() const { return centres.rows(); }
   std::size_t dim() const { return centres.cols(); }
+  /// The width of the descriptors the vocabulary takes: dim(), or the PCA's input width.
+  std::size_t input_dim() const { return pca.identity() ? dim() : pca.input_dim(); }
   /// The mixture (gmm only; std::invalid_argument for a k-means vocabulary).
   Gmm gmm() const;
 };
