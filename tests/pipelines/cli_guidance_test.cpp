@@ -27,7 +27,11 @@ namespace {
 
 class CliGuidance : public ::testing::Test {
  protected:
-  CliResult run(const std::vector<std::string>& args) { return run_featpipe(args, dir_.path()); }
+  /// featpipe run in the test's own folder: the file names the tests give (f.h5, m.h5) are relative, and
+  /// the working directory of the test process is shared with the tests that run beside it.
+  CliResult run(const std::vector<std::string>& args) {
+    return run_featpipe(args, dir_.path(), {}, "cd " + shell_quote(dir_.path().string()) + " && ");
+  }
   TempDir dir_;
 };
 
