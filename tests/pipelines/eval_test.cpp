@@ -57,7 +57,8 @@ TEST(EvalCli, TopKAccuracyIsPrintedBesideTheAccuracy) {
   const CliResult old = run_featpipe({"eval", "--model", model, "--data", test}, dir.path());
   ASSERT_EQ(old.exit_code, 0) << old.err;
   EXPECT_EQ(old.out, plain.out);
-  EXPECT_TRUE(contains(old.err, "featpipe eval: note: --data is deprecated; name the store with --store")) << old.err;
+  EXPECT_TRUE(contains(old.err, "featpipe eval: note: --data is deprecated; name the store with --store"))
+      << old.err;
   const CliResult both =
       run_featpipe({"eval", "--model", model, "--data", test, "--store", test}, dir.path());
   EXPECT_EQ(both.exit_code, 2);
