@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -12,9 +13,51 @@
 
 namespace featpipe::features {
 
+namespace {
+
+// Inner rows held at once by a row-mapped extractor's block (the block's own rows are bounded elsewhere).
+constexpr std::size_t kMaxInnerBlockBytes = std::size_t(64) << 20;
+// Rows a thread maps at once: the map's pass over its parameters is shared by these.
+constexpr std::size_t kMappedRowsPerTask = 64;
+
+// The inner extractor's rows of the block, then the map over them by groups of rows, OpenMP across groups.
+void extract_mapped_block(const data::SplitView& view, const RowMappedExtractor& extractor, std::size_t dim,
+                          std::size_t begin, std::size_t count, float* rows, int32_t* labels, int64_t* index,
+                          StageObserver& observer) {
+  const std::size_t input_dim = extractor.input_dim();
+  const std::size_t step = std::max<std::size_t>(
+      1, std::min(count, kMaxInnerBlockBytes / std::max<std::size_t>(1, input_dim * 4)));
+  std::vector<float> inner(step * input_dim);
+  for (std::size_t done = 0; done < count; done += step) {
+    const std::size_t n = std::min(step, count - done);
+    extract_block(view, extractor.inner(), input_dim, begin + done, n, inner.data(),
+                  labels ? labels + done : nullptr, index ? index + done : nullptr, observer);
+    const std::size_t tasks = (n + kMappedRowsPerTask - 1) / kMappedRowsPerTask;
+    FirstError error(observer);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::size_t t = 0; t < tasks; ++t) {
+      if (error.failed()) continue;
+      const std::size_t r = t * kMappedRowsPerTask;
+      try {
+        extractor.map_rows(inner.data() + r * input_dim, std::min(kMappedRowsPerTask, n - r),
+                           rows + (done + r) * dim);
+      } catch (...) {
+        error.capture();
+      }
+    }
+    error.rethrow();
+  }
+}
+
+}  // namespace
+
 void extract_block(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
                    std::size_t begin, std::size_t count, float* rows, int32_t* labels, int64_t* index,
                    StageObserver& observer) {
+  if (const auto* mapped = dynamic_cast<const RowMappedExtractor*>(&extractor)) {
+    extract_mapped_block(view, *mapped, dim, begin, count, rows, labels, index, observer);
+    return;
+  }
   FirstError error(observer);
   // Chunks of a few dozen images: dynamic enough to balance costly extractors (SIFT), coarse enough that
   // scheduling does not dominate cheap ones (raw pixels).

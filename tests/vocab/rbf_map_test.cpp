@@ -66,6 +66,35 @@ TEST(RbfMapTest, TheSeedFixesTheMapWhateverTheThread) {
   EXPECT_NE(mapped(RbfMap({0.5, 256, 12}, 8), x), here);
 }
 
+// map_rows shares each pass over W among rows; a row's values must not depend on the rows beside it, their
+// number (tails of the row groups and of the column tiles: 70 rows, 100 features) or the thread.
+TEST(RbfMapTest, ARowMapsToTheSameBitsAloneAndInABlock) {
+  const int d = 37, features = 100, rows = 70;
+  const RbfMap map({0.3, features, 2}, d);
+  random::Generator rng(8, random::Stream::test);
+  std::vector<float> x;
+  for (int r = 0; r < rows; ++r) {
+    const std::vector<float> row = random_point(rng, d, 1.0);
+    x.insert(x.end(), row.begin(), row.end());
+  }
+  std::vector<float> block(std::size_t(rows) * features, -7.0f), tail(std::size_t(3) * features, -7.0f);
+  map.map_rows(x.data(), rows, block.data());
+  std::thread([&] { map.map_rows(x.data() + std::size_t(67) * d, 3, tail.data()); }).join();
+  for (int r = 0; r < rows; ++r) {
+    const std::vector<float> alone =
+        mapped(map, std::vector<float>(x.begin() + r * d, x.begin() + (r + 1) * d));
+    EXPECT_EQ(std::memcmp(alone.data(), block.data() + std::size_t(r) * features, features * sizeof(float)),
+              0)
+        << "row " << r;
+    if (r >= 67) {
+      EXPECT_EQ(
+          std::memcmp(alone.data(), tail.data() + std::size_t(r - 67) * features, features * sizeof(float)),
+          0)
+          << "row " << r << " in a group of 3";
+    }
+  }
+}
+
 TEST(RbfMapTest, SpecsRoundTripAndBadParametersAreRefused) {
   EXPECT_TRUE(is_random_feature_spec("rbf(gamma=2)"));
   EXPECT_TRUE(is_random_feature_spec("rbf"));

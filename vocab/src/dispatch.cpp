@@ -6,6 +6,7 @@
 #include "featpipe/vocab/distances.h"
 #include "featpipe/vocab/gmm.h"
 #include "featpipe/vocab/kmeans.h"
+#include "fourier_kernel.h"
 #include "gmm_kernels.h"
 
 namespace featpipe::vocab {
@@ -35,6 +36,11 @@ FEATPIPE_DISPATCHED(double, gmm_log_posteriors,
                     (const RowMatrix<float>& coeffs, const Eigen::RowVectorXf& constant,
                      ConstMatrixView<float> x, MatrixView<float> out),
                     (coeffs, constant, x, out))
+
+FEATPIPE_DISPATCHED(void, fourier_features,
+                    (const float* wt, const float* phases, std::size_t input_dim, std::size_t dim,
+                     std::size_t padded_dim, float norm, const float* x, std::size_t rows, float* out),
+                    (wt, phases, input_dim, dim, padded_dim, norm, x, rows, out))
 
 FEATPIPE_DISPATCHED(std::unique_ptr<Coder>, make_bow_coder, (const Vocabulary& vocabulary), (vocabulary))
 FEATPIPE_DISPATCHED(std::unique_ptr<Coder>, make_soft_coder,

@@ -7,6 +7,7 @@
 #include "featpipe/core/format.h"
 #include "featpipe/core/random.h"
 #include "featpipe/core/spec.h"
+#include "fourier_kernel.h"
 
 namespace featpipe::vocab {
 namespace {
@@ -79,20 +80,24 @@ RbfMap::RbfMap(const RbfMapParams& params, std::size_t input_dim) : params_(para
   // Rows of W, then b, from one stream in a fixed order: the same numbers wherever the map is built.
   random::Generator rng(params.seed, random::Stream::rbf_features);
   const double scale = std::sqrt(2 * params.gamma);
-  frequencies_.resize(params.dim, static_cast<Eigen::Index>(input_dim));
-  for (Eigen::Index i = 0; i < frequencies_.size(); ++i) {
-    frequencies_.data()[i] = static_cast<float>(scale * rng.normal());
+  const Eigen::Index padded = (params.dim + 63) / 64 * 64;
+  transposed_ = RowMatrix<float>::Zero(static_cast<Eigen::Index>(input_dim), padded);
+  for (Eigen::Index i = 0; i < params.dim; ++i) {
+    for (Eigen::Index k = 0; k < transposed_.rows(); ++k) {
+      transposed_(k, i) = static_cast<float>(scale * rng.normal());
+    }
   }
-  phases_.resize(params.dim);
-  for (float& b : phases_) b = static_cast<float>(rng.uniform(0, 2 * std::numbers::pi));
+  phases_ = Eigen::VectorXf::Zero(padded);
+  for (Eigen::Index i = 0; i < params.dim; ++i) {
+    phases_[i] = static_cast<float>(rng.uniform(0, 2 * std::numbers::pi));
+  }
 }
 
-void RbfMap::map(const float* in, float* out) const {
-  const Eigen::Map<const Eigen::VectorXf> x(in, input_dim());
-  Eigen::Map<Eigen::VectorXf> z(out, dim());
-  z.noalias() = frequencies_ * x;
+void RbfMap::map_rows(const float* in, std::size_t rows, float* out) const {
+  if (rows == 0) return;
   const float norm = static_cast<float>(std::sqrt(2.0 / double(dim())));
-  for (Eigen::Index i = 0; i < z.size(); ++i) z[i] = norm * std::cos(z[i] + phases_[i]);
+  fourier_features(transposed_.data(), phases_.data(), input_dim(), dim(),
+                   static_cast<std::size_t>(transposed_.cols()), norm, in, rows, out);
 }
 
 }  // namespace featpipe::vocab

@@ -20,16 +20,17 @@ std::size_t RbfMappedExtractor::dim(cv::Size size, int channels) const {
   return map_->dim();
 }
 
+std::shared_ptr<const RbfMap> RbfMappedExtractor::map() const {
+  const std::lock_guard lock(mutex_);
+  if (!map_) throw std::logic_error("rbf-mapped extractor: dim() must come before extract()");
+  return map_;
+}
+
 void RbfMappedExtractor::extract(const cv::Mat& image, float* out) const {
-  std::shared_ptr<const RbfMap> map;
-  {
-    const std::lock_guard lock(mutex_);
-    map = map_;
-  }
-  if (!map) throw std::logic_error("rbf-mapped extractor: dim() must come before extract()");
-  float* features = thread_scratch<float, struct RbfInput>(map->input_dim());
+  const std::shared_ptr<const RbfMap> rbf = map();
+  float* features = thread_scratch<float, struct RbfInput>(rbf->input_dim());
   inner_->extract(image, features);
-  map->map(features, out);
+  rbf->map(features, out);
 }
 
 }  // namespace featpipe::vocab

@@ -26,6 +26,19 @@ class FeatureExtractor {
   virtual void extract(const cv::Mat& image, float* out) const = 0;
 };
 
+/// An extractor whose row is a map of an inner extractor's row that costs less over many rows at once
+/// (random Fourier features: one pass over a matrix of megabytes per block of rows instead of per image).
+/// extract() maps one row; extract_block() extracts the inner rows of a block of images, then maps them
+/// together. map_rows() gives every row the bits extract() gives it alone.
+class RowMappedExtractor : public FeatureExtractor {
+ public:
+  virtual const FeatureExtractor& inner() const = 0;
+  /// The inner rows' width the map takes (after dim() was asked for the images' size).
+  virtual std::size_t input_dim() const = 0;
+  /// Maps `rows` inner rows (rows x input_dim()) into out (rows x dim). Thread-safe.
+  virtual void map_rows(const float* in, std::size_t rows, float* out) const = 0;
+};
+
 /// Builds the extractor for a spec (`raw`, `raw(gray=1,size=WxH)`, terms joined by '+'). Throws
 /// std::invalid_argument naming the term on an unknown name, an unknown key or a bad value.
 std::unique_ptr<FeatureExtractor> make_extractor(const std::string& spec);

@@ -45,15 +45,19 @@ class RbfMap {
   RbfMap(const RbfMapParams& params, std::size_t input_dim);
 
   const RbfMapParams& params() const { return params_; }
-  std::size_t input_dim() const { return frequencies_.cols(); }
-  std::size_t dim() const { return frequencies_.rows(); }
+  std::size_t input_dim() const { return transposed_.rows(); }
+  std::size_t dim() const { return static_cast<std::size_t>(params_.dim); }
   /// out[0 .. dim()) = z(in[0 .. input_dim())). Thread-safe.
-  void map(const float* in, float* out) const;
+  void map(const float* in, float* out) const { map_rows(in, 1, out); }
+  /// z of `rows` consecutive rows of in (rows x input_dim()) into out (rows x dim()), in one pass over W per
+  /// few dozen rows rather than one per row (W is megabytes). Each row gets the bits map() gives it alone.
+  /// Thread-safe; one thread: callers share blocks of rows out among theirs.
+  void map_rows(const float* in, std::size_t rows, float* out) const;
 
  private:
   RbfMapParams params_;
-  RowMatrix<float> frequencies_;  // W, dim x input_dim
-  Eigen::VectorXf phases_;        // b
+  RowMatrix<float> transposed_;  // W^T, input_dim x dim padded to a multiple of 64 columns (zeros)
+  Eigen::VectorXf phases_;       // b, padded alike
 };
 
 }  // namespace featpipe::vocab

@@ -11,7 +11,7 @@
 
 namespace featpipe::vocab {
 
-class RbfMappedExtractor final : public features::FeatureExtractor {
+class RbfMappedExtractor final : public features::RowMappedExtractor {
  public:
   /// std::invalid_argument with validate()'s message on bad parameters.
   RbfMappedExtractor(std::unique_ptr<features::FeatureExtractor> inner, const RbfMapParams& params);
@@ -23,7 +23,18 @@ class RbfMappedExtractor final : public features::FeatureExtractor {
   /// Requires dim() first, for images of that size. Thread-safe.
   void extract(const cv::Mat& image, float* out) const override;
 
+  const features::FeatureExtractor& inner() const override { return *inner_; }
+  /// Requires dim() first.
+  std::size_t input_dim() const override { return map()->input_dim(); }
+  void map_rows(const float* in, std::size_t rows, float* out) const override {
+    map()->map_rows(in, rows, out);
+  }
+
  private:
+  /// The map built by dim() (kept alive while in use should dim() rebuild it for another width);
+  /// std::logic_error before.
+  std::shared_ptr<const RbfMap> map() const;
+
   std::unique_ptr<features::FeatureExtractor> inner_;
   RbfMapParams params_;
   mutable std::mutex mutex_;
