@@ -86,7 +86,8 @@ stage is stored in HDF5, so raw-pixel training and engineered features can be
 compared and inspected.
 
 The package holds the featpipe program, staged recipes for Fashion-MNIST,
-CIFAR-10 and image folders with their report script, and the static
+CIFAR-10 and image folders, the encodings comparison of Chatfield et al.
+(BMVC 2011) on any of them, their report script, and the static
 libraries, headers, CMake package and pkg-config file for building C++
 programs on featpipe's stages.]])
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${FEATPIPE_DEB_MAINTAINER})

@@ -6,11 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 usage_extra="DIR   (DIR holds data_batch_1..5.bin, test_batch.bin, batches.meta.txt)"
 . "$here/../lib/stages.sh"
-parse_stage_args "$@"
-if [[ ${#extra_args[@]} -ne 1 ]]; then
-  echo "usage: $0 [--stage N] [--fast] $usage_extra" >&2
-  exit 2
-fi
+parse_stage_args 1 1 "$@"
 
 data="cifar10:${extra_args[0]}"
 given[data]=$data

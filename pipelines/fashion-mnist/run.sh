@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 usage_extra=""
 . "$here/../lib/stages.sh"
-parse_stage_args "$@"
+parse_stage_args 0 0 "$@"
 
 data=fashion-mnist
 exp=${EXP:-exp/fashion-mnist}

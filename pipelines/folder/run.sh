@@ -7,11 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 usage_extra="DIR [SIZE]   (DIR/train/<class>/*, DIR/test/<class>/*; SIZE as WxH, default 64x64)"
 . "$here/../lib/stages.sh"
-parse_stage_args "$@"
-if [[ ${#extra_args[@]} -lt 1 || ${#extra_args[@]} -gt 2 ]]; then
-  echo "usage: $0 [--stage N] [--fast] $usage_extra" >&2
-  exit 2
-fi
+parse_stage_args 1 2 "$@"
 
 data="folder:${extra_args[0]}"
 given[data]=$data

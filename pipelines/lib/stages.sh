@@ -41,7 +41,11 @@ fast=0
 extra_args=()
 declare -A given=()  # the shared options given on the command line (recipe_config.sh)
 
+# parse_stage_args MIN MAX ARG...: the shared options of ARG into their variables, the recipe's own arguments
+# into extra_args; the usage and exit 2 unless there are MIN to MAX of those.
 parse_stage_args() {
+  local min=$1 max=$2
+  shift 2
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --stage) start_stage=$2; shift 2 ;;
@@ -66,6 +70,10 @@ parse_stage_args() {
       *) extra_args+=("$1"); shift ;;
     esac
   done
+  if (( ${#extra_args[@]} < min || ${#extra_args[@]} > max )); then
+    echo "usage: $0 [--stage N] [--fast] $usage_extra" >&2
+    exit 2
+  fi
 }
 
 # heavy COMMAND...: a featpipe command of a heavy stage, started by the launcher when there is one.

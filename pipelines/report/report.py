@@ -27,6 +27,10 @@ except ImportError as missing:
     sys.exit(f"report.py: the Python module {missing.name} is missing: install python3-matplotlib and "
              "python3-h5py (make deps)")
 
+# The heading of the encodings table (Chatfield, Lempitsky, Vedaldi & Zisserman, "The devil is in the details",
+# BMVC 2011: one row per encoding, on one descriptor sample and one training protocol).
+ENCODINGS = "Encodings (Chatfield et al. 2011)"
+
 
 class ReportError(Exception):
     """A file of the report that could not be read or written, with the system's reason."""
@@ -216,6 +220,7 @@ def main():
 
     baseline = summary.get("baseline")
     header, table = sections.results_table(rows, baseline)
+    enc_header, enc_table = sections.encodings_table(rows)
     summary_md, summary_html = sections.findings(summary)
     details = [sections.model_sections(out_dir, row, baseline) for row in rows]
 
@@ -226,6 +231,7 @@ def main():
         f.write(sections.md_table(header, table))
         f.write(f"\nBaseline for the gain: {baseline or 'none'}; McNemar's exact test (two-sided binomial on "
                 "the images only one of the two got right) on the same test images; p >= 0.05 is within noise.\n")
+        f.write(f"\n## {ENCODINGS}\n\n" + sections.md_table(enc_header, enc_table))
         for md, _ in details:
             f.write(md)
         for caption, name in plots:
@@ -239,6 +245,7 @@ def main():
         f.write(f"<p>Baseline for the gain: {html.escape(str(baseline or 'none'))}; McNemar's exact test "
                 "(two-sided binomial on the images only one of the two got right) on the same test images; "
                 "p &ge; 0.05 is within noise.</p>")
+        f.write(f"<h2>{ENCODINGS}</h2>" + sections.html_table(enc_header, enc_table, "encodings"))
         for _, body in details:
             f.write(body)
         for caption, name in plots:

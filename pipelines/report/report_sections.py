@@ -59,6 +59,23 @@ def results_table(rows, baseline):
     return header, table
 
 
+def encodings_table(rows):
+    """(header, rows of cells) of the encodings table of Chatfield et al. (BMVC 2011): each model's method
+    (encoding and vocabulary), K, dimension, normalisation / pooling, accuracies and encoding time."""
+    header = ["pipeline", "method", "K", "dim", "normalisation / pooling", "val acc", "test acc [95% CI]",
+              "encode time (train split)"]
+    table = []
+    for r in rows:
+        e = r.get("encoding") or {}
+        times = r.get("times") or {}
+        low, high = r["test_ci"]
+        table.append([
+            r["name"], e.get("method", "?"), "" if e.get("k") is None else str(e["k"]), str(r["dim"]),
+            e.get("normalisation", "?"), fmt_acc(r.get("val_acc")), f"{r['test_acc']:.4f} [{low:.4f}, {high:.4f}]",
+            fmt_seconds(times.get("encode", times.get("extract")))])
+    return header, table
+
+
 def md_table(header, table):
     out = "| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n"
     for t in table:

@@ -27,6 +27,38 @@ std::string seconds(const nlohmann::json& s) {
   return buffer;
 }
 
+/// A number with a printf format, or "-" when it is not one.
+std::string number(const nlohmann::json& j, const char* fmt) {
+  char buf[32] = "-";
+  if (j.is_number()) std::snprintf(buf, sizeof buf, fmt, j.get<double>());
+  return buf;
+}
+
+std::string clipped(std::string text, std::size_t width) {
+  if (text.size() > width) text = text.substr(0, width - 3) + "...";
+  return text;
+}
+
+/// The table of Chatfield et al. (BMVC 2011): per model its encoding and vocabulary, K, dimension,
+/// normalisation and pooling, accuracies (test with its 95% interval) and the time to encode the training
+/// split (or extract its features).
+void print_encodings_table(const nlohmann::json& rows) {
+  std::printf("\nencodings (Chatfield et al. 2011)\n%-22s %-24s %5s %7s %-44s %8s %-26s %9s\n", "pipeline",
+              "method", "K", "dim", "normalisation / pooling", "val acc", "test acc [95% CI]", "encode s");
+  for (const nlohmann::json& r : rows) {
+    const nlohmann::json& e = r["encoding"];
+    const nlohmann::json& times = r["times"];
+    const std::string test = number(r["test_acc"], "%.4f") + " [" + number(r["test_ci"][0], "%.4f") + ", " +
+                             number(r["test_ci"][1], "%.4f") + "]";
+    std::printf("%-22s %-24s %5s %7llu %-44s %8s %-26s %9s\n", r["name"].get<std::string>().c_str(),
+                clipped(e["method"], 24).c_str(), number(e["k"], "%.0f").c_str(),
+                static_cast<unsigned long long>(r["dim"].get<uint64_t>()),
+                clipped(e["normalisation"], 44).c_str(), number(r["val_acc"], "%.4f").c_str(), test.c_str(),
+                seconds(times.contains("encode") ? times["encode"] : times.value("extract", nlohmann::json()))
+                    .c_str());
+  }
+}
+
 }  // namespace
 
 int run_compare(const std::vector<std::string>& args) {
@@ -65,26 +97,22 @@ int run_compare(const std::vector<std::string>& args) {
   for (const nlohmann::json& warning : summary["warnings"]) {
     notify(Notice::warning, warning.get<std::string>());
   }
-  auto num = [](const nlohmann::json& j, const char* fmt) {
-    char buf[32] = "-";
-    if (j.is_number()) std::snprintf(buf, sizeof buf, fmt, j.get<double>());
-    return std::string(buf);
-  };
   for (const nlohmann::json& r : rows) {
-    std::string features = r["features"];
-    if (features.size() > 40) features = features.substr(0, 37) + "...";
+    const std::string features = clipped(r["features"], 40);
     // the baseline against itself has no test: only the others get a p-value and the noise mark
     const bool tested = r.contains("vs_baseline") && r["name"] != summary["baseline"];
     // Below 1e-4 in scientific notation, so that a clear difference does not read as p = 0.
     const double p_value = tested ? r["vs_baseline"]["p_value"].get<double>() : 1.0;
-    const std::string p = !tested ? "-" : num(r["vs_baseline"]["p_value"], p_value < 1e-4 ? "%.1e" : "%.4f");
+    const std::string p =
+        !tested ? "-" : number(r["vs_baseline"]["p_value"], p_value < 1e-4 ? "%.1e" : "%.4f");
     const char* noise = tested && r["vs_baseline"]["within_noise"].get<bool>() ? " within noise" : "";
     std::printf("%-22s %-40s %7llu %9s %8s %8s %8.4f %8s %9s%s\n", r["name"].get<std::string>().c_str(),
                 features.c_str(), static_cast<unsigned long long>(r["dim"].get<uint64_t>()),
                 seconds(r["extract_seconds"]).c_str(), seconds(r["train_seconds"]).c_str(),
-                num(r["val_acc"], "%.4f").c_str(), r["test_acc"].get<double>(),
-                num(r["gain"], "%+.4f").c_str(), p.c_str(), noise);
+                number(r["val_acc"], "%.4f").c_str(), r["test_acc"].get<double>(),
+                number(r["gain"], "%+.4f").c_str(), p.c_str(), noise);
   }
+  print_encodings_table(rows);
 
   if (no_plots) return 0;
   std::printf("report: %s\n", (std::filesystem::path(out_dir) / "report.html").c_str());

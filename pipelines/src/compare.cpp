@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "baseline_comparison.h"
+#include "encoding_facts.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/report_statistics.h"
 #include "mistake_gallery.h"
@@ -83,6 +84,7 @@ nlohmann::json evaluate(const std::string& model_path, const std::string& test_p
       {"model", fs::absolute(model_path).string()},
       {"test", fs::absolute(test_path).string()},
       {"features", features},
+      {"encoding", encoding_facts(features_prov)},
       {"dim", model.model.dim()},
       {"test_acc", r.accuracy},
       {"test_ci", {ci.low, ci.high}},

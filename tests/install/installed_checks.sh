@@ -26,7 +26,8 @@ check_installed_files() {
   for f in bin/featpipe share/featpipe/pipelines/report/report.py \
     share/featpipe/pipelines/report/report_sections.py share/featpipe/pipelines/lib/stages.sh \
     share/featpipe/pipelines/lib/recipe.sh share/featpipe/pipelines/lib/stage_record.sh \
-    share/featpipe/pipelines/lib/recipe_config.sh share/featpipe/pipelines/fashion-mnist/run.sh \
+    share/featpipe/pipelines/lib/recipe_config.sh share/featpipe/pipelines/lib/recipe_steps.sh \
+    share/featpipe/pipelines/fashion-mnist/run.sh share/featpipe/pipelines/encodings/run.sh \
     "$libdir/cmake/featpipe/featpipeConfig.cmake" "$libdir/cmake/featpipe/featpipeConfigVersion.cmake" \
     "$libdir/cmake/featpipe/featpipeTargets.cmake" "$libdir/cmake/featpipe/FindVLFeat.cmake" \
     "$libdir/pkgconfig/featpipe.pc" share/bash-completion/completions/featpipe; do
@@ -35,8 +36,9 @@ check_installed_files() {
   # The installed completion is the one the installed featpipe prints.
   cmp -s "$prefix/share/bash-completion/completions/featpipe" <("$prefix/bin/featpipe" completion bash) ||
     fail "the installed bash completion differs from \`featpipe completion bash\`"
-  [[ -x $prefix/share/featpipe/pipelines/fashion-mnist/run.sh ]] ||
-    fail "the installed recipe is not executable"
+  for f in fashion-mnist encodings; do
+    [[ -x $prefix/share/featpipe/pipelines/$f/run.sh ]] || fail "the installed $f recipe is not executable"
+  done
   for stage in core data features vocab classify pipelines; do
     [[ -f $prefix/$libdir/libfeatpipe_$stage.a ]] || fail "libfeatpipe_$stage.a is not installed"
     # Exactly the public headers: no private src/*.h.

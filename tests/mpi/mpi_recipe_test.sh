@@ -29,10 +29,12 @@ done
 [[ $stores -ge 20 ]] || fail "only $stores stores were compared"
 # The report's table (the last lines each run printed, after "stage 31"): each model's pipeline, features,
 # dim, validation and test accuracy, gain, McNemar p-value and noise mark, without the extraction and
-# training times (the compare warnings on stderr start with "featpipe").
+# training times (the compare warnings on stderr start with "featpipe"); the first of its tables only, up to
+# the blank line before the encodings table, whose last column is a time too.
 table() {
   sed -n '/^stage 31: done/,$p' "$1" |
-    awk 'NF >= 9 && $1 != "pipeline" && $1 != "featpipe" { $4 = ""; $5 = ""; print }'
+    awk 'NF == 0 { if (seen) exit; next } $1 == "pipeline" { seen = 1 }
+      NF >= 9 && $1 != "pipeline" && $1 != "featpipe" { $4 = ""; $5 = ""; print }'
 }
 serial=$(table "$work/serial.log")
 ranks=$(table "$work/ranks.log")

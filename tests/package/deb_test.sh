@@ -85,6 +85,7 @@ build_package() {
   local f
   for f in usr/bin/featpipe usr/share/man/man1/featpipe.1.gz usr/share/doc/featpipe/copyright \
     usr/share/doc/featpipe/changelog.gz usr/share/featpipe/pipelines/fashion-mnist/run.sh \
+    usr/share/featpipe/pipelines/encodings/run.sh usr/share/featpipe/pipelines/lib/recipe_steps.sh \
     usr/share/bash-completion/completions/featpipe; do
     grep -q " \./$f\$" "$tmp/contents" || fail "the package has no /$f"
   done

@@ -10,46 +10,20 @@
 #include <chrono>
 #include <thread>
 
-#include "cli_runner.h"
 #include "featpipe/classify/model_io.h"
-#include "featpipe/data/store.h"
+#include "recipe_runner.h"
 #include "test_fixtures.h"
 
 namespace fs = std::filesystem;
 using featpipe::testing::contains;
-using featpipe::testing::run_featpipe;
+using featpipe::testing::count_lines_with;
+using featpipe::testing::expect_complete_stores;
+using featpipe::testing::recipe_command;
+using featpipe::testing::run_recipe;
 using featpipe::testing::shell_quote;
 using featpipe::testing::TempDir;
 
 namespace {
-
-std::string recipe_command(const std::string& recipe, const std::string& args, const fs::path& exp) {
-  return "FEATPIPE=" + shell_quote(FEATPIPE_BINARY) + " EXP=" + shell_quote(exp.string()) + " bash " +
-         shell_quote(std::string(FEATPIPE_SOURCE_DIR) + "/pipelines/" + recipe + "/run.sh") + " " + args;
-}
-
-int run_recipe(const std::string& recipe, const std::string& args, const fs::path& exp, const fs::path& log) {
-  const int status =
-      std::system((recipe_command(recipe, args, exp) + " > " + shell_quote(log.string()) + " 2>&1").c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/// Every .h5 in dir opens as a featpipe store (nothing half-written carries a final name), and inspect
-/// works on it.
-void expect_complete_stores(const fs::path& dir, const fs::path& scratch) {
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() != ".h5") continue;
-    EXPECT_NO_THROW(featpipe::data::StoreReader(e.path().string())) << e.path();
-    const auto r = run_featpipe({"inspect", e.path().string()}, scratch);
-    EXPECT_EQ(r.exit_code, 0) << e.path() << ": " << r.err;
-  }
-}
-
-int count_lines_with(const std::string& text, const std::string& needle) {
-  int n = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
 
 TEST(Recipes, Cifar10EndToEnd) {
   TempDir dir;

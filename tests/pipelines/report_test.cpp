@@ -134,6 +134,13 @@ TEST_F(ReportCli, ChromiumRendersTheTableAndEveryPlot) {
       << r.err;
   EXPECT_NE(r.out.find("softmax"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("svm_sweep"), std::string::npos) << r.out;
+  // the encodings table, for models of extracted features too: their spec as the method, no vocabulary
+  for (const nlohmann::json& row : summary["rows"]) {
+    EXPECT_EQ(row["encoding"], nlohmann::json({{"method", "raw"}, {"k", nullptr}, {"normalisation", "-"}}));
+  }
+  const std::size_t encodings = r.out.find("\nencodings (Chatfield et al. 2011)\n");
+  ASSERT_NE(encodings, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nsvm_sweep ", encodings), std::string::npos) << r.out;
 
   const fs::path page = dir_ / "report" / "report.html";
   ASSERT_TRUE(fs::exists(page));
@@ -144,6 +151,7 @@ TEST_F(ReportCli, ChromiumRendersTheTableAndEveryPlot) {
             0);
   const std::string dom = featpipe::testing::slurp(dom_file);
   EXPECT_NE(dom.find("<table id=\"results\">"), std::string::npos) << "no results table in the rendered page";
+  EXPECT_NE(dom.find("<table id=\"encodings\">"), std::string::npos) << "no encodings table in the page";
   for (const char* cell :
        {"softmax", "svm_sweep", "test acc [95% CI]", "gain over raw", "McNemar p", "top-3 ", "120/30/30",
         "<section id=\"summary\">", "Best pipeline: ", "Per-class change against softmax",

@@ -20,14 +20,15 @@ struct CompareOptions {
 /// tests: one test store per model, in order, or one for all. Writes out_dir (its parent must exist) as
 /// stores are written: into out_dir.tmp-PID, moved into place when complete, removed on failure. Returns
 /// the summary: {"title", "baseline", "findings": [sentences], "warnings": [strings], "rows": [{"name",
-/// "features", "dim", "test_acc", "test_ci": [low, high] (Wilson, 95%), "top_k", "top_k_acc", "test_rows",
-/// "train_rows", "val_rows", "vocab_k", "times": {stage: seconds}, "warnings" (the model's recorded ones),
-/// "confused_pairs", "gain", "vs_baseline": {"gain", "p_value" (McNemar exact), "within_noise",
-/// "class_change", ...}, "gallery": {"images": [...]} or {"note"} (with plots only), ...}]}. InputError
-/// naming the option or file on bad input: a test store sharing images with the model's training store
-/// (unless allow_overlap), test stores that do not hold the same images as the baseline's; RunError naming
-/// out_dir and what failed (a file that could not be written and why, a missing Python module) when the
-/// report cannot be written.
+/// "features", "encoding": {"method", "k", "normalisation"} (the columns of the encodings comparison of
+/// Chatfield et al. 2011), "dim", "test_acc", "test_ci": [low, high] (Wilson, 95%), "top_k", "top_k_acc",
+/// "test_rows", "train_rows", "val_rows", "vocab_k", "times": {stage: seconds}, "warnings" (the model's
+/// recorded ones), "confused_pairs", "gain", "vs_baseline": {"gain", "p_value" (McNemar exact),
+/// "within_noise", "class_change", ...}, "gallery": {"images": [...]} or {"note"} (with plots only), ...}]}.
+/// InputError naming the option or file on bad input: a test store sharing images with the model's training
+/// store (unless allow_overlap), test stores that do not hold the same images as the baseline's; RunError
+/// naming out_dir and what failed (a file that could not be written and why, a missing Python module) when
+/// the report cannot be written.
 nlohmann::json compare_models(const std::vector<std::string>& models, const std::vector<std::string>& tests,
                               const std::string& out_dir, const CompareOptions& options);
 
