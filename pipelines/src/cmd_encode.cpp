@@ -37,7 +37,8 @@ int run_encode(const std::vector<std::string>& args) {
       ("encoding", po::value(&a.choice.encoding)->default_value(a.choice.encoding),
        vocab::encoding_registry().joined_names(" | ").c_str())  //
       ("pyramid", po::value(&a.choice.pyramid)->default_value(a.choice.pyramid),
-       "grid sides of the spatial pyramid, e.g. 1:2:4")  //
+       "spatial pyramid levels joined by ':': S (S x S cells) or RxC (R rows, C columns), e.g. 1:2:4 or "
+       "1:2:3x1 (3x1: three horizontal stripes)")  //
       ("pool", po::value(&a.pool),
        "sum | max (max: bow, soft, triangle, llc; default: max for llc, else sum)")  //
       ("norm", po::value(&a.norm),
