@@ -13,6 +13,7 @@ constexpr const char* kFeatures = "/features";
 constexpr const char* kLabels = "/labels";
 constexpr const char* kIndex = "/index";
 constexpr const char* kClassNames = "/class_names";
+constexpr const char* kAugment = "/augment";
 
 std::string shape_text(const std::vector<uint64_t>& shape) {
   std::string s = "[";
@@ -38,21 +39,29 @@ DatasetInfo require(const StoreReader& store, const std::string& name, size_t ra
 
 FeatureStoreWriter::FeatureStoreWriter(const std::string& path, uint64_t dim,
                                        const std::vector<std::string>& class_names,
-                                       const nlohmann::json& provenance, const std::string& kind)
-    : writer_(path, kind, provenance) {
+                                       const nlohmann::json& provenance, const std::string& kind,
+                                       bool augmented)
+    : writer_(path, kind, provenance), augmented_(augmented) {
   if (dim == 0)
     throw std::invalid_argument("FeatureStoreWriter " + path + ": features need at least 1 dimension");
   writer_.write_strings(kClassNames, class_names);
   writer_.create_rows(kFeatures, dim);
   writer_.create_column(kLabels, DType::int32);
   writer_.create_column(kIndex, DType::int64);
+  if (augmented_) writer_.create_column(kAugment, DType::uint8);
 }
 
 void FeatureStoreWriter::append(const float* rows, const int32_t* labels, const int64_t* index,
-                                uint64_t count) {
+                                uint64_t count, const uint8_t* augment) {
+  if ((augment != nullptr) != augmented_) {
+    throw std::logic_error(
+        "FeatureStoreWriter::append: /augment values must be given exactly when the store "
+        "was made augmented");
+  }
   writer_.append_rows(kFeatures, rows, count);
   writer_.append_column(kLabels, labels, count);
   writer_.append_column(kIndex, index, count);
+  if (augmented_) writer_.append_column(kAugment, augment, count);
   rows_ += count;
 }
 
@@ -86,6 +95,25 @@ FeatureStoreReader::FeatureStoreReader(const std::string& path, const std::strin
   check_class_names(class_names_, path);
   labels_ = reader_.read_int32(kLabels);
   index_ = reader_.read_int64(kIndex);
+  augmented_ = reader_.has(kAugment);
+  augment_.assign(rows_, 0);
+  if (augmented_) {
+    const DatasetInfo augment = require(reader_, kAugment, 1, role);
+    if (augment.shape[0] != rows_) {
+      throw InputError(path, "/augment has " + std::to_string(augment.shape[0]) +
+                                 " values but /features has " + std::to_string(rows_) +
+                                 " rows; the store is damaged, rerun the stage that "
+                                 "wrote it");
+    }
+    const std::vector<int32_t> values = reader_.read_int32(kAugment);
+    for (uint64_t i = 0; i < rows_; ++i) {
+      if (values[i] != 0 && values[i] != 1) {
+        throw InputError(path, "/augment of row " + std::to_string(i) + " is " + std::to_string(values[i]) +
+                                   "; only 0 (as is) and 1 (mirrored) are known");
+      }
+      augment_[i] = static_cast<uint8_t>(values[i]);
+    }
+  }
   for (uint64_t i = 0; i < rows_; ++i) {
     if (labels_[i] < 0 || static_cast<size_t>(labels_[i]) >= class_names_.size()) {
       throw InputError(path, "row " + std::to_string(i) + " has label " + std::to_string(labels_[i]) +

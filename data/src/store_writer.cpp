@@ -346,6 +346,10 @@ void StoreWriter::append_column(const std::string& name, const int64_t* values, 
   h5::on_this_thread(impl_).append(name, H5T_NATIVE_INT64, false, values, count);
 }
 
+void StoreWriter::append_column(const std::string& name, const uint8_t* values, uint64_t count) {
+  h5::on_this_thread(impl_).append(name, H5T_NATIVE_UINT8, false, values, count);
+}
+
 void StoreWriter::write_virtual(const std::string& name, DType dtype, uint64_t cols,
                                 const std::vector<VirtualSource>& sources) {
   Impl& s = h5::on_this_thread(impl_);

@@ -42,7 +42,7 @@ class DenseSift final : public DescriptorExtractor {
   std::string spec() const override {
     SpecTerm t{"dsift", {}};
     t.params["step"] = std::to_string(p_.step);
-    t.params["size"] = format_pyramid_levels(p_.sizes);
+    t.params["size"] = format_int_list(p_.sizes);
     t.params["fast"] = p_.fast ? "1" : "0";
     t.params["magnif"] = format_number(p_.magnif);
     t.params["contrast"] = format_number(p_.contrast);
@@ -117,7 +117,7 @@ std::vector<ParamHelp> dsift_param_help() {
   const DsiftParams d;
   return {
       {"step", std::to_string(d.step), "pixels between frame centres"},
-      {"size", format_pyramid_levels(d.sizes), "bin sizes in pixels joined by ':', e.g. 4:6:8"},
+      {"size", format_int_list(d.sizes), "bin sizes in pixels joined by ':', e.g. 4:6:8"},
       {"fast", format_flag(d.fast), "1: flat spatial window; 0: vl_dsift's Gaussian one"},
       {"magnif", format_number(d.magnif), "each size smooths the image by sigma = size / magnif (0: none)"},
       {"contrast", format_number(d.contrast), "patches with a smaller gradient norm give zero descriptors"}};
@@ -129,7 +129,7 @@ std::unique_ptr<DescriptorExtractor> dsift_from_term(const SpecTerm& term) {
   p.step = term.get_int("step", p.step);
   if (term.params.count("size")) {
     try {
-      p.sizes = parse_pyramid_levels(term.params.at("size"));
+      p.sizes = parse_int_list(term.params.at("size"));
     } catch (const std::invalid_argument&) {
       throw std::invalid_argument("dsift: size=" + term.params.at("size") +
                                   " is not bin sizes joined by ':' (e.g. size=4:6:8)");

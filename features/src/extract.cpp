@@ -23,7 +23,7 @@ constexpr std::size_t kMappedRowsPerTask = 64;
 // The inner extractor's rows of the block, then the map over them by groups of rows, OpenMP across groups.
 void extract_mapped_block(const data::SplitView& view, const RowMappedExtractor& extractor, std::size_t dim,
                           std::size_t begin, std::size_t count, float* rows, int32_t* labels, int64_t* index,
-                          StageObserver& observer) {
+                          StageObserver& observer, Augment augment, uint8_t* variants) {
   const std::size_t input_dim = extractor.input_dim();
   const std::size_t step = std::max<std::size_t>(
       1, std::min(count, kMaxInnerBlockBytes / std::max<std::size_t>(1, input_dim * 4)));
@@ -31,7 +31,8 @@ void extract_mapped_block(const data::SplitView& view, const RowMappedExtractor&
   for (std::size_t done = 0; done < count; done += step) {
     const std::size_t n = std::min(step, count - done);
     extract_block(view, extractor.inner(), input_dim, begin + done, n, inner.data(),
-                  labels ? labels + done : nullptr, index ? index + done : nullptr, observer);
+                  labels ? labels + done : nullptr, index ? index + done : nullptr, observer, augment,
+                  variants ? variants + done : nullptr);
     const std::size_t tasks = (n + kMappedRowsPerTask - 1) / kMappedRowsPerTask;
     FirstError error(observer);
 #pragma omp parallel for schedule(dynamic, 1)
@@ -53,9 +54,9 @@ void extract_mapped_block(const data::SplitView& view, const RowMappedExtractor&
 
 void extract_block(const data::SplitView& view, const FeatureExtractor& extractor, std::size_t dim,
                    std::size_t begin, std::size_t count, float* rows, int32_t* labels, int64_t* index,
-                   StageObserver& observer) {
+                   StageObserver& observer, Augment augment, uint8_t* variants) {
   if (const auto* mapped = dynamic_cast<const RowMappedExtractor*>(&extractor)) {
-    extract_mapped_block(view, *mapped, dim, begin, count, rows, labels, index, observer);
+    extract_mapped_block(view, *mapped, dim, begin, count, rows, labels, index, observer, augment, variants);
     return;
   }
   FirstError error(observer);
@@ -65,9 +66,10 @@ void extract_block(const data::SplitView& view, const FeatureExtractor& extracto
 #pragma omp parallel for schedule(dynamic, chunk)
   for (std::size_t k = 0; k < count; ++k) {
     if (error.failed()) continue;
-    const std::size_t i = begin + k;
+    const AugmentedRow row = augmented_row(augment, begin + k);
+    const std::size_t i = row.image;
     try {
-      const cv::Mat image = view.image(i);
+      const cv::Mat image = augmented_image(view.image(i), row.variant);
       const std::size_t d = extractor.dim(image.size(), image.channels());
       if (d != dim) {
         throw InputError(data::describe_image(view, i),
@@ -78,6 +80,7 @@ void extract_block(const data::SplitView& view, const FeatureExtractor& extracto
       extractor.extract(image, rows + k * dim);
       if (labels) labels[k] = view.label(i);
       if (index) index[k] = view.source_index(i);
+      if (variants) variants[k] = row.variant;
     } catch (const std::invalid_argument& e) {
       try {
         throw InputError(data::describe_image(view, i), e.what());
@@ -100,10 +103,13 @@ void extract_rows(const data::SplitView& view, const FeatureExtractor& extractor
   std::vector<float> rows(block_rows * dim);
   std::vector<int32_t> labels(block_rows);
   std::vector<int64_t> index(block_rows);
+  std::vector<uint8_t> variants(range.augment == Augment::none ? 0 : block_rows);
+  uint8_t* const marks = variants.empty() ? nullptr : variants.data();
   for (std::size_t begin = range.begin; begin < range.end; begin += block_rows) {
     const std::size_t count = std::min(block_rows, range.end - begin);
-    extract_block(view, extractor, dim, begin, count, rows.data(), labels.data(), index.data(), observer);
-    writer.append(rows.data(), labels.data(), index.data(), count);
+    extract_block(view, extractor, dim, begin, count, rows.data(), labels.data(), index.data(), observer,
+                  range.augment, marks);
+    writer.append(rows.data(), labels.data(), index.data(), count, marks);
   }
 }
 
@@ -140,20 +146,22 @@ ExtractSummary extract_split(const data::SplitView& view, const FeatureExtractor
   provenance["features"] = extractor.spec();
   provenance["dim"] = summary.dim;
   provenance["image_size"] = {first.cols, first.rows, first.channels()};
+  if (options.augment != Augment::none) provenance["augment"] = to_string(options.augment);
+  const std::size_t total = view.size() * rows_per_image(options.augment);
   const std::size_t block_rows = std::max<std::size_t>(
       1,
       std::min(options.block_rows, kMaxBlockBytes / std::max<std::size_t>(1, summary.dim * sizeof(float))));
   // This rank's share of the split's blocks (all of them for one process).
   const Collective& job = options.job ? *options.job : single_process();
-  const auto [first_block, end_block] =
-      rank_share(block_count(view.size(), block_rows), job.rank(), job.size());
-  const std::size_t begin = std::min(view.size(), first_block * block_rows);
-  const std::size_t end = std::min(view.size(), end_block * block_rows);
+  const auto [first_block, end_block] = rank_share(block_count(total, block_rows), job.rank(), job.size());
+  const std::size_t begin = std::min(total, first_block * block_rows);
+  const std::size_t end = std::min(total, end_block * block_rows);
   const std::string path = data::prepare_output(job, out);
   const nlohmann::json written = job.size() > 1 ? data::shard_provenance(provenance, job, begin) : provenance;
-  data::FeatureStoreWriter writer(path, summary.dim, view.dataset().class_names(), written);
+  data::FeatureStoreWriter writer(path, summary.dim, view.dataset().class_names(), written, "features",
+                                  options.augment != Augment::none);
   observer.begin(options.command + " " + extractor.spec(), end - begin, "img");
-  extract_rows(view, extractor, summary.dim, {begin, end, block_rows}, writer, observer);
+  extract_rows(view, extractor, summary.dim, {begin, end, block_rows, options.augment}, writer, observer);
   const auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };

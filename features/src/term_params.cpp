@@ -10,7 +10,7 @@ PyramidParams parse_pyramid_params(const SpecTerm& term) {
   PyramidParams p;
   if (term.params.count("pyramid")) {
     try {
-      p.levels = parse_pyramid_levels(term.params.at("pyramid"));
+      p.levels = parse_pyramid(term.params.at("pyramid"));
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(term.name + ": " + e.what());
     }
@@ -20,13 +20,14 @@ PyramidParams parse_pyramid_params(const SpecTerm& term) {
 }
 
 void put_pyramid_params(const PyramidParams& params, SpecTerm& term) {
-  term.params["pyramid"] = format_pyramid_levels(params.levels);
+  term.params["pyramid"] = format_pyramid(params.levels);
   term.params["lazebnik"] = format_flag(params.lazebnik);
 }
 
 std::vector<ParamHelp> pyramid_param_help(const PyramidParams& params) {
   return {
-      {"pyramid", format_pyramid_levels(params.levels), "grid sides of the pooling levels, e.g. 1:2:4"},
+      {"pyramid", format_pyramid(params.levels),
+       "pooling levels: grid sides S or rows x columns RxC, e.g. 1:2:3x1"},
       {"lazebnik", format_flag(params.lazebnik), "1: weight the levels as Lazebnik et al. (finer: more)"}};
 }
 

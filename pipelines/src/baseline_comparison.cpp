@@ -2,7 +2,8 @@
 
 #include <cmath>
 #include <filesystem>
-#include <unordered_map>
+#include <map>
+#include <utility>
 
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/report_statistics.h"
@@ -29,10 +30,15 @@ std::vector<std::size_t> match_rows(const std::string& base_path, const data::Fe
   if (base.rows() != model.rows()) {
     refuse("hold " + std::to_string(model.rows()) + " and " + std::to_string(base.rows()) + " images");
   }
-  std::unordered_map<int64_t, std::size_t> base_row;
-  for (std::size_t i = 0; i < base.index().size(); ++i) base_row.emplace(base.index()[i], i);
+  // Rows pair by image and /augment: the mirrored row of an image with the mirrored row (test stores are
+  // never augmented, but a training store given as one may be).
+  const auto key = [](const data::FeatureStoreReader& store, std::size_t row) {
+    return std::pair<int64_t, uint8_t>(store.index()[row], store.augment()[row]);
+  };
+  std::map<std::pair<int64_t, uint8_t>, std::size_t> base_row;
+  for (std::size_t i = 0; i < base.rows(); ++i) base_row.emplace(key(base, i), i);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto found = base_row.find(model.index()[i]);
+    const auto found = base_row.find(key(model, i));
     if (found == base_row.end()) {
       refuse("hold other images (image " + std::to_string(model.index()[i]) + " is only in the first)");
     }

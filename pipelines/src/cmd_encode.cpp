@@ -21,7 +21,7 @@ namespace {
 struct EncodeArgs {
   std::string vocab, out;
   EncodingChoice choice;
-  std::string pool, norm, kernel_map;
+  std::string pool, norm, kernel_map, augment;
   std::size_t block = 1024;
 };
 
@@ -32,12 +32,14 @@ int run_encode(const std::vector<std::string>& args) {
   DatasetArgs dataset_args;
   EncodeArgs a;
   add_dataset_options(options, dataset_args);
+  add_augment_option(options, a.augment);
   options.add_options()                                                                                 //
       ("vocab", po::value(&a.vocab), "vocabulary from `featpipe vocab` (.h5); its descriptor is used")  //
       ("encoding", po::value(&a.choice.encoding)->default_value(a.choice.encoding),
        vocab::encoding_registry().joined_names(" | ").c_str())  //
       ("pyramid", po::value(&a.choice.pyramid)->default_value(a.choice.pyramid),
-       "grid sides of the spatial pyramid, e.g. 1:2:4")  //
+       "spatial pyramid levels joined by ':': S (S x S cells) or RxC (R rows, C columns), e.g. 1:2:4 or "
+       "1:2:3x1 (3x1: three horizontal stripes)")  //
       ("pool", po::value(&a.pool),
        "sum | max (max: bow, soft, triangle, llc; default: max for llc, else sum)")  //
       ("norm", po::value(&a.norm),
@@ -71,6 +73,7 @@ int run_encode(const std::vector<std::string>& args) {
   require(*vm, "vocab");
   require(*vm, "out");
   check_output_path(a.out, "--out", {{"--vocab", a.vocab}});
+  const features::Augment augmentation = parse_augment_option(a.augment, dataset_args);
 
   if (vm->count("pool")) a.choice.pool = a.pool;
   if (vm->count("norm")) a.choice.norm = a.norm;
@@ -91,7 +94,7 @@ int run_encode(const std::vector<std::string>& args) {
   CliObserver observer(common.quiet);
   const features::ExtractSummary done =
       features::extract_split(*opened.view, *encoder, provenance, a.out,
-                              {a.block, "encode", "--vocab", ranks().collective}, observer);
+                              {a.block, "encode", "--vocab", ranks().collective, augmentation}, observer);
   notify(Notice::info, "wrote " + a.out + ": " + std::to_string(done.rows) + " x " +
                            std::to_string(done.dim) + " float32 (" + encoder->spec() + " over " +
                            encoder->descriptor_spec() + ")");

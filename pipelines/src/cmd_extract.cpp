@@ -16,9 +16,10 @@ namespace featpipe::pipelines {
 int run_extract(const std::vector<std::string>& args) {
   po::options_description options("extract options");
   DatasetArgs dataset_args;
-  std::string feature_spec, out, kernel_map;
+  std::string feature_spec, out, kernel_map, augment;
   std::size_t block_rows = 1024;
   add_dataset_options(options, dataset_args);
+  add_augment_option(options, augment);
   options.add_options()                                                          //
       ("features", po::value<std::string>(&feature_spec)->default_value("raw"),  //
        ("feature spec, terms joined by '+', e.g. hog(cell=4)+huehist(pyramid=1:2); extractors: " +
@@ -34,6 +35,7 @@ int run_extract(const std::vector<std::string>& args) {
   if (!vm) return 0;
   require(*vm, "out");
   check_output_path(out, "--out");
+  const features::Augment augmentation = parse_augment_option(augment, dataset_args);
 
   std::unique_ptr<features::FeatureExtractor> extractor;
   try {
@@ -56,9 +58,9 @@ int run_extract(const std::vector<std::string>& args) {
     opened.provenance["kernel_map"] = vocab::to_spec(rbf);
   }
   CliObserver observer(common.quiet);
-  const features::ExtractSummary done =
-      features::extract_split(*opened.view, *extractor, opened.provenance, out,
-                              {block_rows, "extract", "--features", ranks().collective}, observer);
+  const features::ExtractSummary done = features::extract_split(
+      *opened.view, *extractor, opened.provenance, out,
+      {block_rows, "extract", "--features", ranks().collective, augmentation}, observer);
   notify(Notice::info, "wrote " + out + ": " + std::to_string(done.rows) + " x " + std::to_string(done.dim) +
                            " float32, " + std::to_string(opened.view->dataset().class_names().size()) +
                            " classes");

@@ -97,6 +97,12 @@ void print_class_counts(const data::FeatureStoreReader& store) {
   size_t width = 0;
   for (const auto& name : names) width = std::max(width, name.size());
   std::cout << "classes: " << names.size() << " (" << store.rows() << " rows)\n";
+  if (store.augmented()) {
+    const auto mirrored = std::count(store.augment().begin(), store.augment().end(), uint8_t{1});
+    std::cout << "augmented: " << mirrored
+              << " of the rows are mirrored copies (/augment 1) of the images of "
+              << "the others\n";
+  }
   for (size_t c = 0; c < names.size(); ++c) {
     std::cout << "  " << pad(names[c] + ":", width + 1) << " " << counts[c] << "\n";
   }
@@ -164,7 +170,7 @@ void print_rows(const data::FeatureStoreReader& store, uint64_t requested) {
     store.read_rows(r, 1, row.data());
     const int32_t label = store.labels()[r];
     std::cout << "  row " << r << ": label " << label << " (" << store.class_names()[label] << "), index "
-              << store.index()[r] << ":";
+              << store.index()[r] << (store.augment()[r] ? " mirrored" : "") << ":";
     for (uint64_t d = 0; d < std::min(dim, kRowValues); ++d) std::cout << " " << number(row[d]);
     if (dim > kRowValues) std::cout << " ... (" << dim << " values)";
     std::cout << "\n";

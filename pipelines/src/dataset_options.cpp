@@ -18,6 +18,20 @@ void add_dataset_options(po::options_description& options, DatasetArgs& args) {
        "keep a stratified, seeded subset of the split: this many images (or this fraction)");
 }
 
+void add_augment_option(po::options_description& options, std::string& augment) {
+  options.add_options()("augment", po::value<std::string>(&augment)->default_value("none"),
+                        "flip: add the horizontal mirror of every image after it (train split only)");
+}
+
+features::Augment parse_augment_option(const std::string& augment, const DatasetArgs& args) {
+  const features::Augment parsed = blame("--augment", [&] { return features::parse_augment(augment); });
+  if (parsed != features::Augment::none && data::parse_split(args.split) != data::Split::train) {
+    throw InputError("--augment", "augments training data only, not --split " + args.split +
+                                      ": mirrored copies of evaluation images would bias what they measure");
+  }
+  return parsed;
+}
+
 cv::Size parse_size_option(const std::string& text, const std::string& option) {
   int w = 0, h = 0;
   char x = 0, extra = 0;

@@ -34,7 +34,7 @@ vocab::EncodingParams encoding_params(const EncodingChoice& choice, OptionStyle 
   p.encoder.encoding = blame(name("encoding"), [&] { return vocab::parse_encoding(choice.encoding); });
   p.encoder.pooling = choice.pool ? blame(name("pool"), [&] { return vocab::parse_pooling(*choice.pool); })
                                   : vocab::default_pooling(p.encoder.encoding);
-  p.encoder.pyramid = blame(name("pyramid"), [&] { return features::parse_pyramid_levels(choice.pyramid); });
+  p.encoder.pyramid = blame(name("pyramid"), [&] { return features::parse_pyramid(choice.pyramid); });
   p.encoder.soft_neighbours = choice.soft_neighbours;
   p.encoder.soft_beta = choice.soft_beta;
   p.encoder.llc_knn = choice.llc_knn;

@@ -54,8 +54,11 @@ Misclassified misclassified_rows(const Evaluation& e, const std::string& data_pa
         model, Eigen::Map<const RowMatrix<float>>(features.data(), 1, Eigen::Index(model.dim())), r);
     std::vector<double> values(scores.data(), scores.data() + scores.size());
     if (m.probabilities) values = softmax(values);
-    m.rows.push_back({r, names.name(r < index.size() ? index[r] : static_cast<int64_t>(r)), e.labels[r],
-                      e.predicted[r], values[static_cast<std::size_t>(e.predicted[r])]});
+    // A mirrored row of an augmented store shows its source image, flipped.
+    const std::string image = names.name(r < index.size() ? index[r] : static_cast<int64_t>(r)) +
+                              (data.reader().augment()[r] ? " (mirrored)" : "");
+    m.rows.push_back(
+        {r, image, e.labels[r], e.predicted[r], values[static_cast<std::size_t>(e.predicted[r])]});
   }
   return m;
 }

@@ -6,6 +6,7 @@
 #include "featpipe/core/errors.h"
 #include "featpipe/data/dataset.h"
 #include "featpipe/data/image_file.h"
+#include "featpipe/features/augment.h"
 #include "featpipe/pipelines/dataset_options.h"
 
 namespace featpipe::pipelines {
@@ -55,9 +56,11 @@ nlohmann::json write_mistake_gallery(const data::FeatureStoreReader& test, const
     const auto dataset = data::open_dataset(spec, open);
     const data::Source source = split == "test" ? data::Source::test : data::Source::train;
     for (const std::size_t row : rows) {
+      // A mirrored row (an augmented store) shows its source image flipped, as its features saw it.
       const auto image = std::size_t(test.index()[row]);
-      thumbnails.push_back(thumbnail(dataset->image(source, image)));
-      names.push_back(dataset->image_name(source, image));
+      const uint8_t variant = test.augment()[row];
+      thumbnails.push_back(thumbnail(features::augmented_image(dataset->image(source, image), variant)));
+      names.push_back(dataset->image_name(source, image) + (variant ? " (mirrored)" : ""));
     }
   } catch (const InputError& e) {
     return {{"note",

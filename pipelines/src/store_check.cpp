@@ -1,5 +1,6 @@
 #include "featpipe/pipelines/store_check.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "featpipe/classify/checkpoint_io.h"
@@ -48,8 +49,10 @@ uint64_t read_dataset(const data::StoreReader& store, const data::DatasetInfo& i
 }
 
 std::string rows_detail(const data::FeatureStoreReader& f) {
+  const auto mirrored = std::count(f.augment().begin(), f.augment().end(), uint8_t{1});
   return std::to_string(f.rows()) + " rows x " + std::to_string(f.dim()) + " values, " +
-         std::to_string(f.class_names().size()) + " classes";
+         std::to_string(f.class_names().size()) + " classes" +
+         (f.augmented() ? ", " + std::to_string(mirrored) + " of the rows mirrored (/augment)" : "");
 }
 
 }  // namespace

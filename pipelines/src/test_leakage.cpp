@@ -46,7 +46,7 @@ std::string refuse_test_leakage(const std::string& model_path, const nlohmann::j
     if (row_origin(train.provenance()) != origin) return "";  // replaced by a store of other images
     shared = shared_images(train.provenance(), train.index(), test.provenance(), test.index());
   } else if (split_choice(train_provenance) == split_choice(test.provenance())) {
-    shared = test.rows();  // the same split of the same images
+    shared = distinct_images(test.index());  // the same split of the same images
     train_name =
         model_provenance["train"].value("path", std::string("?")) + " (as recorded in " + model_path + ")";
   } else {
@@ -54,9 +54,10 @@ std::string refuse_test_leakage(const std::string& model_path, const nlohmann::j
            " shares images with it cannot be checked";
   }
   if (shared == 0) return "";
-  throw InputError(test_path, "shares " + std::to_string(shared) + " of its " + std::to_string(test.rows()) +
-                                  " images with " + train_name + ", the training store of " + model_path +
-                                  " (both from " + train_provenance.value("dataset", "") +
+  throw InputError(test_path, "shares " + std::to_string(shared) + " of its " +
+                                  std::to_string(distinct_images(test.index())) + " images with " +
+                                  train_name + ", the training store of " + model_path + " (both from " +
+                                  train_provenance.value("dataset", "") +
                                   ", by their /index), so its accuracy would measure memory, not "
                                   "generalisation; give a store made with --split test, or pass "
                                   "--allow-overlap if this is meant");

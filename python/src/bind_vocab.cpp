@@ -163,7 +163,7 @@ iterations / EM steps (0: 100). The same rows, options and seed give the command
           py::arg("soft_beta") = 0.0, py::arg("llc_knn") = 5, py::arg("llc_beta") = 1e-4,
           py::arg("threads") = py::none(), py::arg("rgb") = true,
           R"doc(Encodes images against the vocabulary, as `featpipe encode` does: the vocabulary's descriptor,
-the encoding (bow, soft, vlad, fisher, triangle, llc), pooled over the spatial pyramid ("1:2:4"; pool:
+the encoding (bow, soft, vlad, fisher, triangle, llc), pooled over the spatial pyramid ("1:2:4", or "1:2:3x1": a level is S or rows x columns RxC; pool:
 "sum" or "max", None: max for llc, sum otherwise), each cell
 normalised (norm: e.g. "l1", "power+l2"; None: the encoding's default), then the homogeneous kernel map
 (kernel_map: e.g. "chi2"). images as for featpipe.extract. Returns float32 (N, D), or (D,) for one image.)doc")

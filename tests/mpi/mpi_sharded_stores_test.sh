@@ -45,6 +45,10 @@ for encoding in bow soft vlad triangle; do
   stage "$encoding" encode --data "$data" --vocab words.h5 --encoding "$encoding" --pyramid 1:2 --block 4
 done
 stage fisher encode --data "$data" --vocab gmm.h5 --encoding fisher --pyramid 1:2 --block 4
+# --augment flip: 90 rows of images and their mirrors shared in blocks of 4 rows; a 3x1 pyramid level.
+stage flipped extract --data "$data" --features 'hog(cell=4)+huehist(pyramid=1:2:3x1)' --augment flip --block 4
+stage fisher-flipped encode --data "$data" --vocab gmm.h5 --encoding fisher --pyramid 1:2:3x1 --augment flip \
+  --block 4
 stage bow-max encode --data "$data" --vocab words.h5 --encoding bow --pool max --kernel-map chi2 --block 4
 
 # The sharded store is one store for HDF5's own tool, featpipe's readers and stages that take it.

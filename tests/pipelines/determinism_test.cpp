@@ -4,6 +4,7 @@
 // not only /features: centres, weights, whitening, W, b, histories, labels and index.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -220,6 +221,20 @@ TEST_F(Determinism, EncodeBowWithKernelMap) {
 TEST_F(Determinism, EncodeLlcWithRbfMap) {
   expect_same_for_any_threads("llc", encode(kmeans_vocab(), {"--encoding", "llc", "--pyramid", "1:2",
                                                              "--kernel-map", "rbf(gamma=2,dim=64)"}));
+}
+
+// --augment flip: rows of images and of their mirrors, in blocks that straddle the pairs (--block 5).
+TEST_F(Determinism, ExtractAugmented) {
+  expect_same_for_any_threads(
+      "augmented", {"extract", "--data", kData, "--split", "train", "--augment", "flip", "--block", "5",
+                    "--features", "hog(cell=4)+colorhist(bins=4,pyramid=1:2:3x1)"});
+}
+
+TEST_F(Determinism, EncodeFisherAugmentedOverStripes) {
+  std::vector<std::string> args = encode(
+      gmm_vocab(), {"--encoding", "fisher", "--pyramid", "1:2:3x1", "--augment", "flip", "--block", "5"});
+  std::replace(args.begin(), args.end(), std::string("test"), std::string("train"));  // --split train
+  expect_same_for_any_threads("fisher-flip", args);
 }
 
 TEST_F(Determinism, EncodeSoft) {

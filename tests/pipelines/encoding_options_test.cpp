@@ -20,16 +20,16 @@ std::string error_of(const EncodingChoice& choice, OptionStyle style) {
 TEST(EncodingOptions, DefaultsAndChoicesBecomeParameters) {
   const vocab::EncodingParams bow = encoding_params({}, OptionStyle::python);
   EXPECT_EQ(bow.encoder.encoding, vocab::EncodingKind::bow);
-  EXPECT_EQ(bow.encoder.pyramid, std::vector<int>{1});
+  EXPECT_EQ(bow.encoder.pyramid, (std::vector<features::PyramidLevel>{{1, 1}}));
   EXPECT_EQ(bow.norm.size(), vocab::default_norm(vocab::EncodingKind::bow).size());
   EXPECT_FALSE(bow.kernel_map);
   EncodingChoice choice;
   choice.encoding = "vlad";
-  choice.pyramid = "1:2:4";
+  choice.pyramid = "1:2:3x1";
   choice.kernel_map = "chi2";
   choice.kernel_order = 2;
   const vocab::EncodingParams vlad = encoding_params(choice, OptionStyle::command_line);
-  EXPECT_EQ(vlad.encoder.pyramid, (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(vlad.encoder.pyramid, (std::vector<features::PyramidLevel>{{1, 1}, {2, 2}, {3, 1}}));
   ASSERT_TRUE(vlad.kernel_map);
   EXPECT_EQ(vlad.kernel_map->order, 2);
 }
@@ -44,6 +44,8 @@ TEST(EncodingOptions, ErrorsNameTheOptionAsTheFrontEndSpellsIt) {
   choice = {};
   choice.pyramid = "1:x";
   EXPECT_EQ(error_of(choice, OptionStyle::python).rfind("pyramid: ", 0), 0u);
+  choice.pyramid = "1:2:2x2";  // a level repeated
+  EXPECT_EQ(error_of(choice, OptionStyle::command_line).rfind("--pyramid: ", 0), 0u);
   choice = {};
   choice.encoding = "sparse";
   EXPECT_EQ(error_of(choice, OptionStyle::command_line).rfind("--encoding: ", 0), 0u);

@@ -256,14 +256,25 @@ TEST(PredictEncoded, ReplaysDescriptorVocabularyAndEncoding) {
           "--sample", "5000", "--out", path("desc.h5")});
   run_ok({"vocab", "--quiet", "--descriptors", path("desc.h5"), "--k", "16", "--whiten", "zca", "--out",
           path("vocab.h5")});
-  for (const char* split : {"train", "test"}) {
-    run_ok({"encode", "--quiet", "--data", kData, "--split", split, "--vocab", path("vocab.h5"), "--encoding",
-            "triangle", "--pyramid", "2", "--out", path(std::string(split) + ".h5")});
+  // A square pyramid, and Chatfield's 1:2:3x1 over a training store with mirrored copies (--augment flip):
+  // predict replays the pyramid from the provenance, and takes each image as it is.
+  for (const std::string pyramid : {"2", "1:2:3x1"}) {
+    const std::string name = pyramid == "2" ? "square" : "stripes";
+    for (const std::string split : {"train", "test"}) {
+      std::vector<std::string> args = {"encode",     "--quiet",
+                                       "--data",     kData,
+                                       "--split",    split,
+                                       "--vocab",    path("vocab.h5"),
+                                       "--encoding", "triangle",
+                                       "--pyramid",  pyramid,
+                                       "--out",      path(name + split + ".h5")};
+      if (split == "train" && pyramid != "2") args.insert(args.end(), {"--augment", "flip"});
+      run_ok(args);
+    }
+    run_ok({"train", "--quiet", "--train", path(name + "train.h5"), "--loss", "svm", "--epochs", "3", "--out",
+            path(name + "model.h5")});
+    expect_predict_matches_store(dir.path(), path(name + "model.h5"), path(name + "test.h5"), false);
   }
-  run_ok({"train", "--quiet", "--train", path("train.h5"), "--loss", "svm", "--epochs", "3", "--out",
-          path("model.h5")});
-
-  expect_predict_matches_store(dir.path(), path("model.h5"), path("test.h5"), false);
 }
 
 }  // namespace

@@ -76,6 +76,7 @@ def test_a_plain_array_needs_its_descriptor_spec(images):
     ("km.h5", "triangle", ["--pool", "max", "--pyramid", "2"]),
     ("km.h5", "soft", ["--norm", "l2", "--kernel-map", "chi2", "--kernel-order", "2"]),
     ("gmm.h5", "fisher", ["--pyramid", "1:2"]),
+    ("gmm.h5", "fisher", ["--pyramid", "1:2:3x1"]),
     ("km.h5", "llc", ["--pyramid", "1:2", "--llc-knn", "3"]),
     ("km.h5", "bow", ["--kernel-map", "rbf(gamma=4,dim=96,seed=2)"]),
     ("pca.h5", "fisher", ["--pyramid", "1:2"]),

@@ -59,10 +59,10 @@ Vocabulary gmm_vocabulary() {
   return v;
 }
 
-EncoderParams params_for(EncodingKind kind, std::vector<int> pyramid = {1}) {
+EncoderParams params_for(EncodingKind kind, const std::string& pyramid = "1") {
   EncoderParams p;
   p.encoding = kind;
-  p.pyramid = std::move(pyramid);
+  p.pyramid = features::parse_pyramid(pyramid);
   return p;
 }
 
@@ -73,7 +73,7 @@ std::vector<float> encode(const Encoder& encoder, const features::LocalFeatures&
 }
 
 TEST(EncoderTest, BowWithL1NormSumsToOnePerPyramidCell) {
-  const Encoder encoder(kmeans_vocabulary(), params_for(EncodingKind::bow, {1, 2, 4}));
+  const Encoder encoder(kmeans_vocabulary(), params_for(EncodingKind::bow, "1:2:4"));
   ASSERT_EQ(encoder.cells(), 21u);
   ASSERT_EQ(encoder.cell_width(), std::size_t(kWords));
   std::vector<float> code = encode(encoder, local_features(300, 3));
@@ -98,25 +98,25 @@ TEST(EncoderTest, BowCountsNearestWords) {
 }
 
 TEST(EncoderTest, MaxPooledBowMarksPresence) {
-  EncoderParams p = params_for(EncodingKind::bow, {1, 2});
+  EncoderParams p = params_for(EncodingKind::bow, "1:2");
   p.pooling = Pooling::max;
   const Encoder encoder(kmeans_vocabulary(), p);
   for (float v : encode(encoder, local_features(200, 5))) EXPECT_TRUE(v == 0.0f || v == 1.0f);
 }
 
 TEST(EncoderTest, VladAndFisherHaveKdAnd2KdPerCell) {
-  const Encoder vlad(kmeans_vocabulary(), params_for(EncodingKind::vlad, {1, 2}));
+  const Encoder vlad(kmeans_vocabulary(), params_for(EncodingKind::vlad, "1:2"));
   EXPECT_EQ(vlad.cell_width(), std::size_t(kWords * kDim));
   EXPECT_EQ(vlad.dim(), 5u * kWords * kDim);
   EXPECT_EQ(encode(vlad, local_features(100, 6)).size(), vlad.dim());
-  const Encoder fisher(gmm_vocabulary(), params_for(EncodingKind::fisher, {1, 2}));
+  const Encoder fisher(gmm_vocabulary(), params_for(EncodingKind::fisher, "1:2"));
   EXPECT_EQ(fisher.cell_width(), std::size_t(2 * kWords * kDim));
   EXPECT_EQ(fisher.dim(), 5u * 2 * kWords * kDim);
   EXPECT_EQ(encode(fisher, local_features(100, 6)).size(), fisher.dim());
 }
 
 TEST(EncoderTest, SumPooledCellsAddUpToTheWholeImage) {
-  const Encoder encoder(kmeans_vocabulary(), params_for(EncodingKind::vlad, {1, 2}));
+  const Encoder encoder(kmeans_vocabulary(), params_for(EncodingKind::vlad, "1:2"));
   const std::vector<float> code = encode(encoder, local_features(150, 7));
   const std::size_t w = encoder.cell_width();
   for (std::size_t i = 0; i < w; ++i) {
@@ -229,7 +229,7 @@ TEST(EncoderTest, CodesDoNotDependOnTheThreadOrWhereItsMemoryLies) {
   for (EncodingKind kind : {EncodingKind::bow, EncodingKind::soft, EncodingKind::vlad, EncodingKind::fisher,
                             EncodingKind::triangle, EncodingKind::llc}) {
     const Encoder encoder(forty_words(kind == EncodingKind::fisher ? VocabMethod::gmm : VocabMethod::kmeans),
-                          params_for(kind, {1, 2}));
+                          params_for(kind, "1:2"));
     const std::vector<float> expected = encode(encoder, local);
     for (std::size_t shift = 16; shift <= 64; shift += 16) {
       std::vector<float> code;
@@ -244,8 +244,37 @@ TEST(EncoderTest, CodesDoNotDependOnTheThreadOrWhereItsMemoryLies) {
   }
 }
 
+// Chatfield et al.'s 1:2:3x1: descriptors placed by hand in known cells land exactly there; the 3x1 level
+// holds the top, middle and bottom stripes of the image (rows of 32 / 3 pixels: 0..9, 10..20, 21..31).
+TEST(EncoderTest, ThreeByOneLevelPoolsTheThreeHorizontalStripes) {
+  const Vocabulary v = kmeans_vocabulary();
+  const Encoder encoder(v, params_for(EncodingKind::bow, "1:2:3x1"));
+  ASSERT_EQ(encoder.cells(), 1u + 4u + 3u);
+  // Each descriptor is a word centre, so its word is known; (x, y) picks its cells.
+  struct Placed {
+    int word;
+    float x, y;
+    int quarter, stripe;  // row-major cell of the 2x2 level, row of the 3x1 level
+  };
+  const std::vector<Placed> placed = {{0, 2, 1, 0, 0},   {1, 30, 9, 1, 0},  {2, 5, 10, 0, 1},
+                                      {3, 20, 20, 3, 1}, {4, 16, 21, 3, 2}, {5, 0, 31, 2, 2},
+                                      {0, 31, 15, 1, 1}};
+  features::LocalFeatures local;
+  for (const Placed& p : placed) {
+    local.frames.push_back({p.x, p.y, 1.0f, 0.0f});
+    for (int c = 0; c < kDim; ++c) local.descriptors.push_back(v.centres(p.word, c));
+  }
+  std::vector<float> expected(encoder.dim(), 0.0f);
+  for (const Placed& p : placed) {
+    expected[p.word] += 1;
+    expected[(1 + p.quarter) * kWords + p.word] += 1;
+    expected[(5 + p.stripe) * kWords + p.word] += 1;
+  }
+  EXPECT_EQ(encode(encoder, local), expected);
+}
+
 TEST(EncoderTest, EmptyImageEncodesAsZeros) {
-  const Encoder encoder(gmm_vocabulary(), params_for(EncodingKind::fisher, {1, 2}));
+  const Encoder encoder(gmm_vocabulary(), params_for(EncodingKind::fisher, "1:2"));
   for (float v : encode(encoder, {})) EXPECT_EQ(v, 0.0f);
 }
 
@@ -254,7 +283,7 @@ TEST(EncoderTest, RejectsWhatCannotWork) {
   p.pooling = Pooling::max;
   EXPECT_THROW(Encoder(kmeans_vocabulary(), p), std::invalid_argument);
   EXPECT_THROW(Encoder(kmeans_vocabulary(), params_for(EncodingKind::fisher)), std::invalid_argument);
-  EXPECT_THROW(Encoder(kmeans_vocabulary(), params_for(EncodingKind::bow, {2, 1})), std::invalid_argument);
+  EXPECT_THROW(Encoder(kmeans_vocabulary(), params_for(EncodingKind::bow, "2:1")), std::invalid_argument);
   const Encoder encoder(kmeans_vocabulary(), params_for(EncodingKind::bow));
   features::LocalFeatures wrong;
   wrong.frames.resize(1);

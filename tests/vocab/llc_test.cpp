@@ -161,7 +161,7 @@ TEST(LlcTest, PoolsEachCellByMaxOrSum) {
   const RowMatrix<float> x = testing::make_blobs(kWords, 6, kDim, 2.0f, 25).points;
   const RowMatrix<float> codes = codes_one_by_one(Encoder(v, llc_params()), x);
   EncoderParams max_params = llc_params(5, 1e-4, Pooling::max);
-  max_params.pyramid = {1, 2};
+  max_params.pyramid = features::parse_pyramid("1:2");
   const Encoder max_pooled(v, max_params);
   ASSERT_EQ(max_pooled.dim(), std::size_t(5 * kWords));
   const std::vector<float> pooled = encode(max_pooled, local_of(x));

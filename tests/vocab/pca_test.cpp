@@ -149,7 +149,7 @@ TEST(PcaTest, FisherEncodingTakesFullDescriptorsAndIs2KDWide) {
   const Vocabulary v = gmm_with_pca(x, 3).vocabulary;
   EncoderParams p;
   p.encoding = EncodingKind::fisher;
-  p.pyramid = {1, 2};
+  p.pyramid = features::parse_pyramid("1:2");
   const Encoder encoder(v, p);
   EXPECT_EQ(encoder.cell_width(), 2u * 3 * 3);
   EXPECT_EQ(encoder.dim(), 5u * 2 * 3 * 3);

@@ -82,7 +82,7 @@ TEST(VocabularyTest, EncoderTakesTheDescriptorFromTheVocabulary) {
 TEST(VocabularyTest, ImageEncoderNormalisesAndMaps) {
   const Vocabulary v = patch_vocabulary(VocabMethod::kmeans);
   EncodingParams p;
-  p.encoder.pyramid = {1, 2};
+  p.encoder.pyramid = features::parse_pyramid("1:2");
   p.norm = parse_norm("l1");
   p.kernel_map = KernelMapParams{};
   const ImageEncoder encoder(v, p);
@@ -98,7 +98,7 @@ TEST(VocabularyTest, ImageEncoderNormalisesAndMaps) {
 TEST(VocabularyTest, ImageEncoderAppliesTheRbfMapAfterTheNorm) {
   const Vocabulary v = patch_vocabulary(VocabMethod::kmeans);
   EncodingParams p;
-  p.encoder.pyramid = {1, 2};
+  p.encoder.pyramid = features::parse_pyramid("1:2");
   p.norm = parse_norm("l1");
   p.rbf_map = RbfMapParams{0.5, 40, 3};
   const ImageEncoder encoder(v, p);
@@ -129,7 +129,7 @@ TEST(VocabularyTest, EncodingParamsRoundTripThroughJson) {
   EncodingParams p;
   p.encoder.encoding = EncodingKind::soft;
   p.encoder.pooling = Pooling::max;
-  p.encoder.pyramid = {1, 3};
+  p.encoder.pyramid = features::parse_pyramid("1:3");
   p.encoder.soft_neighbours = 7;
   p.encoder.soft_beta = 0.5;
   p.encoder.llc_knn = 3;

@@ -26,7 +26,7 @@ std::vector<NormStep> default_norm(EncodingKind kind) {
 nlohmann::json to_json(const EncodingParams& p) {
   nlohmann::json j = {{"encoding", to_string(p.encoder.encoding)},
                       {"pool", to_string(p.encoder.pooling)},
-                      {"pyramid", features::format_pyramid_levels(p.encoder.pyramid)},
+                      {"pyramid", features::format_pyramid(p.encoder.pyramid)},
                       {"norm", format_norm(p.norm)},
                       {"soft_neighbours", p.encoder.soft_neighbours},
                       {"soft_beta", p.encoder.soft_beta},
@@ -51,7 +51,7 @@ EncodingParams encoding_params_from_json(const nlohmann::json& j) {
   try {
     p.encoder.encoding = parse_encoding(j.at("encoding").get<std::string>());
     p.encoder.pooling = parse_pooling(j.at("pool").get<std::string>());
-    p.encoder.pyramid = features::parse_pyramid_levels(j.at("pyramid").get<std::string>());
+    p.encoder.pyramid = features::parse_pyramid(j.at("pyramid").get<std::string>());
     p.encoder.soft_neighbours = j.at("soft_neighbours").get<int>();
     p.encoder.soft_beta = j.at("soft_beta").get<double>();
     // Stores written before llc existed lack its parameters: they keep the defaults.
@@ -92,7 +92,7 @@ std::string ImageEncoder::spec() const {
   SpecTerm term{"encode", {}};
   term.params["encoding"] = to_string(params_.encoder.encoding);
   term.params["pool"] = to_string(params_.encoder.pooling);
-  term.params["pyramid"] = features::format_pyramid_levels(params_.encoder.pyramid);
+  term.params["pyramid"] = features::format_pyramid(params_.encoder.pyramid);
   term.params["norm"] = format_norm(params_.norm);
   if (kernel_map_) {
     term.params["kernel_map"] = to_string(kernel_map_->params().kernel);

@@ -105,10 +105,11 @@ class StoreWriter {
   /// Extendible 2-D float32 dataset [0, cols] grown by append_rows (chunked by rows).
   void create_rows(const std::string& name, uint64_t cols, uint64_t chunk_rows = 0);
   void append_rows(const std::string& name, const float* rows, uint64_t count);
-  /// Extendible 1-D int32 / int64 datasets grown in step with the rows.
+  /// Extendible 1-D int32 / int64 / uint8 datasets grown in step with the rows.
   void create_column(const std::string& name, DType dtype);
   void append_column(const std::string& name, const int32_t* values, uint64_t count);
   void append_column(const std::string& name, const int64_t* values, uint64_t count);
+  void append_column(const std::string& name, const uint8_t* values, uint64_t count);
   /// A virtual dataset of rows (cols > 0: [rows, cols]; cols == 0: [rows]) whose rows are those of the
   /// sources, in order (their `first` is ignored: each source follows the previous one). The sources are
   /// neither opened nor checked here.

@@ -6,6 +6,7 @@
 
 #include "featpipe/data/dataset.h"
 #include "featpipe/data/split.h"
+#include "featpipe/features/augment.h"
 #include "featpipe/pipelines/cli.h"
 
 namespace featpipe::pipelines {
@@ -29,6 +30,12 @@ struct OpenedSplit {
 
 /// Opens the dataset and selects the split; InputError naming the option on bad values.
 OpenedSplit open_split(const DatasetArgs& args, uint64_t seed);
+
+/// --augment of the stages that write feature rows of images (extract, encode).
+void add_augment_option(po::options_description& options, std::string& augment);
+/// "none" | "flip"; InputError("--augment") for another value, and for a val or test split: augmenting
+/// evaluation data would bias what it measures.
+features::Augment parse_augment_option(const std::string& augment, const DatasetArgs& args);
 
 /// "WxH" -> cv::Size; InputError naming `option` otherwise.
 cv::Size parse_size_option(const std::string& text, const std::string& option);

@@ -16,6 +16,11 @@
 //             beta trace(C) I; max pooled by default, as in the paper                       width k
 // Pooling is the sum (or, for bow, soft, triangle and llc, the maximum) over the descriptors whose frame
 // centre falls in the cell; a cell without descriptors stays 0.
+// Layout of the output: the pyramid's levels in the order given, each level's cells row-major (a level of
+// R rows by C columns, `RxC` in a spec, `S` meaning SxS: cell (column cx, row cy) is block cy * C + cx, rows
+// counted down the image height, columns across its width), cell_width() values per cell. So pyramid
+// 1:2:3x1 gives 1 + 4 + 3 = 8 blocks: the whole image; the top-left, top-right, bottom-left, bottom-right
+// quarters; the top, middle and bottom horizontal stripes.
 #include <cstddef>
 #include <memory>
 #include <opencv2/core.hpp>
@@ -50,11 +55,11 @@ Pooling default_pooling(EncodingKind kind);
 struct EncoderParams {
   EncodingKind encoding = EncodingKind::bow;
   Pooling pooling = Pooling::sum;
-  std::vector<int> pyramid = {1};  // grid sides per level, e.g. {1, 2, 4}
-  int soft_neighbours = 5;         // soft: words sharing each descriptor, at most kMaxSoftNeighbours
-  double soft_beta = 0;            // soft: 1 / squared distance scale; 0: 1 / the vocabulary's distortion
-  int llc_knn = 5;                 // llc: nearest words reconstructing each descriptor, at most k
-  double llc_beta = 1e-4;          // llc: regularisation, relative to trace(C)
+  std::vector<features::PyramidLevel> pyramid = {{1, 1}};  // levels, e.g. 1x1, 2x2, 3x1 (rows x columns)
+  int soft_neighbours = 5;  // soft: words sharing each descriptor, at most kMaxSoftNeighbours
+  double soft_beta = 0;     // soft: 1 / squared distance scale; 0: 1 / the vocabulary's distortion
+  int llc_knn = 5;          // llc: nearest words reconstructing each descriptor, at most k
+  double llc_beta = 1e-4;   // llc: regularisation, relative to trace(C)
 };
 
 /// A valid pyramid, soft_neighbours in [1, kMaxSoftNeighbours], soft_beta >= 0, llc_knn >= 1 (at most the
