@@ -9,16 +9,10 @@
 namespace featpipe::pipelines {
 namespace {
 
-nlohmann::json training_store_provenance(const nlohmann::json& model_provenance) {
-  const nlohmann::json train = model_provenance.value("train", nlohmann::json::object());
-  return train.is_object() ? train.value("provenance", nlohmann::json::object()) : nlohmann::json::object();
-}
-
-/// The digest the model recorded for role, or "".
-std::string recorded_digest(const nlohmann::json& model_provenance, const std::string& role) {
-  const auto chain = model_provenance.find("chain");
-  if (chain == model_provenance.end() || !chain->is_array()) return "";
-  for (const nlohmann::json& entry : *chain) {
+/// The digest a model's chain records for role, or "".
+std::string recorded_digest(const nlohmann::json& chain, const std::string& role) {
+  if (!chain.is_array()) return "";
+  for (const nlohmann::json& entry : chain) {
     if (entry.is_object() && entry.value("role", "") == role) return entry.value("digest", "");
   }
   return "";
@@ -39,8 +33,12 @@ nlohmann::json record_chain_digests(const nlohmann::json& train_store_provenance
 }
 
 void check_chain_digests(const nlohmann::json& model_provenance, const std::string& model_path) {
-  for (const ChainInput& input : chain_inputs(training_store_provenance(model_provenance))) {
-    const std::string then = recorded_digest(model_provenance, input.role);
+  for (const TrainingStore& store : training_stores(model_provenance)) check_chain_digests(store, model_path);
+}
+
+void check_chain_digests(const TrainingStore& store, const std::string& model_path) {
+  for (const ChainInput& input : chain_inputs(store.provenance)) {
+    const std::string then = recorded_digest(store.chain, input.role);
     if (then.empty() || !std::filesystem::exists(input.path)) continue;
     const std::string now = data::content_digest(input.path);
     if (now == then) continue;
@@ -53,10 +51,10 @@ void check_chain_digests(const nlohmann::json& model_provenance, const std::stri
   }
 }
 
-void check_same_chain(const nlohmann::json& model_provenance, const std::string& model_path,
+void check_same_chain(const TrainingStore& trained, const std::string& model_path,
                       const nlohmann::json& store_provenance, const std::string& store_path) {
   for (const ChainInput& input : chain_inputs(store_provenance)) {
-    const std::string model_digest = recorded_digest(model_provenance, input.role);
+    const std::string model_digest = recorded_digest(trained.chain, input.role);
     if (input.recorded_digest.empty() || model_digest.empty() || input.recorded_digest == model_digest)
       continue;
     throw InputError(store_path, "was encoded with another " + input.role + " (content digest " +

@@ -69,7 +69,8 @@ int run_compare(const std::vector<std::string>& args) {
   options.add_options()                                                      //
       ("model", po::value(&models), "model stores to compare (positional)")  //
       ("test", po::value(&tests)->multitoken(),
-       "test feature stores: one per model, in order, or one for all")                                      //
+       "test feature stores: one per model, in order, or one for all; A.h5,B.h5 for a model trained on "
+       "several stores (their test stores, in its --train order)")                                          //
       ("out", po::value(&out_dir), "report folder (created): summary.json, report.md, report.html, plots")  //
       ("baseline", po::value(&baseline),
        "model name the gain is measured against (default: the first raw-pixel model)")  //

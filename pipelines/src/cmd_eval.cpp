@@ -10,17 +10,20 @@
 #include "featpipe/pipelines/evaluation.h"
 #include "featpipe/pipelines/misclassified.h"
 #include "featpipe/pipelines/output_file.h"
+#include "train_options.h"
 
 namespace featpipe::pipelines {
 
 int run_eval(const std::vector<std::string>& args) {
   po::options_description options("eval options");
-  std::string model_path, data_path, old_data_path, errors_path;
+  std::string model_path, old_data_path, errors_path;
+  std::vector<std::string> data_paths;
   int top = 1;
-  options.add_options()                                                        //
-      ("model", po::value(&model_path), "model store (.h5) from train")        //
-      ("store", po::value(&data_path), "feature store (.h5) to evaluate on")   //
-      ("data", po::value(&old_data_path), "the same as --store (deprecated)")  //
+  options.add_options()                                                  //
+      ("model", po::value(&model_path), "model store (.h5) from train")  //
+      ("store", po::value(&data_paths),
+       "feature store (.h5) to evaluate on; repeated for a model trained on several (same order)")  //
+      ("data", po::value(&old_data_path), "the same as --store (deprecated)")                       //
       ("top", po::value(&top)->default_value(top),
        "also the top-K accuracy: the label among the K best classes")  //
       ("errors", po::value(&errors_path),
@@ -33,17 +36,19 @@ int run_eval(const std::vector<std::string>& args) {
   if (vm->count("data")) {
     if (vm->count("store")) throw InputError("--data", "give the store once, as --store");
     notify(Notice::note, "--data is deprecated; name the store with --store");
-    data_path = old_data_path;
+    data_paths = {old_data_path};
   } else {
     require(*vm, "store");
   }
   if (vm->count("errors")) {
-    check_writable_file(errors_path, "--errors", {{"--model", model_path}, {"--store", data_path}});
+    check_writable_file(errors_path, "--errors",
+                        option_paths({{"--model", {model_path}}, {"--store", data_paths}}));
   }
 
-  const Evaluation e = evaluate_store(model_path, data_path, top);
+  const Evaluation e = evaluate_store(model_path, data_paths, top);
+  const std::string data_path = join_paths(data_paths);
   if (!errors_path.empty()) {
-    const Misclassified wrong = misclassified_rows(e, data_path);
+    const Misclassified wrong = misclassified_rows(e, data_paths);
     write_text_file(errors_path, misclassified_tsv(wrong, e.model.model.class_names));
     notify(Notice::info,
            "wrote " + errors_path + ": " + std::to_string(wrong.rows.size()) + " misclassified rows");

@@ -46,15 +46,17 @@ constexpr int kMaxSweepRuns = 10000;
 
 int run_sweep(const std::vector<std::string>& args) {
   po::options_description options("sweep options");
-  std::string train_path, val_path, out, lr_range = "1e-4:1e-1", lambda_range = "1e-6:1e-2";
+  std::vector<std::string> train_paths, val_paths;
+  std::string out, lr_range = "1e-4:1e-1", lambda_range = "1e-6:1e-2";
   bool allow_overlap = false;
   int steps = 4, lr_steps = 0, lambda_steps = 0;
   TrainArgs train_args;
-  options.add_options()                                                  //
-      ("train", po::value(&train_path), "training feature store (.h5)")  //
-      ("val", po::value(&val_path),
-       "validation feature store (.h5): runs are ranked by its accuracy; among equal accuracies the smaller "
-       "lr, then the larger lambda, ranks first")  //
+  options.add_options()  //
+      ("train", po::value(&train_paths),
+       "training feature store (.h5); repeated: stores of the same images, their features side by side")  //
+      ("val", po::value(&val_paths),
+       "validation feature store (.h5), one per --train in the same order: runs are ranked by its accuracy; "
+       "among equal accuracies the smaller lr, then the larger lambda, ranks first")  //
       ("allow-overlap", po::bool_switch(&allow_overlap),
        "accept a validation store that shows images of the training store")                               //
       ("out", po::value(&out), "the best run's model (.h5)")                                              //
@@ -73,7 +75,7 @@ int run_sweep(const std::vector<std::string>& args) {
   require(*vm, "train");
   require(*vm, "val");
   require(*vm, "out");
-  check_output_path(out, "--out", {{"--train", train_path}, {"--val", val_path}});
+  check_output_path(out, "--out", option_paths({{"--train", train_paths}, {"--val", val_paths}}));
   if (!vm->count("lr-steps")) lr_steps = steps;
   if (!vm->count("lambda-steps")) lambda_steps = steps;
   if (lr_steps * lambda_steps > kMaxSweepRuns) {
@@ -91,7 +93,7 @@ int run_sweep(const std::vector<std::string>& args) {
     throw InputError("--max-memory", "is not supported by sweep, which holds both stores in memory once");
   }
   CliObserver observer(common.quiet);
-  const SweepResult sweep = sweep_stores(train_path, val_path, lrs, lambdas, base, out, observer,
+  const SweepResult sweep = sweep_stores(train_paths, val_paths, lrs, lambdas, base, out, observer,
                                          *ranks().collective, allow_overlap);
 
   std::printf("%-4s %10s %10s %8s %9s %9s %8s\n", "rank", "lr", "lambda", "val acc", "train acc", "loss",

@@ -32,14 +32,17 @@ std::string expected_loss_text(const classify::LossParams& loss, int classes, do
 
 int run_train(const std::vector<std::string>& args) {
   po::options_description options("train options");
-  std::string train_path, val_path, out;
+  std::vector<std::string> train_paths, val_paths;
+  std::string out;
   bool allow_overlap = false;
   int checkpoint_every = 0;
   bool resume = false;
   TrainArgs train_args;
-  options.add_options()                                                                              //
-      ("train", po::value(&train_path), "training feature store (.h5)")                              //
-      ("val", po::value(&val_path), "validation feature store: accuracy per epoch, early stopping")  //
+  options.add_options()  //
+      ("train", po::value(&train_paths),
+       "training feature store (.h5); repeated: stores of the same images, their features side by side")  //
+      ("val", po::value(&val_paths),
+       "validation feature store: accuracy per epoch, early stopping (one per --train, same order)")  //
       ("allow-overlap", po::bool_switch(&allow_overlap),
        "accept a validation store that shows images of the training store")  //
       ("out", po::value(&out), "output model (.h5)")                         //
@@ -55,7 +58,7 @@ int run_train(const std::vector<std::string>& args) {
   if (!vm) return 0;
   require(*vm, "train");
   require(*vm, "out");
-  check_output_path(out, "--out", {{"--train", train_path}, {"--val", val_path}});
+  check_output_path(out, "--out", option_paths({{"--train", train_paths}, {"--val", val_paths}}));
   const classify::TrainParams p = train_params(train_args, common.seed);
   const std::string checkpoint_path = out + ".checkpoint";
   int checkpoint_epoch = 0;
@@ -83,7 +86,7 @@ int run_train(const std::vector<std::string>& args) {
                 e.train_acc, val_text, e.lr, e.seconds);
     std::fflush(stdout);
   };
-  TrainStageOptions stage{val_path, checkpoint_every, resume, nullptr};
+  TrainStageOptions stage{val_paths, checkpoint_every, resume, nullptr};
   stage.allow_overlap = allow_overlap;
   stage.on_start = [&](const TrainStart& s) {
     classes = s.classes;
@@ -99,7 +102,8 @@ int run_train(const std::vector<std::string>& args) {
                 train_args.loss.c_str(), train_args.reg.c_str(), format_number(p.reg.lambda).c_str(),
                 train_args.optimizer.c_str(), format_number(p.lr).c_str(), p.epochs, p.batch);
   };
-  const TrainStageResult done = train_store(train_path, p, out, stage, events, observer, *ranks().collective);
+  const TrainStageResult done =
+      train_store(train_paths, p, out, stage, events, observer, *ranks().collective);
   print_warnings(done.warnings);
   if (done.result.byte_divisor > 0) {
     std::printf("training rows held as bytes k (8-bit values k / %s)\n",

@@ -19,6 +19,7 @@
 #include "share_dir.h"
 #include "staged_folder.h"
 #include "test_leakage.h"
+#include "train_options.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -68,7 +69,10 @@ nlohmann::json evaluate(const std::string& model_path, const std::string& test_p
 
   const nlohmann::json& p = model.provenance;
   const nlohmann::json features_prov = provenance_value(p, {"train", "provenance"});
-  const std::string features = features_prov.value("features", std::string("?"));
+  const std::string features = model_features(p);
+  std::vector<std::string> absolute_tests;
+  for (const std::string& path : split_paths(test_path))
+    absolute_tests.push_back(fs::absolute(path).string());
   const int64_t right =
       std::count_if(e.labels.begin(), e.labels.end(),
                     [&, i = std::size_t(0)](int32_t label) mutable { return e.predicted[i++] == label; });
@@ -82,7 +86,7 @@ nlohmann::json evaluate(const std::string& model_path, const std::string& test_p
   nlohmann::json row = {
       {"name", fs::path(model_path).stem().string()},
       {"model", fs::absolute(model_path).string()},
-      {"test", fs::absolute(test_path).string()},
+      {"test", join_paths(absolute_tests)},
       {"features", features},
       {"encoding", encoding_facts(features_prov)},
       {"dim", model.model.dim()},
@@ -163,11 +167,12 @@ nlohmann::json compare_models(const std::vector<std::string>& models, const std:
   nlohmann::json rows = nlohmann::json::array();
   for (std::size_t i = 0; i < models.size(); ++i) {
     const std::string& test = tests.size() == 1 ? tests[0] : tests[i];
-    answers.push_back(answer_rows(models[i], test));
-    stores.push_back(std::make_unique<data::FeatureStoreReader>(test));
+    const std::vector<std::string> test_stores = split_paths(test);  // side by side for a fused model
+    answers.push_back(answer_rows(models[i], test_stores));
+    stores.push_back(std::make_unique<data::FeatureStoreReader>(test_stores.front()));
     if (!options.allow_overlap) {
-      const std::string unknown =
-          refuse_test_leakage(models[i], answers.back().evaluation.model.provenance, test, *stores.back());
+      const std::string unknown = refuse_test_leakage(models[i], answers.back().evaluation.model.provenance,
+                                                      test_stores.front(), *stores.back());
       if (!unknown.empty()) warnings.push_back(unknown);
     }
     rows.push_back(evaluate(models[i], test, answers.back()));
@@ -186,7 +191,8 @@ nlohmann::json compare_models(const std::vector<std::string>& models, const std:
     if (base == rows.size()) continue;
     const std::string& test = tests.size() == 1 ? tests[0] : tests[i];
     const std::string& base_test = tests.size() == 1 ? tests[0] : tests[base];
-    const std::vector<std::size_t> matched = match_rows(base_test, *stores[base], test, *stores[i]);
+    const std::vector<std::size_t> matched =
+        match_rows(split_paths(base_test).front(), *stores[base], split_paths(test).front(), *stores[i]);
     r["vs_baseline"] = compare_with_baseline(answers[base].rows, answers[i].rows, matched,
                                              answers[i].evaluation.model.model.classes());
     r["gain"] = r["vs_baseline"]["gain"];

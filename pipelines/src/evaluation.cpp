@@ -11,28 +11,56 @@
 #include "featpipe/classify/store_source.h"
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/chain_digest.h"
+#include "fused_stores.h"
 #include "train_options.h"
 
 namespace featpipe::pipelines {
 
-Evaluation evaluate_store(const std::string& model_path, const std::string& data_path, int top) {
-  Evaluation e{classify::load_model(model_path), {}, {}, {}};
-  const classify::StoreRowSource data(data_path);
-  if (data.rows() == 0) {  // an accuracy of 0 rows would read as 0.0000, a finding
-    throw InputError(data_path, "holds no rows: there is nothing to evaluate; give a non-empty store");
+namespace {
+
+/// InputError naming the stores unless they hold the features of the model's training stores, each at its
+/// place, and were made through the same chain inputs (chain_digest.h).
+void check_model_stores(const classify::ModelFile& m, const std::string& model_path, const FusedStores& data,
+                        const std::string& option) {
+  const std::vector<TrainingStore> trained = training_stores(m.provenance);
+  if (data.size() == 1 && trained.size() <= 1) {  // a model of one store, or of rows from no store
+    check_same_features(signature(model_path, m.provenance, m.model.dim(), m.model.class_names),
+                        data.signature(0));
+  } else if (trained.size() != data.size()) {
+    throw InputError(option, "gives " + std::to_string(data.size()) + " store(s) but " + model_path +
+                                 " was trained on " + std::to_string(trained.size()) +
+                                 " store(s) side by side; give one for each, in the order of its training "
+                                 "stores");
+  } else {
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      const TrainingStore& t = trained[i];
+      check_same_features(signature(model_path + " (its training store " + t.path + ")", t.provenance, t.dim,
+                                    m.model.class_names),
+                          data.signature(i));
+    }
   }
-  check_same_features(
-      signature(model_path, e.model.provenance, e.model.model.dim(), e.model.model.class_names),
-      signature(data_path, data.reader().provenance(), data.dim(), data.reader().class_names()));
-  check_chain_digests(e.model.provenance, model_path);
-  check_same_chain(e.model.provenance, model_path, data.reader().provenance(), data_path);
-  e.predicted = predict_store(e.model.model, data, data_path);
-  e.labels.assign(data.labels().begin(), data.labels().end());
+  check_chain_digests(m.provenance, model_path);
+  for (std::size_t i = 0; i < trained.size() && i < data.size(); ++i)
+    check_same_chain(trained[i], model_path, data.store(i).reader().provenance(), data.path(i));
+}
+
+}  // namespace
+
+Evaluation evaluate_store(const std::string& model_path, const std::vector<std::string>& data_paths, int top,
+                          const std::string& option) {
+  Evaluation e{classify::load_model(model_path), {}, {}, {}};
+  const FusedStores data(data_paths, option);
+  if (data.first().rows() == 0) {  // an accuracy of 0 rows would read as 0.0000, a finding
+    throw InputError(data.name(), "holds no rows: there is nothing to evaluate; give a non-empty store");
+  }
+  check_model_stores(e.model, model_path, data, option);
+  e.predicted = predict_store(e.model.model, data.rows(), data.name());
+  e.labels.assign(data.first().labels().begin(), data.first().labels().end());
   e.report = classify::classification_report(e.labels, e.predicted, e.model.model.classes());
   if (top > 1) {
     e.top = std::min(top, e.model.model.classes());
     const std::vector<int32_t> best =
-        blame(data_path, [&] { return classify::predict_top(e.model.model, data, e.top); });
+        blame(data.name(), [&] { return classify::predict_top(e.model.model, data.rows(), e.top); });
     e.top_accuracy = classify::top_k_accuracy(e.labels, best, e.top);
   }
   return e;
@@ -40,8 +68,11 @@ Evaluation evaluate_store(const std::string& model_path, const std::string& data
 
 ImageClassifier::ImageClassifier(const std::string& model_path) : file_(classify::load_model(model_path)) {
   check_chain_digests(file_.provenance, model_path);
-  const nlohmann::json train = file_.provenance.value("train", nlohmann::json::object());
-  chain_ = make_feature_chain(train.value("provenance", nlohmann::json::object()), model_path);
+  std::vector<std::unique_ptr<FeatureChain>> chains;
+  for (const TrainingStore& store : training_stores(file_.provenance))
+    chains.push_back(make_feature_chain(store.provenance, model_path));
+  if (chains.empty()) chains.push_back(make_feature_chain(nlohmann::json::object(), model_path));
+  chain_ = join_feature_chains(std::move(chains));
   if (chain_->dim() != file_.model.dim()) {
     throw InputError(model_path, "its feature chain gives " + std::to_string(chain_->dim()) +
                                      " values but the model expects " + std::to_string(file_.model.dim()));

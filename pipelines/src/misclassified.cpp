@@ -3,10 +3,10 @@
 #include <cstdio>
 #include <memory>
 
-#include "featpipe/classify/store_source.h"
 #include "featpipe/data/dataset.h"
 #include "featpipe/pipelines/prediction.h"
 #include "featpipe/pipelines/store_overlap.h"
+#include "fused_stores.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -39,17 +39,17 @@ class RowImageNames {
 
 }  // namespace
 
-Misclassified misclassified_rows(const Evaluation& e, const std::string& data_path) {
+Misclassified misclassified_rows(const Evaluation& e, const std::vector<std::string>& data_paths) {
   const classify::LinearModel& model = e.model.model;
   Misclassified m;
   m.probabilities = scores_are_probabilities(e.model.provenance);
-  const classify::StoreRowSource data(data_path);
-  const RowImageNames names(data.reader().provenance());
-  const std::vector<int64_t>& index = data.reader().index();
+  const FusedStores data(data_paths, "--store");
+  const RowImageNames names(data.first().reader().provenance());
+  const std::vector<int64_t>& index = data.first().reader().index();
   std::vector<float> features(model.dim());
   for (std::size_t r = 0; r < e.labels.size(); ++r) {
     if (e.labels[r] == e.predicted[r]) continue;
-    data.read_rows(r, 1, features.data());
+    data.rows().read_rows(r, 1, features.data());
     const RowMatrix<float> scores = classify::predict_scores(
         model, Eigen::Map<const RowMatrix<float>>(features.data(), 1, Eigen::Index(model.dim())), r);
     std::vector<double> values(scores.data(), scores.data() + scores.size());

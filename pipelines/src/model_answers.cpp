@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "featpipe/classify/store_source.h"
+#include "fused_stores.h"
 
 namespace featpipe::pipelines {
 namespace {
@@ -25,15 +25,16 @@ float confidence(const float* scores, int classes, bool softmax) {
 
 }  // namespace
 
-ModelAnswers answer_rows(const std::string& model_path, const std::string& test_path) {
-  ModelAnswers out{evaluate_store(model_path, test_path, 5), {}};
+ModelAnswers answer_rows(const std::string& model_path, const std::vector<std::string>& test_paths) {
+  ModelAnswers out{evaluate_store(model_path, test_paths, 5, "--test"), {}};
   const Evaluation& e = out.evaluation;
   const bool softmax =
       e.model.provenance.value("params", nlohmann::json::object()).value("loss", "") == "softmax";
   out.rows.labels = e.labels;
   out.rows.predicted = e.predicted;
   out.rows.confidence_kind = softmax ? "probability" : "margin";
-  const classify::StoreRowSource data(test_path);
+  const FusedStores stores(test_paths, "--test");
+  const classify::RowSource& data = stores.rows();
   const uint64_t n = data.rows(), block_rows = 4096;
   const int classes = e.model.model.classes();
   out.rows.confidence.resize(n);

@@ -22,7 +22,8 @@ struct ModelAnswers {
   RowAnswers rows;
 };
 
-/// The model at model_path on the test store at test_path; evaluate_store's InputErrors.
-ModelAnswers answer_rows(const std::string& model_path, const std::string& test_path);
+/// The model at model_path on the test store at test_paths (several side by side for a model trained on
+/// several); evaluate_store's InputErrors.
+ModelAnswers answer_rows(const std::string& model_path, const std::vector<std::string>& test_paths);
 
 }  // namespace featpipe::pipelines

@@ -56,4 +56,31 @@ nlohmann::json model_provenance(const std::string& command, const std::string& t
   return prov;
 }
 
+std::vector<TrainingStore> training_stores(const nlohmann::json& p) {
+  const nlohmann::json train = p.is_object() ? p.value("train", nlohmann::json::object()) : nlohmann::json();
+  if (!train.is_object() || !train.contains("provenance")) return {};
+  std::vector<TrainingStore> stores;
+  if (train.contains("stores") && train["stores"].is_array()) {
+    for (const nlohmann::json& s : train["stores"]) {
+      stores.push_back({s.value("path", std::string()), s.value("provenance", nlohmann::json::object()),
+                        s.value("dim", uint64_t{0}), s.value("chain", nlohmann::json())});
+    }
+    return stores;
+  }
+  const nlohmann::json dim = p.value("dim", nlohmann::json());
+  stores.push_back({train.value("path", std::string()), train["provenance"],
+                    dim.is_number_unsigned() ? dim.get<uint64_t>() : 0, p.value("chain", nlohmann::json())});
+  return stores;
+}
+
+std::string model_features(const nlohmann::json& p) {
+  std::string features;
+  for (const TrainingStore& s : training_stores(p)) {
+    const std::string spec =
+        s.provenance.is_object() ? s.provenance.value("features", std::string("?")) : std::string("?");
+    features += (features.empty() ? "" : " + ") + spec;
+  }
+  return features.empty() ? "?" : features;
+}
+
 }  // namespace featpipe::pipelines

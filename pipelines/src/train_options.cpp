@@ -137,6 +137,10 @@ void check_same_features(const FeatureSignature& reference, const FeatureSignatu
     throw InputError(other.path, "has " + std::to_string(other.dim) + " features per row but " +
                                      reference.path + " has " + std::to_string(reference.dim));
   }
+  check_same_classes(reference, other);
+}
+
+void check_same_classes(const FeatureSignature& reference, const FeatureSignature& other) {
   if (reference.class_names != other.class_names) {
     throw InputError(other.path, "has " + std::to_string(other.class_names.size()) + " classes (" +
                                      (other.class_names.empty() ? "" : other.class_names.front() + ", ...") +
@@ -147,6 +151,30 @@ void check_same_features(const FeatureSignature& reference, const FeatureSignatu
 std::vector<int32_t> predict_store(const classify::LinearModel& model, const classify::RowSource& store,
                                    const std::string& path) {
   return blame(path, [&] { return classify::predict(model, store); });
+}
+
+std::vector<std::pair<std::string, std::string>> option_paths(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& options) {
+  std::vector<std::pair<std::string, std::string>> inputs;
+  for (const auto& [option, paths] : options) {
+    for (const std::string& path : paths) inputs.emplace_back(option, path);
+  }
+  return inputs;
+}
+
+std::string join_paths(const std::vector<std::string>& paths) {
+  std::string joined;
+  for (const std::string& path : paths) joined += (joined.empty() ? "" : ",") + path;
+  return joined;
+}
+
+std::vector<std::string> split_paths(const std::string& list) {
+  std::vector<std::string> paths;
+  std::size_t begin = 0;
+  for (std::size_t comma; (comma = list.find(',', begin)) != std::string::npos; begin = comma + 1)
+    paths.push_back(list.substr(begin, comma - begin));
+  paths.push_back(list.substr(begin));
+  return paths;
 }
 
 void print_warnings(const std::vector<std::string>& warnings) {

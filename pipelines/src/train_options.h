@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "featpipe/classify/trainer.h"
@@ -48,6 +49,20 @@ FeatureSignature signature(const std::string& path, const nlohmann::json& proven
 /// InputError naming `other`'s file when its feature spec, dimension or classes differ from `reference`,
 /// naming both values.
 void check_same_features(const FeatureSignature& reference, const FeatureSignature& other);
+
+/// InputError naming `other`'s file when its classes differ from `reference`'s.
+void check_same_classes(const FeatureSignature& reference, const FeatureSignature& other);
+
+/// {option, path} for each path of each option, in order: the inputs check_output_path keeps an output from
+/// replacing.
+std::vector<std::pair<std::string, std::string>> option_paths(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& options);
+
+/// The paths joined by ',': stores side by side, as messages and compare's --test name them.
+std::string join_paths(const std::vector<std::string>& paths);
+
+/// The paths of a list joined by ',' (join_paths); a path without ',' alone.
+std::vector<std::string> split_paths(const std::string& list);
 
 /// Each warning of a run (classify/guard_rails.h) on stderr as "featpipe COMMAND: warning: ..." (console.h:
 /// silent under -q, which prints errors only; the model's provenance keeps them for the compare report).

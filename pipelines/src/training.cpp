@@ -18,6 +18,7 @@
 #include "featpipe/core/format.h"
 #include "featpipe/core/memory.h"
 #include "featpipe/pipelines/store_overlap.h"
+#include "fused_stores.h"
 #include "sweep_exchange.h"
 #include "train_options.h"
 #include "training_warnings.h"
@@ -43,54 +44,58 @@ void check_same_run(const std::string& path, const nlohmann::json& saved, const 
                              after + " now); drop --resume to start again, or remove it");
 }
 
-/// InputError unless the store has rows: an empty validation set would rank every run at accuracy 0.
-void require_rows(const classify::StoreRowSource& s, const std::string& path) {
-  if (s.rows() == 0) throw InputError(path, "holds no rows; give a non-empty store");
+/// InputError unless the stores have rows: an empty validation set would rank every run at accuracy 0.
+void require_rows(const FusedStores& s) {
+  if (s.first().rows() == 0) throw InputError(s.name(), "holds no rows; give a non-empty store");
 }
 
-/// All rows of a store in memory.
-RowMatrix<float> read_all(const classify::StoreRowSource& s) {
-  RowMatrix<float> rows(s.rows(), s.dim());
-  s.read_rows(0, s.rows(), rows.data());
+/// All rows of the stores in memory.
+RowMatrix<float> read_all(const FusedStores& s) {
+  RowMatrix<float> rows(s.first().rows(), s.dim());
+  s.rows().read_rows(0, s.first().rows(), rows.data());
   return rows;
+}
+
+/// The training rows as a checkpoint records them: the store's absolute path, or the stores' joined by ','.
+std::string absolute_paths(const FusedStores& s) {
+  std::vector<std::string> paths;
+  for (std::size_t i = 0; i < s.size(); ++i) paths.push_back(std::filesystem::absolute(s.path(i)).string());
+  return join_paths(paths);
 }
 
 }  // namespace
 
-TrainStageResult train_store(const std::string& train_path, const classify::TrainParams& p,
+TrainStageResult train_store(const std::vector<std::string>& train_paths, const classify::TrainParams& p,
                              const std::string& out, const TrainStageOptions& options,
                              const classify::TrainObserver& events, StageObserver& observer,
                              const Collective& job) {
   if (options.checkpoint_every < 0) throw InputError("--checkpoint-every", "must be >= 0 (epochs)");
   const std::string checkpoint_path = out + ".checkpoint";
   const auto start = Clock::now();
-  const classify::StoreRowSource train(train_path);
-  const FeatureSignature train_sig =
-      signature(train_path, train.reader().provenance(), train.dim(), train.reader().class_names());
-  std::optional<classify::StoreRowSource> val;
+  const FusedStores train(train_paths, "--train");
+  const std::string& train_path = train.path(0);
+  std::optional<FusedStores> val;
   std::optional<classify::LabelledRows> val_rows;
   if (!options.val.empty()) {
-    val.emplace(options.val);
-    require_rows(*val, options.val);
-    check_same_features(train_sig, signature(options.val, val->reader().provenance(), val->dim(),
-                                             val->reader().class_names()));
+    val.emplace(options.val, "--val");
+    require_rows(*val);
+    check_same_features(train, *val, "--val");
     if (!options.allow_overlap)
-      refuse_shared_images(train_path, train.reader(), options.val, val->reader(), "--val");
-    val_rows = classify::LabelledRows{&*val, val->labels(), options.val};
+      refuse_shared_images(train_path, train.first().reader(), val->path(0), val->first().reader(), "--val");
+    val_rows = classify::LabelledRows{&val->rows(), val->first().labels(), val->name()};
   }
   TrainStageResult done;
-  done.rows = train.rows();
+  done.rows = train.first().rows();
   done.dim = train.dim();
-  done.classes = static_cast<int>(train_sig.class_names.size());
+  done.classes = static_cast<int>(train.first().reader().class_names().size());
   if (p.early_stop > 0 && !val) throw InputError("--early-stop", "needs a validation store (--val)");
 
   // What a checkpoint must have been written by to be resumed here.
-  const nlohmann::json run_info = {
-      {"params", params_json(p)},
-      {"train", std::filesystem::absolute(train_path).string()},
-      {"train_rows", train.rows()},
-      {"dim", train.dim()},
-      {"val", options.val.empty() ? "" : std::filesystem::absolute(options.val).string()}};
+  const nlohmann::json run_info = {{"params", params_json(p)},
+                                   {"train", absolute_paths(train)},
+                                   {"train_rows", done.rows},
+                                   {"dim", done.dim},
+                                   {"val", val ? absolute_paths(*val) : ""}};
   if (options.resume && std::filesystem::exists(checkpoint_path)) {
     classify::CheckpointFile file = classify::load_checkpoint(checkpoint_path);
     check_same_run(checkpoint_path, file.run, run_info);
@@ -110,16 +115,16 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
   };
   hooks.checkpoint_every = options.checkpoint_every;
   const uint64_t total_rows = p.iterations > 0 ? static_cast<uint64_t>(p.iterations) * p.batch
-                                               : static_cast<uint64_t>(p.epochs) * train.rows();
+                                               : static_cast<uint64_t>(p.epochs) * done.rows;
   if (options.on_start) {
     options.on_start({done.rows, done.dim, done.classes, done.resumed_from ? &*done.resumed_from : nullptr});
   }
   observer.begin("train", total_rows, "rows");
   if (done.resumed_from) observer.advance(done.resumed_from->iteration * static_cast<uint64_t>(p.batch));
   try {
-    done.result =
-        classify::train(p, {&train, train.labels(), train_path}, val_rows ? &*val_rows : nullptr,
-                        done.classes, hooks, done.resumed_from ? &*done.resumed_from : nullptr, job);
+    done.result = classify::train(p, {&train.rows(), train.first().labels(), train.name()},
+                                  val_rows ? &*val_rows : nullptr, done.classes, hooks,
+                                  done.resumed_from ? &*done.resumed_from : nullptr, job);
   } catch (const std::invalid_argument& e) {
     // The budget is the one parameter the library can only judge against the data: name its option.
     const std::string what = e.what();
@@ -127,15 +132,16 @@ TrainStageResult train_store(const std::string& train_path, const classify::Trai
     throw;
   }
   observer.end();
-  done.result.model.class_names = train_sig.class_names;
+  done.result.model.class_names = train.first().reader().class_names();
 
   nlohmann::json provenance =
-      model_provenance("train", train_path, train.reader().provenance(), options.val,
-                       val ? val->reader().provenance() : nlohmann::json(), p, done.result.history);
+      model_provenance("train", train_path, train.first().reader().provenance(), val ? val->path(0) : "",
+                       val ? val->first().reader().provenance() : nlohmann::json(), p, done.result.history);
+  record_fused_stores(provenance, train, val ? &*val : nullptr);
   provenance["result"]["seconds"] = seconds_since(start);
-  provenance["train"]["rows"] = train.rows();  // the sample sizes the compare report shows
-  if (val) provenance["val"]["rows"] = val->rows();
-  done.warnings = train_warnings(p, done.rows, val ? val->rows() : 0, done.result.history);
+  provenance["train"]["rows"] = done.rows;  // the sample sizes the compare report shows
+  if (val) provenance["val"]["rows"] = val->first().rows();
+  done.warnings = train_warnings(p, done.rows, val ? val->first().rows() : 0, done.result.history);
   provenance["warnings"] = done.warnings;
   if (job.rank() == 0) {  // the job's model, the same on every rank
     classify::save_model(out, done.result.model, done.result.history, provenance);
@@ -160,19 +166,21 @@ std::vector<double> log_grid(double low, double high, int steps) {
   return v;
 }
 
-SweepResult sweep_stores(const std::string& train_path, const std::string& val_path,
-                         const std::vector<double>& lrs, const std::vector<double>& lambdas,
-                         const classify::TrainParams& base_params, const std::string& out,
-                         StageObserver& observer, const Collective& job, bool allow_overlap) {
-  const classify::StoreRowSource train_store(train_path), val_store(val_path);
-  require_rows(train_store, train_path);
-  require_rows(val_store, val_path);
-  const FeatureSignature train_sig = signature(train_path, train_store.reader().provenance(),
-                                               train_store.dim(), train_store.reader().class_names());
-  check_same_features(train_sig, signature(val_path, val_store.reader().provenance(), val_store.dim(),
-                                           val_store.reader().class_names()));
+SweepResult sweep_stores(const std::vector<std::string>& train_paths,
+                         const std::vector<std::string>& val_paths, const std::vector<double>& lrs,
+                         const std::vector<double>& lambdas, const classify::TrainParams& base_params,
+                         const std::string& out, StageObserver& observer, const Collective& job,
+                         bool allow_overlap) {
+  const FusedStores train(train_paths, "--train"), val(val_paths, "--val");
+  const std::string train_path = train.name(), val_path = val.name();
+  require_rows(train);
+  require_rows(val);
+  check_same_features(train, val, "--val");
   if (!allow_overlap)
-    refuse_shared_images(train_path, train_store.reader(), val_path, val_store.reader(), "--val");
+    refuse_shared_images(train.path(0), train.first().reader(), val.path(0), val.first().reader(), "--val");
+  const classify::StoreRowSource& train_store = train.first();
+  const classify::StoreRowSource& val_store = val.first();
+  const std::vector<std::string> class_names = train_store.reader().class_names();
   // this rank's runs, in grid order: lr major, lambda minor
   const std::size_t grid = lrs.size() * lambdas.size();
   const auto [first_run, end_run] = rank_share(grid, job.rank(), job.size());
@@ -183,13 +191,13 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
           ? base_params.iterations
           : static_cast<long double>(base_params.epochs) *
                 std::ceil(static_cast<long double>(train_store.rows()) / base_params.batch);
-  const long double per_run = 4.0L * (train_store.dim() + 1) * train_sig.class_names.size() + 8.0L * batches;
+  const long double per_run = 4.0L * (train.dim() + 1) * class_names.size() + 8.0L * batches;
   require_memory("--lr-steps/--lambda-steps",
-                 4.0L * rows * train_store.dim() + static_cast<long double>(end_run - first_run) * per_run,
+                 4.0L * rows * train.dim() + static_cast<long double>(end_run - first_run) * per_run,
                  "a sweep of " + std::to_string(grid) + " runs over " + std::to_string(train_store.rows()) +
-                     " x " + std::to_string(train_store.dim()) + " rows");
+                     " x " + std::to_string(train.dim()) + " rows");
   // standardised once with the training statistics; every run uses these rows in place
-  RowMatrix<float> train_rows = read_all(train_store), val_rows = read_all(val_store);
+  RowMatrix<float> train_rows = read_all(train), val_rows = read_all(val);
   const classify::Standardizer standardizer = blame(train_path, [&] {
     return classify::fit_standardizer(
         classify::MatrixSource(train_rows.data(), train_rows.rows(), train_rows.cols()));
@@ -201,7 +209,7 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
   const classify::MatrixSource val_source(val_rows.data(), val_rows.rows(), val_rows.cols());
   const classify::LabelledRows train_set{&train_source, train_store.labels(), train_path};
   const classify::LabelledRows val_set{&val_source, val_store.labels(), val_path};
-  const int classes = static_cast<int>(train_sig.class_names.size());
+  const int classes = static_cast<int>(class_names.size());
   classify::TrainParams base = base_params;
   base.standardize = false;
 
@@ -267,7 +275,7 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
   best_params.standardize = true;  // the model standardises its inputs with the statistics above
   classify::LinearModel& model = sweep.best.model;
   model.preprocess = standardizer;
-  model.class_names = train_sig.class_names;
+  model.class_names = class_names;
   if (job.rank() != 0) return sweep;  // rank 0 writes the job's model
   nlohmann::json table = nlohmann::json::array();
   for (const SweepRun& r : sweep.runs) {
@@ -280,8 +288,9 @@ SweepResult sweep_stores(const std::string& train_path, const std::string& val_p
     }
   }
   nlohmann::json provenance =
-      model_provenance("sweep", train_path, train_store.reader().provenance(), val_path,
+      model_provenance("sweep", train.path(0), train_store.reader().provenance(), val.path(0),
                        val_store.reader().provenance(), best_params, sweep.best.history);
+  record_fused_stores(provenance, train, &val);
   provenance["sweep"] = {
       {"lr_range", format_number(lrs.front()) + ":" + format_number(lrs.back())},
       {"lr_steps", lrs.size()},

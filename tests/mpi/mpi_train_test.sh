@@ -43,6 +43,17 @@ grep -q 'held as bytes' "$work/raw.out" || fail "the raw rows were not held as b
 ranks 3 "$featpipe" "${raw[@]}" -q --out "$work/raw_n3.h5" >/dev/null || fail "mpiexec -n 3 train on bytes exited $?"
 same "$work/raw_1.h5" "$work/raw_n3.h5" "train on bytes on 3 ranks"
 
+# fused stores (HOG and raw pixels of the same images side by side), train and sweep on 2 ranks
+fused=(--train "$work/train.h5" --train "$work/raw.h5" --epochs 2 --batch 256)
+"$featpipe" train "${fused[@]}" -q --out "$work/fused_1.h5" || fail "fused train exited $?"
+ranks 2 "$featpipe" train "${fused[@]}" -q --out "$work/fused_n2.h5" >/dev/null || fail "mpiexec -n 2 fused train exited $?"
+same "$work/fused_1.h5" "$work/fused_n2.h5" "fused train on 2 ranks"
+fused_sweep=(sweep "${fused[@]}" --val "$work/train.h5" --val "$work/raw.h5" --allow-overlap --steps 2)
+"$featpipe" "${fused_sweep[@]}" -q --out "$work/fused_sweep_1.h5" || fail "fused sweep exited $?"
+ranks 2 "$featpipe" "${fused_sweep[@]}" -q --out "$work/fused_sweep_n2.h5" >/dev/null ||
+  fail "mpiexec -n 2 fused sweep exited $?"
+same "$work/fused_sweep_1.h5" "$work/fused_sweep_n2.h5" "fused sweep on 2 ranks"
+
 # 9 runs: 5 and 4 on two ranks, 3, 2, 2, 2 on four
 sweep=(sweep --train "$work/train.h5" --val "$work/test.h5" --steps 3 --epochs 3 --batch 256)
 "$featpipe" "${sweep[@]}" --out "$work/sweep_1.h5" >"$work/sweep.out" || fail "sweep exited $?"

@@ -23,11 +23,16 @@ struct Evaluation {
 
 /// The model at model_path on the feature store at data_path, with the top-`top` accuracy when top > 1 (for
 /// sets of many classes, as ImageNet's top-5). InputError naming a file when the store's features,
-/// dimension or classes differ from the model's training store, or it holds NaN or infinities.
-Evaluation evaluate_store(const std::string& model_path, const std::string& data_path, int top = 1);
+/// dimension or classes differ from the model's training store, or it holds NaN or infinities. A model
+/// trained on several stores side by side is evaluated on as many stores of the same rows, each with the
+/// features of the training store at its place (data_paths in the same order); `option` is named when
+/// their number is not the model's.
+Evaluation evaluate_store(const std::string& model_path, const std::vector<std::string>& data_paths,
+                          int top = 1, const std::string& option = "--store");
 
 /// A model and the feature chain of its training store: scores image files exactly as its training rows
-/// were made (decoding, resize, extractor or descriptor + vocabulary + encoding).
+/// were made (decoding, resize, extractor or descriptor + vocabulary + encoding); for a model of several
+/// stores, each store's chain in turn, their features side by side.
 class ImageClassifier {
  public:
   /// InputError naming the model when its provenance does not say how its features were made, or the

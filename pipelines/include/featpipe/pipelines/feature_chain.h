@@ -40,4 +40,8 @@ std::vector<ChainInput> chain_inputs(const nlohmann::json& store_provenance);
 std::unique_ptr<FeatureChain> make_feature_chain(const nlohmann::json& store_provenance,
                                                  const std::string& source);
 
+/// The chains of a model's training stores side by side (`train --train A.h5 --train B.h5`): each runs on
+/// the image in order, writing its dim() values after the previous chain's.
+std::unique_ptr<FeatureChain> join_feature_chains(std::vector<std::unique_ptr<FeatureChain>> chains);
+
 }  // namespace featpipe::pipelines

@@ -21,10 +21,11 @@ struct Misclassified {
   std::vector<MisclassifiedRow> rows;
 };
 
-/// The rows of the store at data_path that `e` (evaluate_store on it) got wrong, in row order. Images are
-/// named through the store's provenance and /index (dataset spec, source set, image index) by the dataset's
-/// image_name when it can still be opened, else as "SPEC SET image INDEX".
-Misclassified misclassified_rows(const Evaluation& e, const std::string& data_path);
+/// The rows of the store at data_paths (the stores side by side) that `e` (evaluate_store on them) got
+/// wrong, in row order. Images are named through the (first) store's provenance and /index (dataset spec,
+/// source set, image index) by the dataset's image_name when it can still be opened, else as "SPEC SET image
+/// INDEX".
+Misclassified misclassified_rows(const Evaluation& e, const std::vector<std::string>& data_paths);
 
 /// A header line (row, image, true, predicted, probability|score) and one tab-separated line per row.
 std::string misclassified_tsv(const Misclassified& m, const std::vector<std::string>& class_names);

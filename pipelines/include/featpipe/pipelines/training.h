@@ -22,9 +22,10 @@ struct TrainStart {
 };
 
 struct TrainStageOptions {
-  std::string val;           // validation store: accuracy per epoch, early stopping; empty for none
-  int checkpoint_every = 0;  // write out + ".checkpoint" after every N epochs (0: never)
-  bool resume = false;       // continue from out + ".checkpoint" when it exists (same options and data)
+  std::vector<std::string> val;  // validation stores (as many as the training stores, in the same order):
+                                 // accuracy per epoch, early stopping; empty for none
+  int checkpoint_every = 0;      // write out + ".checkpoint" after every N epochs (0: never)
+  bool resume = false;           // continue from out + ".checkpoint" when it exists (same options and data)
   std::function<void(const TrainStart&)> on_start;  // called before the first update
   bool allow_overlap = false;  // accept a val store showing images of the training store (store_overlap.h)
 };
@@ -38,7 +39,9 @@ struct TrainStageResult {
   std::vector<std::string> warnings;  // classify/guard_rails.h, as recorded in the model's provenance
 };
 
-/// Trains on the store at train_path and writes the model to `out`. The observer sees one phase counting
+/// Trains on the stores at train_paths and writes the model to `out`: one store, or several stores of the
+/// same rows whose features are taken side by side (their columns concatenated, in order; the model
+/// records every store, model_provenance.h). The observer sees one phase counting
 /// training rows; `events` (initial loss, epochs, checkpoints) is called as training goes, after the stage's
 /// own checkpoint writing. InputError naming the file or option on bad input (mismatched stores, a
 /// checkpoint of another run), RunError when training diverges.
@@ -46,7 +49,7 @@ struct TrainStageResult {
 /// job: the ranks sharing each minibatch (classify::train). Every rank reads the stores (and a checkpoint
 /// to resume) itself and trains the same bits; rank 0 alone writes the checkpoints and the model, which
 /// are the same for any rank count, so a checkpoint of one job resumes in a job of any size.
-TrainStageResult train_store(const std::string& train_path, const classify::TrainParams& params,
+TrainStageResult train_store(const std::vector<std::string>& train_paths, const classify::TrainParams& params,
                              const std::string& out, const TrainStageOptions& options,
                              const classify::TrainObserver& events, StageObserver& observer,
                              const Collective& job = single_process());
@@ -75,7 +78,8 @@ struct SweepResult {
 /// share both values.
 bool sweep_order(const SweepRun& a, const SweepRun& b);
 
-/// Every (lr, lambda) of the grid trained on train_path, ranked by accuracy on val_path (which may show
+/// Every (lr, lambda) of the grid trained on train_paths (one store or several side by side, as
+/// train_store), ranked by accuracy on val_paths (as many, in the same order; which may show
 /// none of the training images unless allow_overlap: store_overlap.h); the stores are read
 /// and standardised once and shared by all runs, which are spread over the threads one thread each, so
 /// every run equals `train` with its values on one thread. Writes the best run's model to `out`. RunError
@@ -85,9 +89,10 @@ bool sweep_order(const SweepRun& a, const SweepRun& b);
 /// and standardises the stores itself). The runs' outcomes are gathered, every rank ranks them alike, the
 /// best run's rank sends its model, and rank 0 alone writes it: the same store as one process's. Every
 /// rank returns the same result.
-SweepResult sweep_stores(const std::string& train_path, const std::string& val_path,
-                         const std::vector<double>& lrs, const std::vector<double>& lambdas,
-                         const classify::TrainParams& base, const std::string& out, StageObserver& observer,
+SweepResult sweep_stores(const std::vector<std::string>& train_paths,
+                         const std::vector<std::string>& val_paths, const std::vector<double>& lrs,
+                         const std::vector<double>& lambdas, const classify::TrainParams& base,
+                         const std::string& out, StageObserver& observer,
                          const Collective& job = single_process(), bool allow_overlap = false);
 
 /// steps values from low to high (0 < low <= high), evenly spaced in log.
