@@ -56,7 +56,7 @@ Misclassified misclassified_rows(const Evaluation& e, const std::vector<std::str
     if (m.probabilities) values = softmax(values);
     // A mirrored row of an augmented store shows its source image, flipped.
     const std::string image = names.name(r < index.size() ? index[r] : static_cast<int64_t>(r)) +
-                              (data.reader().augment()[r] ? " (mirrored)" : "");
+                              (data.first().reader().augment()[r] ? " (mirrored)" : "");
     m.rows.push_back(
         {r, image, e.labels[r], e.predicted[r], values[static_cast<std::size_t>(e.predicted[r])]});
   }
