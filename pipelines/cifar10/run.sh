@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CIFAR-10 (the official binary batches in DIR): raw pixels against four engineered pipelines
+# CIFAR-10 (the official binary batches in DIR): raw pixels against the engineered pipelines
 # (lib/recipe.sh). --stage N resumes, up-to-date outputs are skipped (a stage whose options or inputs
 # changed reruns), --fast runs on a small seeded subset. Outputs: exp/cifar10/.
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # An image folder (DIR/train/<class>/*, DIR/test/<class>/*, any format OpenCV reads), resized to a common
-# size: raw pixels against four engineered pipelines (lib/recipe.sh). --stage N resumes, up-to-date
+# size: raw pixels against the engineered pipelines (lib/recipe.sh). --stage N resumes, up-to-date
 # outputs are skipped (a stage whose options or inputs changed reruns), --fast runs on a small seeded
 # subset. SIZE sets --resize (default: the experiment's config, else 64x64). Outputs: exp/<folder name>/.
 set -euo pipefail

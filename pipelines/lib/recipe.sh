@@ -1,4 +1,4 @@
-# The five compared pipelines as numbered stages, sourced by pipelines/<dataset>/run.sh after it sets:
+# The compared pipelines as numbered stages, sourced by pipelines/<dataset>/run.sh after it sets:
 #   data      dataset spec             exp     experiment folder
 #   val       --val-size               subset  --subset N for --fast, or empty
 #   epochs    least training epochs    resize  --resize WxH for image folders, or empty
@@ -6,6 +6,8 @@
 #   dsift     dense SIFT descriptor spec;  patch   patch descriptor spec
 #   bow_k / tri_k / fv_k  vocabulary sizes; bow_pyramid / tri_pyramid / fv_pyramid  pyramids
 #   fv_pca    principal components the Fisher-vector pipeline keeps of dense SIFT
+#   rbf_gamma / rbf_dim   optional: the RBF kernel's gamma and the random Fourier features of the HOG +
+#             RBF pipeline (stages 31-34; the map's seed is the experiment's); unset, no such pipeline
 # data, val, subset, seed and resize are the experiment's shared options (lib/recipe_config.sh: kept in
 # $exp/config). Each stage is a plain featpipe call, the heavy ones through the launcher (`heavy`,
 # --launcher); see lib/stages.sh for --stage and the skipping of up-to-date outputs.
@@ -52,9 +54,26 @@ stage 26 "$exp/fv_vocab.h5" -- heavy vocab --descriptors "$exp/dsift_desc.h5" --
 splits 27 fv encode --vocab "$exp/fv_vocab.h5" --encoding fisher --pyramid $fv_pyramid --norm power+l2
 sweep 30 fv_svm svm 1e-4:1e-3 1e-5:1e-3
 
-# 31: the report (table + plots) over every model, each on its own test store.
 models=("$exp/raw_softmax.h5" "$exp/raw_svm.h5" "$exp/hoghue_svm.h5" "$exp/hograw_svm.h5" "$exp/bow_svm.h5"
   "$exp/triangle_svm.h5" "$exp/fv_svm.h5")
 tests=("$exp/raw_test.h5" "$exp/raw_test.h5" "$exp/hoghue_test.h5" "$exp/hograw_test.h5" "$exp/bow_test.h5"
   "$exp/triangle_test.h5" "$exp/fv_test.h5")
-report 31
+
+# Pipeline 6 (where the recipe sets rbf_gamma): HOG through random Fourier features of the RBF kernel (Rahimi
+# & Recht), so that a linear SVM approximates the RBF-kernel SVM on HOG.
+if [[ -n ${rbf_gamma:-} ]]; then
+  splits 31 hogrbf extract --features "hog(cell=4,variant=uoctti)" \
+    --kernel-map "rbf(gamma=$rbf_gamma,dim=$rbf_dim,seed=$seed)"
+  sweep 34 hogrbf_svm svm 3e-5:3e-4 1e-4:1e-2
+  models+=("$exp/hogrbf_svm.h5")
+  tests+=("$exp/hogrbf_test.h5")
+fi
+
+# Pipeline 7: the pipelines' strengths combined. HOG + hue + raw pixels, the triangle codes and the Fisher
+# vectors of the same images side by side in one linear SVM, from the stores already made.
+fused_sweep 35 fused_svm svm 3e-5:3e-4 1e-5:1e-3 hograw triangle fv
+models+=("$exp/fused_svm.h5")
+tests+=("$(fused_tests hograw triangle fv)")
+
+# 36: the report (table + plots) over every model, each on its own test stores.
+report 36

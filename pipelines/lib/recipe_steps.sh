@@ -3,6 +3,7 @@
 # options (lib/recipe_config.sh), then
 #   splits FIRST NAME CMD...   the train, val and test stores of one feature spec, stages FIRST..FIRST+2
 #   sweep STAGE MODEL LOSS LR LAMBDA [EPOCH-FACTOR]   a model swept on its features' train and val stores
+#   fused_sweep STAGE MODEL LOSS LR LAMBDA FEATURES...   a model over several features' stores side by side
 #   descriptors STAGE NAME SPEC [SAMPLE]   a descriptor sample of the train split
 #   report STAGE [OPTION...]   `featpipe compare` of the models in the arrays models / tests
 # Each is a plain featpipe call through `stage` (lib/stages.sh), the heavy ones through the launcher.
@@ -49,11 +50,32 @@ splits() {  # FIRST-STAGE NAME COMMAND-AND-OPTIONS...
   stage $((first + 2)) "$exp/${name}_test.h5" -- heavy "$@" --data "$data" "${resize_opt[@]}" "${subset_opt[@]}" \
     --seed "$seed" --split test --out "$exp/${name}_test.h5"
 }
+# The sweeps' grid: 3 learning rates (the most sensitive hyperparameter) by 2 lambdas, the ends of the ranges.
 sweep() {  # STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE [EPOCH-FACTOR] (features: MODEL up to its last '_')
   sweep_schedule "$exp/${2%_*}_train.h5"
   stage $1 "$exp/$2.h5" -- heavy sweep --train "$exp/${2%_*}_train.h5" --val "$exp/${2%_*}_val.h5" --loss $3 \
-    --lr-range $4 --lambda-range $5 --steps 3 --epochs $(( ${6:-1} * ${sweep_epochs:-$epochs} )) \
+    --lr-range $4 --lambda-range $5 --lr-steps 3 --lambda-steps 2 \
+    --epochs $(( ${6:-1} * ${sweep_epochs:-$epochs} )) \
     --batch ${sweep_batch:-256} --seed "$seed" --out "$exp/$2.h5"
+}
+# fused_sweep STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE FEATURES...: a model over several pipelines' stores of
+# the same images side by side (`sweep --train A --train B ...`, each FEATURES' train and val stores), swept
+# like sweep, on the first one's schedule.
+fused_sweep() {
+  local n=$1 model=$2 loss=$3 lr=$4 lambda=$5 name
+  shift 5
+  local stores=()
+  for name in "$@"; do stores+=(--train "$exp/${name}_train.h5"); done
+  for name in "$@"; do stores+=(--val "$exp/${name}_val.h5"); done
+  sweep_schedule "$exp/$1_train.h5"
+  stage $n "$exp/$model.h5" -- heavy sweep "${stores[@]}" --loss $loss --lr-range $lr --lambda-range $lambda \
+    --lr-steps 3 --lambda-steps 2 --epochs ${sweep_epochs:-$epochs} --batch ${sweep_batch:-256} --seed "$seed" \
+    --out "$exp/$model.h5"
+}
+# fused_tests FEATURES...: the test stores of a fused model, as one `compare --test` entry.
+fused_tests() {
+  local IFS=, names=("${@/#/$exp/}")
+  echo "${names[*]/%/_test.h5}"
 }
 descriptors() {  # STAGE NAME DESCRIPTOR [SAMPLE] (descriptors kept, default 200000)
   stage $1 "$exp/$2_desc.h5" -- heavy descriptors --data "$data" "${resize_opt[@]}" --val-size "$val" \

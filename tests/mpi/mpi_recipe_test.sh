@@ -27,12 +27,12 @@ for store in "$work"/serial/*.h5; do
   stores=$((stores + 1))
 done
 [[ $stores -ge 20 ]] || fail "only $stores stores were compared"
-# The report's table (the last lines each run printed, after "stage 31"): each model's pipeline, features,
+# The report's table (the last lines each run printed, after "stage 36"): each model's pipeline, features,
 # dim, validation and test accuracy, gain, McNemar p-value and noise mark, without the extraction and
 # training times (the compare warnings on stderr start with "featpipe"); the first of its tables only, up to
 # the blank line before the encodings table, whose last column is a time too.
 table() {
-  sed -n '/^stage 31: done/,$p' "$1" |
+  sed -n '/^stage 36: done/,$p' "$1" |
     awk 'NF == 0 { if (seen) exit; next } $1 == "pipeline" { seen = 1 }
       NF >= 9 && $1 != "pipeline" && $1 != "featpipe" { $4 = ""; $5 = ""; print }'
 }

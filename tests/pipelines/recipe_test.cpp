@@ -97,9 +97,9 @@ TEST(Recipes, FolderKilledMidStageResumesWithoutRedoingFinishedStages) {
   expect_complete_stores(exp, dir.path());
 }
 
-/// The models of the recipe, each swept on its own features.
+/// The models of the folder recipe: each swept on its own features, and the fused one.
 const std::vector<std::string> kModels = {"raw_softmax", "raw_svm",      "hoghue_svm", "hograw_svm",
-                                          "bow_svm",     "triangle_svm", "fv_svm"};
+                                          "bow_svm",     "triangle_svm", "fv_svm",     "fused_svm"};
 
 /// Whether every model's provenance records a warning that contains needle.
 bool every_model_warns(const fs::path& exp, const std::string& needle) {
@@ -122,7 +122,7 @@ TEST(Recipes, FolderRerunsExactlyTheStagesWhoseCommandOrInputsChanged) {
   ASSERT_EQ(run_recipe("folder", args + " --epochs 1 --batch 256", exp, dir / "log1"), 0)
       << featpipe::testing::slurp(dir / "log1");
   const std::string log1 = featpipe::testing::slurp(dir / "log1");
-  EXPECT_EQ(count_lines_with(log1, "featpipe sweep: warning: only "), 7) << log1;
+  EXPECT_EQ(count_lines_with(log1, "featpipe sweep: warning: only "), 8) << log1;
   EXPECT_TRUE(contains(log1, "raise --epochs or lower --batch")) << log1;
   EXPECT_TRUE(every_model_warns(exp, "SGD updates"));
   const std::string config = featpipe::testing::slurp(exp / "config");
@@ -141,7 +141,7 @@ TEST(Recipes, FolderRerunsExactlyTheStagesWhoseCommandOrInputsChanged) {
                               " > " + shell_quote((dir / "log2").string()) + " 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << featpipe::testing::slurp(dir / "log2");
   const std::string log2 = featpipe::testing::slurp(dir / "log2");
-  EXPECT_EQ(count_lines_with(log2, "is up to date, skipped"), 31) << log2;
+  EXPECT_EQ(count_lines_with(log2, "is up to date, skipped"), 32) << log2;
   EXPECT_EQ(count_lines_with(log2, "rerun"), 0) << log2;
 
   // 3: the recipe's own schedule (scaled to the 32 training rows): only the sweeps rerun, saying why, and
@@ -149,22 +149,22 @@ TEST(Recipes, FolderRerunsExactlyTheStagesWhoseCommandOrInputsChanged) {
   ASSERT_EQ(run_recipe("folder", args, exp, dir / "log3"), 0) << featpipe::testing::slurp(dir / "log3");
   const std::string log3 = featpipe::testing::slurp(dir / "log3");
   EXPECT_TRUE(contains(log3, "sweeps: 32 training rows: batch 16, ")) << log3;
-  for (int n : {4, 5, 9, 13, 19, 25, 30}) {
+  for (int n : {4, 5, 9, 13, 19, 25, 30, 35}) {
     EXPECT_TRUE(contains(log3, "stage " + std::to_string(n) + ": rerun: the command changed (--epochs "))
         << n << log3;
   }
-  EXPECT_TRUE(contains(log3, "stage 31: rerun: changed input: $exp/")) << log3;
-  EXPECT_EQ(count_lines_with(log3, "rerun"), 8) << log3;
-  EXPECT_EQ(count_lines_with(log3, "is up to date, skipped"), 31 - 8) << log3;
+  EXPECT_TRUE(contains(log3, "stage 36: rerun: changed input: $exp/")) << log3;
+  EXPECT_EQ(count_lines_with(log3, "rerun"), 9) << log3;
+  EXPECT_EQ(count_lines_with(log3, "is up to date, skipped"), 32 - 9) << log3;
   EXPECT_EQ(count_lines_with(log3, "SGD updates"), 0) << log3;
   EXPECT_FALSE(every_model_warns(exp, "SGD updates"));
   expect_complete_stores(exp, dir.path());
 
   // 4: a shared option given replaces the config's value; not given, the config's value stays
-  ASSERT_EQ(run_recipe("folder", args + " --stage 32 --val-size 0.2", exp, dir / "log4"), 0)
+  ASSERT_EQ(run_recipe("folder", args + " --stage 37 --val-size 0.2", exp, dir / "log4"), 0)
       << featpipe::testing::slurp(dir / "log4");
   EXPECT_TRUE(contains(featpipe::testing::slurp(dir / "log4"), "config: val 0.1 -> 0.2"));
-  ASSERT_EQ(run_recipe("folder", args + " --stage 32", exp, dir / "log5"), 0)
+  ASSERT_EQ(run_recipe("folder", args + " --stage 37", exp, dir / "log5"), 0)
       << featpipe::testing::slurp(dir / "log5");
   EXPECT_TRUE(contains(featpipe::testing::slurp(exp / "config"), "val=0.2"));
   EXPECT_FALSE(contains(featpipe::testing::slurp(dir / "log5"), "config:"));
