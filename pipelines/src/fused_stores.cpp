@@ -16,8 +16,8 @@ std::size_t first_difference(const std::vector<T>& a, const std::vector<T>& b) {
   return r;
 }
 
-/// InputError naming other unless it holds the rows of reference: the same count, labels, /index, and
-/// source set and split.
+/// InputError naming other unless it holds the rows of reference: the same count, labels, /index, /augment,
+/// and source set and split.
 void check_same_rows(const std::string& reference_path, const data::FeatureStoreReader& reference,
                      const std::string& other_path, const data::FeatureStoreReader& other) {
   const std::string prefix =
@@ -49,6 +49,10 @@ void check_same_rows(const std::string& reference_path, const data::FeatureStore
   const std::size_t index_row = first_difference(other.index(), reference.index());
   if (index_row < other.index().size())
     refuse_row(index_row, "/index", other.index()[index_row], reference.index()[index_row]);
+  // An augmented store's rows 2i and 2i + 1 share an /index: the mirror marks must agree too.
+  const std::size_t augment_row = first_difference(other.augment(), reference.augment());
+  if (augment_row < other.augment().size())
+    refuse_row(augment_row, "/augment", other.augment()[augment_row], reference.augment()[augment_row]);
 }
 
 }  // namespace
