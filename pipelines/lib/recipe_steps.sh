@@ -50,27 +50,27 @@ splits() {  # FIRST-STAGE NAME COMMAND-AND-OPTIONS...
   stage $((first + 2)) "$exp/${name}_test.h5" -- heavy "$@" --data "$data" "${resize_opt[@]}" "${subset_opt[@]}" \
     --seed "$seed" --split test --out "$exp/${name}_test.h5"
 }
-# The sweeps' grid: 3 learning rates (the most sensitive hyperparameter) by 2 lambdas, the ends of the ranges.
-sweep() {  # STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE [EPOCH-FACTOR] (features: MODEL up to its last '_')
-  sweep_schedule "$exp/${2%_*}_train.h5"
-  stage $1 "$exp/$2.h5" -- heavy sweep --train "$exp/${2%_*}_train.h5" --val "$exp/${2%_*}_val.h5" --loss $3 \
-    --lr-range $4 --lambda-range $5 --lr-steps 3 --lambda-steps 2 \
-    --epochs $(( ${6:-1} * ${sweep_epochs:-$epochs} )) \
-    --batch ${sweep_batch:-256} --seed "$seed" --out "$exp/$2.h5"
-}
-# fused_sweep STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE FEATURES...: a model over several pipelines' stores of
-# the same images side by side (`sweep --train A --train B ...`, each FEATURES' train and val stores), swept
-# like sweep, on the first one's schedule.
-fused_sweep() {
-  local n=$1 model=$2 loss=$3 lr=$4 lambda=$5 name
-  shift 5
-  local stores=()
+# sweep_stores STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE EPOCH-FACTOR FEATURES...: MODEL swept on the train and
+# val stores of FEATURES (several: their features side by side, `sweep --train A --train B ...`), on the
+# first one's schedule. The grid: 3 learning rates (the most sensitive hyperparameter) by 2 lambdas, the
+# ends of the ranges.
+sweep_stores() {
+  local n=$1 model=$2 loss=$3 lr=$4 lambda=$5 factor=$6 name stores=()
+  shift 6
   for name in "$@"; do stores+=(--train "$exp/${name}_train.h5"); done
   for name in "$@"; do stores+=(--val "$exp/${name}_val.h5"); done
   sweep_schedule "$exp/$1_train.h5"
   stage $n "$exp/$model.h5" -- heavy sweep "${stores[@]}" --loss $loss --lr-range $lr --lambda-range $lambda \
-    --lr-steps 3 --lambda-steps 2 --epochs ${sweep_epochs:-$epochs} --batch ${sweep_batch:-256} --seed "$seed" \
-    --out "$exp/$model.h5"
+    --lr-steps 3 --lambda-steps 2 --epochs $(( factor * ${sweep_epochs:-$epochs} )) \
+    --batch ${sweep_batch:-256} --seed "$seed" --out "$exp/$model.h5"
+}
+sweep() {  # STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE [EPOCH-FACTOR] (features: MODEL up to its last '_')
+  sweep_stores "$1" "$2" "$3" "$4" "$5" "${6:-1}" "${2%_*}"
+}
+# fused_sweep STAGE MODEL LOSS LR-RANGE LAMBDA-RANGE FEATURES...: a model over several pipelines' stores of
+# the same images side by side.
+fused_sweep() {
+  sweep_stores "$1" "$2" "$3" "$4" "$5" 1 "${@:6}"
 }
 # fused_tests FEATURES...: the test stores of a fused model, as one `compare --test` entry.
 fused_tests() {

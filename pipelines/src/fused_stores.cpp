@@ -1,5 +1,7 @@
 #include "fused_stores.h"
 
+#include <algorithm>
+
 #include "featpipe/core/errors.h"
 #include "featpipe/pipelines/chain_digest.h"
 #include "featpipe/pipelines/model_provenance.h"
@@ -8,12 +10,10 @@
 namespace featpipe::pipelines {
 namespace {
 
-/// The first row at which a and b differ (a.size() when they do not).
+/// The first row at which a and b (as long as a) differ, a.size() when they do not.
 template <typename T>
 std::size_t first_difference(const std::vector<T>& a, const std::vector<T>& b) {
-  std::size_t r = 0;
-  while (r < a.size() && a[r] == b[r]) ++r;
-  return r;
+  return static_cast<std::size_t>(std::mismatch(a.begin(), a.end(), b.begin()).first - a.begin());
 }
 
 /// InputError naming other unless it holds the rows of reference: the same count, labels, /index, /augment,
